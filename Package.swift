@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "docker-baseline",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "DockerBaseline", targets: ["DockerBaseline"]),
+        .executable(name: "docker-baseline", targets: ["docker-baseline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    ],
+    targets: [
+        .target(
+            name: "DockerBaseline",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .executableTarget(
+            name: "docker-baseline",
+            dependencies: [
+                "DockerBaseline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "DockerBaselineTests",
+            dependencies: ["DockerBaseline"]
+        ),
+    ]
+)

@@ -1,0 +1,78 @@
+import Foundation
+
+/// What `collect` and `audit` need to know to gather a snapshot.
+public struct CollectOptions: Sendable {
+    /// `--host`; nil uses `DOCKER_HOST`, then the default socket.
+    public var host: String?
+    public var environment: [String: String]
+    public var timeoutSeconds: Int
+    public var concurrency: Int
+    /// Where the host's filesystem is (`/`, or e.g. `/host` when run in a container).
+    public var root: String
+
+    public init(host: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+                timeoutSeconds: Int = 30, concurrency: Int = 6, root: String = "/") {
+        self.host = host
+        self.environment = environment
+        self.timeoutSeconds = timeoutSeconds
+        self.concurrency = concurrency
+        self.root = root
+    }
+}
+
+public enum Collector {
+    /// Gathers engine, host and environment facts into one snapshot.
+    public static func snapshot(_ options: CollectOptions) async throws -> Snapshot {
+        let endpoint = try EngineEndpoint.resolve(host: options.host, environment: options.environment)
+        let client = EngineClient(endpoint: endpoint, timeoutSeconds: options.timeoutSeconds)
+        do {
+            let snapshot = try await EngineCollector(client: client, concurrency: options.concurrency).collect(
+                host: HostCollector(root: options.root).collect(),
+                environment: AuditEnvironment(dockerContentTrust: options.environment["DOCKER_CONTENT_TRUST"]))
+            await client.shutdown()
+            return snapshot
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
+}
+
+/// Reading and writing snapshot files.
+public enum SnapshotFile {
+    public struct LoadError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func encode(_ snapshot: Snapshot) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(snapshot)
+    }
+
+    public static func load(_ path: String) throws -> Snapshot {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw LoadError(description: "cannot read snapshot \(path): \((error as NSError).localizedDescription)")
+        }
+        struct FormatProbe: Decodable { let format: Int? }
+        guard let probe = try? JSONDecoder().decode(FormatProbe.self, from: data) else {
+            throw LoadError(description: "\(path) is not a docker-baseline snapshot: not a JSON object")
+        }
+        if let format = probe.format, format > Snapshot.currentFormat {
+            throw LoadError(description: "\(path) is a snapshot of format \(format); this docker-baseline reads format \(Snapshot.currentFormat) and older")
+        }
+        do {
+            return try JSONDecoder().decode(Snapshot.self, from: data)
+        } catch {
+            throw LoadError(description: "\(path) is not a docker-baseline snapshot: \(describe(decodingError: error))")
+        }
+    }
+
+    /// Writes through a temporary file and a rename, so an interrupted run never leaves half a file.
+    public static func writeAtomically(_ data: Data, to path: String) throws {
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+
+/// Gathers what the rules need from the engine: version, info, every container in every state (with the process
+/// list of the running ones), every image with its history, and the networks.
+public struct EngineCollector: Sendable {
+    public let client: EngineClient
+    /// Requests in flight at once; more does not help on a small host.
+    public var concurrency: Int
+
+    public init(client: EngineClient, concurrency: Int = 6) {
+        self.client = client
+        self.concurrency = concurrency
+    }
+
+    private struct ContainerSummary: Decodable, Sendable {
+        let id: String
+        let names: [String]?
+        let state: String?
+        enum CodingKeys: String, CodingKey { case id = "Id", names = "Names", state = "State" }
+    }
+
+    private struct ImageSummary: Decodable, Sendable {
+        let id: String
+        let repoTags: [String]?
+        enum CodingKeys: String, CodingKey { case id = "Id", repoTags = "RepoTags" }
+    }
+
+    /// One container's or image's part of the snapshot, or why it is missing.
+    private enum Gathered: Sendable {
+        case container(ContainerRecord)
+        case image(ImageRecord)
+        case problem(CollectionProblem)
+    }
+
+    public func collect(host: HostFacts?, environment: AuditEnvironment, now: Date = Date()) async throws -> Snapshot {
+        try client.checkSocket()
+        let (version, api) = try await client.negotiate()
+        let prefix = "/v\(api)"
+        async let info = client.get("\(prefix)/info", as: EngineInfo.self)
+        async let containerList = client.get("\(prefix)/containers/json?all=1", as: [ContainerSummary].self)
+        async let imageList = client.get("\(prefix)/images/json", as: [ImageSummary].self)
+        async let networks = client.get("\(prefix)/networks", as: [NetworkSummary].self)
+
+        let containers = try await containerList
+        let images = try await imageList
+        let jobs: [Job] = containers.map { .container($0) } + images.map { .image($0) }
+        let client = self.client
+        let gathered = try await boundedMap(jobs, limit: concurrency) { job in
+            switch job {
+            case let .container(summary): return try await Self.gatherContainer(summary, prefix: prefix, client: client)
+            case let .image(summary): return try await Self.gatherImage(summary, prefix: prefix, client: client)
+            }
+        }
+
+        var containerRecords: [ContainerRecord] = []
+        var imageRecords: [ImageRecord] = []
+        var problems: [CollectionProblem] = []
+        for item in gathered {
+            switch item {
+            case let .container(record): containerRecords.append(record)
+            case let .image(record): imageRecords.append(record)
+            case let .problem(problem): problems.append(problem)
+            }
+        }
+        return Snapshot(
+            collectedAt: ISO8601DateFormatter().string(from: now), endpoint: client.endpoint.description,
+            engine: version, info: try await info, containers: containerRecords, images: imageRecords,
+            networks: try await networks, host: host, environment: environment, problems: problems)
+    }
+
+    private enum Job: Sendable {
+        case container(ContainerSummary)
+        case image(ImageSummary)
+    }
+
+    /// Inspects one container and, if it runs, lists its processes. A container removed meanwhile becomes a problem;
+    /// an engine that stops answering ends the whole collection.
+    private static func gatherContainer(_ summary: ContainerSummary, prefix: String, client: EngineClient) async throws -> Gathered {
+        let name = summary.names?.first.map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 } ?? String(summary.id.prefix(12))
+        let target = Target(kind: .container, id: summary.id, name: name, state: summary.state)
+        let inspectPath = "\(prefix)/containers/\(summary.id)/json"
+        let inspect: ContainerInspect
+        do {
+            inspect = try await client.get(inspectPath, as: ContainerInspect.self)
+        } catch let error as EngineError {
+            guard let problem = objectProblem(error, target: target, endpoint: "GET \(inspectPath)") else { throw error }
+            return .problem(problem)
+        }
+        var record = ContainerRecord(inspect: inspect)
+        guard inspect.isRunning else { return .container(record) }
+        let topPath = "\(prefix)/containers/\(summary.id)/top"
+        do {
+            record.processes = try await client.get(topPath, as: ProcessList.self)
+        } catch let error as EngineError {
+            guard objectProblem(error, target: target, endpoint: "GET \(topPath)") != nil else { throw error }
+            record.processesError = error.description
+        }
+        return .container(record)
+    }
+
+    private static func gatherImage(_ summary: ImageSummary, prefix: String, client: EngineClient) async throws -> Gathered {
+        let name = summary.repoTags?.first { $0 != "<none>:<none>" } ?? shortImageID(summary.id)
+        let target = Target(kind: .image, id: summary.id, name: name)
+        let inspectPath = "\(prefix)/images/\(summary.id)/json"
+        let inspect: ImageInspect
+        do {
+            inspect = try await client.get(inspectPath, as: ImageInspect.self)
+        } catch let error as EngineError {
+            guard let problem = objectProblem(error, target: target, endpoint: "GET \(inspectPath)") else { throw error }
+            return .problem(problem)
+        }
+        var record = ImageRecord(inspect: inspect)
+        let historyPath = "\(prefix)/images/\(summary.id)/history"
+        do {
+            record.history = try await client.get(historyPath, as: [ImageHistoryEntry].self)
+        } catch let error as EngineError {
+            guard objectProblem(error, target: target, endpoint: "GET \(historyPath)") != nil else { throw error }
+            record.historyError = error.description
+        }
+        return .image(record)
+    }
+
+    /// Errors about one object (gone, refused, malformed) become a problem for that object; errors about the engine
+    /// itself (not answering, timed out) return nil and end the collection.
+    private static func objectProblem(_ error: EngineError, target: Target, endpoint: String) -> CollectionProblem? {
+        switch error {
+        case .httpStatus(_, 404, let message):
+            return CollectionProblem(kind: .vanished, target: target, endpoint: endpoint, message: message)
+        case .httpStatus, .unexpectedAnswer, .answerTooLarge:
+            return CollectionProblem(kind: .failed, target: target, endpoint: endpoint, message: error.description)
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Talks to the Docker Engine API over its unix socket. Read-only: it only ever sends GET requests.
+public final class EngineClient: Sendable {
+    /// The newest API version this tool knows; older engines are spoken to in their own version.
+    public static let maximumAPIVersion = "1.47"
+    /// The oldest API version whose answers carry every field the rules read.
+    public static let minimumAPIVersion = "1.24"
+    /// No single engine answer is read past this size.
+    public static let answerLimit = 256 << 20
+
+    public let endpoint: EngineEndpoint
+    public let timeoutSeconds: Int
+    private let http: HTTPClient
+    private let baseURL: String
+
+    public init(endpoint: EngineEndpoint, timeoutSeconds: Int = 30) {
+        self.endpoint = endpoint
+        self.timeoutSeconds = timeoutSeconds
+        var configuration = HTTPClient.Configuration()
+        // `execute(timeout:)` bounds only the response head; the read timeout bounds a stalled body.
+        configuration.timeout = .init(connect: .seconds(5), read: .seconds(Int64(timeoutSeconds)))
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 8
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        baseURL = "http+unix://" + (endpoint.socketPath.addingPercentEncoding(withAllowedCharacters: allowed) ?? endpoint.socketPath)
+    }
+
+    public func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    /// Checks the socket can be reached before the first request, for a clearer message than a connect error.
+    public func checkSocket() throws {
+        let path = endpoint.socketPath
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            if errno == EACCES { throw EngineError.permissionDenied(path) }
+            throw EngineError.socketMissing(path)
+        }
+        guard (info.st_mode & S_IFMT) == S_IFSOCK else {
+            throw EngineError.notAnswering(endpoint: path, detail: "\(path) is not a socket")
+        }
+        guard access(path, R_OK | W_OK) == 0 else { throw EngineError.permissionDenied(path) }
+    }
+
+    /// `GET /version` without a version prefix, then the API version both sides speak.
+    public func negotiate() async throws -> (version: EngineVersion, apiVersion: String) {
+        let version = try await get("/version", as: EngineVersion.self)
+        let engineVersion = version.apiVersion ?? Self.minimumAPIVersion
+        if let minimum = version.minAPIVersion, compareBenchmarkIDs(Self.maximumAPIVersion, minimum) {
+            throw EngineError.unexpectedAnswer(endpoint: "GET /version", detail: "the engine needs API \(minimum) or newer; this tool speaks up to \(Self.maximumAPIVersion)")
+        }
+        if compareBenchmarkIDs(engineVersion, Self.minimumAPIVersion) {
+            throw EngineError.unsupportedAPIVersion(engine: engineVersion, minimum: Self.minimumAPIVersion)
+        }
+        let api = compareBenchmarkIDs(engineVersion, Self.maximumAPIVersion) ? engineVersion : Self.maximumAPIVersion
+        return (version, api)
+    }
+
+    /// GET `path` and decode the JSON answer as `T`.
+    public func get<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {
+        let data = try await get(path)
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch {
+            throw EngineError.unexpectedAnswer(endpoint: "GET \(path)", detail: "not the JSON expected (\(describe(decodingError: error)))")
+        }
+    }
+
+    /// GET `path` and return the body of a 2xx answer.
+    public func get(_ path: String) async throws -> Data {
+        let name = "GET \(path)"
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .GET
+        // Over a unix socket async-http-client sends no Host header, and dockerd answers 400 without one.
+        request.headers.add(name: "Host", value: "docker")
+        request.headers.add(name: "User-Agent", value: "docker-baseline/\(ToolInfo.current.version)")
+        do {
+            let response = try await http.execute(request, timeout: .seconds(Int64(timeoutSeconds)))
+            let body = try await response.body.collect(upTo: Self.answerLimit)
+            let data = Data(body.readableBytesView)
+            guard (200..<300).contains(response.status.code) else {
+                throw EngineError.httpStatus(endpoint: name, status: Int(response.status.code), message: engineMessage(data))
+            }
+            return data
+        } catch let error as EngineError {
+            throw error
+        } catch {
+            throw translate(error, endpoint: name)
+        }
+    }
+
+    private func translate(_ error: Error, endpoint name: String) -> EngineError {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .readTimeout, .deadlineExceeded, .connectTimeout:
+                return .timedOut(endpoint: name, seconds: timeoutSeconds)
+            default:
+                break
+            }
+        }
+        if error is NIOTooManyBytesError { return .answerTooLarge(endpoint: name, limit: Self.answerLimit) }
+        if let error = error as? IOError {
+            switch error.errnoCode {
+            case ENOENT: return .socketMissing(endpoint.socketPath)
+            case EACCES, EPERM: return .permissionDenied(endpoint.socketPath)
+            case ECONNREFUSED: return .notAnswering(endpoint: endpoint.description, detail: "connection refused (is dockerd running?)")
+            default: break
+            }
+        }
+        let text = String(describing: error)
+        if text.contains("connectionRefused") || text.contains("Connection refused") {
+            return .notAnswering(endpoint: endpoint.description, detail: "connection refused (is dockerd running?)")
+        }
+        if text.contains("No such file") { return .socketMissing(endpoint.socketPath) }
+        return .notAnswering(endpoint: endpoint.description, detail: "\(name) failed: \(text)")
+    }
+}
+
+/// The engine's `{"message": "…"}` error body, else the start of the body.
+private func engineMessage(_ data: Data) -> String {
+    struct Message: Decodable { let message: String }
+    if let message = try? JSONDecoder().decode(Message.self, from: data) { return message.message }
+    let text = String(decoding: data.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    return text.isEmpty ? "(empty body)" : text
+}
+
+/// A one-line account of a decoding error: which key, what was wrong.
+func describe(decodingError error: Error) -> String {
+    guard let error = error as? DecodingError else { return String(describing: error) }
+    func path(_ context: DecodingError.Context) -> String {
+        let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+        return keys.isEmpty ? "top level" : keys.joined(separator: ".")
+    }
+    switch error {
+    case let .typeMismatch(type, context): return "\(path(context)): expected \(type)"
+    case let .valueNotFound(type, context): return "\(path(context)): missing \(type) value"
+    case let .keyNotFound(key, context): return "\(path(context)): missing key \(key.stringValue)"
+    case let .dataCorrupted(context): return "\(path(context)): \(context.debugDescription)"
+    @unknown default: return String(describing: error)
+    }
+}
+
+/// Runs `transform` over `items` with at most `limit` in flight, keeping the input order.
+func boundedMap<Item: Sendable, Output: Sendable>(
+    _ items: [Item], limit: Int, _ transform: @escaping @Sendable (Item) async throws -> Output
+) async throws -> [Output] {
+    try await withThrowingTaskGroup(of: (Int, Output).self) { group in
+        var outputs = [Output?](repeating: nil, count: items.count)
+        var next = 0
+        func addNext() {
+            guard next < items.count else { return }
+            let index = next
+            let item = items[index]
+            group.addTask { (index, try await transform(item)) }
+            next += 1
+        }
+        for _ in 0..<min(limit, items.count) { addNext() }
+        while let (index, output) = try await group.next() {
+            outputs[index] = output
+            addNext()
+        }
+        return outputs.map { $0! }
+    }
+}

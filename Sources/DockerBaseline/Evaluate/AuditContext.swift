@@ -1,0 +1,32 @@
+/// The snapshot plus the lookups several rules need, computed once per audit.
+public struct AuditContext: Sendable {
+    public let snapshot: Snapshot
+    public let imagesByID: [String: ImageRecord]
+    /// Image ids that at least one container (in any state) was created from.
+    public let imageIDsInUse: Set<String>
+
+    public init(_ snapshot: Snapshot) {
+        self.snapshot = snapshot
+        imagesByID = Dictionary(snapshot.images.map { ($0.inspect.id, $0) }, uniquingKeysWith: { first, _ in first })
+        imageIDsInUse = Set(snapshot.containers.compactMap { $0.inspect.image })
+    }
+
+    /// The image whose tags include `reference` (`busybox` means `busybox:latest`).
+    public func image(tagged reference: String) -> ImageRecord? {
+        let wanted = normalizedImageReference(reference)
+        return snapshot.images.first { record in record.inspect.tags.contains { normalizedImageReference($0) == wanted } }
+    }
+}
+
+/// `docker.io/library/busybox` → `busybox:latest`, `localhost:5000/app` → `localhost:5000/app:latest`.
+public func normalizedImageReference(_ reference: String) -> String {
+    var name = reference
+    for prefix in ["docker.io/library/", "index.docker.io/library/", "docker.io/", "index.docker.io/"] where name.hasPrefix(prefix) {
+        name = String(name.dropFirst(prefix.count))
+        break
+    }
+    if name.contains("@") { return name }
+    // A tag is a colon after the last slash; a colon before it belongs to a registry port.
+    let lastComponent = name.split(separator: "/", omittingEmptySubsequences: false).last ?? Substring(name)
+    return lastComponent.contains(":") ? name : name + ":latest"
+}

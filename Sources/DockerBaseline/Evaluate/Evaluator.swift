@@ -1,0 +1,52 @@
+/// Runs rules over a snapshot. Pure: the same snapshot always gives the same report.
+public enum Evaluator {
+    public static func evaluate(_ snapshot: Snapshot, rules: [any Rule] = RuleCatalog.all) -> AuditReport {
+        let context = AuditContext(snapshot)
+        var results: [Result] = []
+        for rule in rules {
+            let findings = rule.evaluate(context).sorted { ($0.target.kind.rawValue, $0.target.name) < ($1.target.kind.rawValue, $1.target.name) }
+            results += findings.map { Result(rule: rule.metadata, finding: $0) }
+        }
+        results += snapshot.problems.map(result(for:))
+        return AuditReport(snapshot: snapshot, results: results)
+    }
+
+    /// What the collector could not gather becomes a result, so nothing unread is silently missing from a report.
+    static func result(for problem: CollectionProblem) -> Result {
+        let status: Status = problem.kind == .vanished ? .skipped : .error
+        let message = problem.kind == .vanished
+            ? LocalizedText(en: "removed while the audit ran; not judged (\(problem.message))", zh: "审计过程中已被删除，未评估（\(problem.message)）")
+            : LocalizedText(en: "could not be read: \(problem.message)", zh: "无法读取：\(problem.message)")
+        return Result(rule: collectionMetadata, finding: Finding(target: problem.target, status: status, message: message,
+                                                                 evidence: ["endpoint": problem.endpoint]))
+    }
+
+    static let collectionMetadata = RuleMetadata(
+        id: "collect", cis: nil, cisCE: nil, severity: .medium,
+        title: .init(en: "Every target could be read from the engine", zh: "所有目标均可从引擎读取"),
+        rationale: .init(en: "A target the tool could not read is not judged by any rule.", zh: "无法读取的目标不会被任何规则评估。"),
+        remediation: .init(en: "Check the engine's log and rerun the audit.", zh: "检查引擎日志后重新审计。"))
+}
+
+/// The outcome of an audit: every result, and the figures reports lead with.
+public struct AuditReport: Sendable {
+    public var snapshot: Snapshot
+    public var results: [Result]
+
+    public init(snapshot: Snapshot, results: [Result]) {
+        self.snapshot = snapshot
+        self.results = results
+    }
+
+    public func count(_ status: Status) -> Int { results.lazy.filter { $0.status == status }.count }
+
+    /// Percentage of judged results (pass + fail) that pass; nil when nothing was judged.
+    public var score: Double? {
+        let passed = count(.pass), failed = count(.fail)
+        guard passed + failed > 0 else { return nil }
+        return (Double(passed) * 1000 / Double(passed + failed)).rounded() / 10
+    }
+
+    /// The highest severity among failures, nil when nothing failed.
+    public var worstFailure: Severity? { results.filter { $0.status == .fail }.map(\.severity).max() }
+}

@@ -1,0 +1,92 @@
+/// What a rule concluded about one target.
+public enum Status: String, Codable, Sendable, CaseIterable, Comparable {
+    case pass, fail
+    /// Needs a person to review: the tool shows what to look at.
+    case warn
+    case info
+    /// Does not apply here (e.g. AppArmor rules on a host without AppArmor), with why.
+    case skipped
+    /// Could not be judged, with why.
+    case error
+
+    /// Report order: worst first.
+    private var rank: Int {
+        switch self {
+        case .fail: 0
+        case .error: 1
+        case .warn: 2
+        case .info: 3
+        case .skipped: 4
+        case .pass: 5
+        }
+    }
+
+    public static func < (lhs: Status, rhs: Status) -> Bool { lhs.rank < rhs.rank }
+}
+
+public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
+    case info, low, medium, high, critical
+
+    private var rank: Int { Severity.allCases.firstIndex(of: self)! }
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// What a result is about.
+public struct Target: Codable, Sendable, Hashable {
+    public enum Kind: String, Codable, Sendable { case container, image, daemon, host, file, engine }
+    public var kind: Kind
+    /// The engine id for containers and images; a path or setting name otherwise.
+    public var id: String
+    /// A container's name, an image's first `repository:tag`.
+    public var name: String
+    /// A container's state (`running`, `created`, `exited`, …), shown beside its name.
+    public var state: String?
+
+    public init(kind: Kind, id: String, name: String, state: String? = nil) {
+        self.kind = kind
+        self.id = id
+        self.name = name
+        self.state = state
+    }
+
+    public static func container(_ c: ContainerInspect) -> Target {
+        Target(kind: .container, id: c.id, name: c.displayName, state: c.status)
+    }
+
+    public static func image(_ i: ImageInspect) -> Target {
+        Target(kind: .image, id: i.id, name: i.displayName)
+    }
+
+    public static func engine(_ snapshot: Snapshot) -> Target {
+        Target(kind: .engine, id: snapshot.info.id ?? snapshot.endpoint, name: snapshot.info.name ?? snapshot.endpoint)
+    }
+}
+
+/// One rule's verdict on one target, with the evidence it judged.
+public struct Finding: Sendable, Equatable {
+    public var target: Target
+    public var status: Status
+    /// Overrides the rule's default severity (e.g. a dangerous capability raises it).
+    public var severity: Severity?
+    public var message: LocalizedText
+    /// The values judged, by name. Secret values are masked before they get here.
+    public var evidence: [String: String]
+
+    public init(target: Target, status: Status, severity: Severity? = nil, message: LocalizedText, evidence: [String: String] = [:]) {
+        self.target = target
+        self.status = status
+        self.severity = severity
+        self.message = message
+        self.evidence = evidence
+    }
+}
+
+/// A finding joined with its rule's metadata: what reports print.
+public struct Result: Sendable, Equatable {
+    public var rule: RuleMetadata
+    public var finding: Finding
+
+    public var status: Status { finding.status }
+    public var severity: Severity { finding.severity ?? rule.severity }
+    public var target: Target { finding.target }
+}

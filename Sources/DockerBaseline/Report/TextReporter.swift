@@ -1,0 +1,160 @@
+import Foundation
+
+/// The report a person reads in a terminal: grouped by benchmark section, a block per rule, a line per target.
+public struct TextReporter {
+    public var language: Language
+    public var colour: Bool
+    /// List passing targets one by one instead of counting them.
+    public var verbose: Bool
+    public var showRemediation: Bool
+
+    public init(language: Language, colour: Bool, verbose: Bool = false, showRemediation: Bool = false) {
+        self.language = language
+        self.colour = colour
+        self.verbose = verbose
+        self.showRemediation = showRemediation
+    }
+
+    static let sectionTitles: [String: LocalizedText] = [
+        "4": .init(en: "4 Container images and build files", zh: "4 容器镜像与构建文件"),
+        "5": .init(en: "5 Container runtime", zh: "5 容器运行时"),
+        "6": .init(en: "6 Docker security operations", zh: "6 Docker 安全运维"),
+        "other": .init(en: "Collection", zh: "数据采集"),
+    ]
+
+    private var style: TerminalStyle { TerminalStyle(enabled: colour) }
+
+    public func render(_ report: AuditReport) -> String {
+        var out = header(report.snapshot)
+        var sections: [String] = []
+        var bySection: [String: [Result]] = [:]
+        for result in report.results {
+            let section = result.rule.section
+            if bySection[section] == nil { sections.append(section) }
+            bySection[section, default: []].append(result)
+        }
+        for section in sections {
+            out += "\n" + style.bold(Self.sectionTitles[section]?[language] ?? section) + "\n"
+            var rules: [String] = []
+            var byRule: [String: [Result]] = [:]
+            for result in bySection[section]! {
+                if byRule[result.rule.id] == nil { rules.append(result.rule.id) }
+                byRule[result.rule.id, default: []].append(result)
+            }
+            for rule in rules { out += block(byRule[rule]!) }
+        }
+        out += "\n" + summary(report) + "\n"
+        return out
+    }
+
+    private func header(_ snapshot: Snapshot) -> String {
+        let engine = snapshot.engine.version.map { "engine \($0) (API \(snapshot.engine.apiVersion ?? "?"))" } ?? "engine"
+        let running = snapshot.containers.filter { $0.inspect.isRunning }.count
+        let counts = language == .zh
+            ? "\(snapshot.containers.count) 个容器（\(running) 个运行中），\(snapshot.images.count) 个镜像"
+            : "\(snapshot.containers.count) containers (\(running) running), \(snapshot.images.count) images"
+        return "Docker Baseline \(ToolInfo.current.version) · \(engine) · \(snapshot.endpoint) · \(snapshot.collectedAt)\n\(counts)\n"
+    }
+
+    private func block(_ results: [Result]) -> String {
+        let rule = results[0].rule
+        let worst = results.map(\.status).min() ?? .pass
+        let severity = results.filter { $0.status == .fail }.map(\.severity).max() ?? rule.severity
+        var out = "\(badge(worst)) \(pad(rule.cis ?? "-", 5)) \(rule.title[language]) " + style.dim("[\(rule.id), \(severity.rawValue)]") + "\n"
+        var passed = 0
+        var grouped: [String: (status: Status, count: Int)] = [:]
+        var groupOrder: [String] = []
+        for result in results.sorted(by: { $0.status < $1.status }) {
+            if result.status == .pass && !verbose {
+                passed += 1
+                continue
+            }
+            // Identical skips (e.g. "no AppArmor on this host" for every container) are one line.
+            if result.status == .skipped && !verbose {
+                let key = result.finding.message[language]
+                if grouped[key] == nil { groupOrder.append(key) }
+                grouped[key, default: (.skipped, 0)].count += 1
+                continue
+            }
+            out += "      \(mark(result.status)) \(targetLabel(result.target)) \(result.finding.message[language])"
+            let evidence = result.finding.evidence.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+            if !evidence.isEmpty && result.status != .pass { out += "  " + style.dim("(\(evidence))") }
+            out += "\n"
+        }
+        for key in groupOrder {
+            let count = grouped[key]!.count
+            out += "      \(mark(.skipped)) " + style.dim(language == .zh ? "\(count) 个目标：\(key)" : "\(count) target(s): \(key)") + "\n"
+        }
+        if passed > 0 {
+            out += "      \(mark(.pass)) " + style.dim(language == .zh ? "另有 \(passed) 个目标通过" : "\(passed) target(s) pass") + "\n"
+        }
+        if showRemediation && (worst == .fail || worst == .warn) {
+            out += "      " + style.bold(language == .zh ? "修复：" : "Fix: ") + rule.remediation[language] + "\n"
+        }
+        return out
+    }
+
+    private func targetLabel(_ target: Target) -> String {
+        let state = target.state.map { " (\($0))" } ?? ""
+        return pad("\(target.kind.rawValue) \(target.name)\(state)", 32)
+    }
+
+    private func summary(_ report: AuditReport) -> String {
+        let parts = Status.allCases.map { status in "\(status.rawValue) \(report.count(status))" }.joined(separator: " · ")
+        let score = report.score.map { String(format: "%.1f%%", $0) } ?? "n/a"
+        return style.bold(language == .zh ? "汇总  " : "Summary  ") + parts + (language == .zh ? "   得分 " : "   score ") + score
+    }
+
+    private func badge(_ status: Status) -> String {
+        let text = pad(status.rawValue.uppercased(), 7)
+        switch status {
+        case .fail: return style.bold(style.red(text))
+        case .error: return style.bold(style.magenta(text))
+        case .warn: return style.bold(style.yellow(text))
+        case .pass: return style.bold(style.green(text))
+        case .info, .skipped: return style.dim(text)
+        }
+    }
+
+    private func mark(_ status: Status) -> String {
+        switch status {
+        case .fail: return style.red("✗")
+        case .error: return style.magenta("!")
+        case .warn: return style.yellow("?")
+        case .pass: return style.green("✓")
+        case .info: return style.dim("i")
+        case .skipped: return style.dim("-")
+        }
+    }
+}
+
+/// Pads to `width` terminal columns, counting East Asian wide characters as two.
+func pad(_ text: String, _ width: Int) -> String {
+    let columns = displayWidth(text)
+    return columns >= width ? text : text + String(repeating: " ", count: width - columns)
+}
+
+func displayWidth(_ text: String) -> Int {
+    text.unicodeScalars.reduce(0) { width, scalar in
+        switch scalar.value {
+        case 0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+             0xFFE0...0xFFE6, 0x20000...0x3FFFD:
+            return width + 2
+        default:
+            return width + 1
+        }
+    }
+}
+
+/// ANSI styling, on only when the output is a terminal that wants colour.
+struct TerminalStyle {
+    var enabled: Bool
+
+    private func wrap(_ code: String, _ text: String) -> String { enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+    func bold(_ text: String) -> String { wrap("1", text) }
+    func dim(_ text: String) -> String { wrap("2", text) }
+    func red(_ text: String) -> String { wrap("31", text) }
+    func green(_ text: String) -> String { wrap("32", text) }
+    func yellow(_ text: String) -> String { wrap("33", text) }
+    func magenta(_ text: String) -> String { wrap("35", text) }
+}

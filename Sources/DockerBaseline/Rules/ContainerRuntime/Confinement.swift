@@ -1,0 +1,333 @@
+// §5 rules about what confines a container: privileged mode, capabilities, seccomp, LSMs, no-new-privileges.
+
+/// Parsed `HostConfig.SecurityOpt` entries. The engine accepts both `key=value` and the older `key:value`.
+struct SecurityOptions {
+    let raw: [String]
+
+    init(_ options: [String]?) { raw = options ?? [] }
+
+    /// The value given for `key` (`seccomp`, `apparmor`, `label`, `no-new-privileges`), nil when absent.
+    /// A bare `no-new-privileges` has the value `true`.
+    func value(of key: String) -> String? {
+        for option in raw {
+            if option == key { return "true" }
+            for separator in ["=", ":"] where option.hasPrefix(key + separator) {
+                return String(option.dropFirst(key.count + 1))
+            }
+        }
+        return nil
+    }
+
+    /// All values of `label=…` options (`disable`, `type:…`, `level:…`).
+    var labels: [String] {
+        raw.compactMap { option in
+            for separator in ["=", ":"] where option.hasPrefix("label" + separator) { return String(option.dropFirst(6)) }
+            return nil
+        }
+    }
+}
+
+/// Interprets a Go `strconv.ParseBool` value as dockerd does.
+func parseGoBool(_ value: String) -> Bool? {
+    switch value {
+    case "1", "t", "T", "true", "TRUE", "True": true
+    case "0", "f", "F", "false", "FALSE", "False": false
+    default: nil
+    }
+}
+
+struct PrivilegedContainerRule: ContainerRule {
+    let metadata = RuleMetadata(
+        id: "container.privileged", cis: "5.5", cisCE: "5.4", severity: .critical,
+        title: .init(en: "Privileged containers are not used", zh: "不使用特权容器"),
+        rationale: .init(
+            en: "--privileged gives the container every capability, all host devices and no seccomp, AppArmor or SELinux confinement: root in it is root on the host.",
+            zh: "--privileged 会赋予容器全部能力、所有宿主机设备，并关闭 seccomp、AppArmor、SELinux 限制：容器内的 root 即宿主机的 root。"),
+        remediation: .init(
+            en: "Recreate the container without --privileged (compose: remove `privileged: true`); add only the capabilities and devices it needs with --cap-add and --device.",
+            zh: "去掉 --privileged 重新创建容器（compose 中删除 `privileged: true`），仅通过 --cap-add 和 --device 授予确需的能力与设备。"),
+        references: [Reference.capabilities, Reference.cisDocker])
+
+    let examples = [
+        RuleExample(container: #"{"HostConfig": {"Privileged": true}}"#, expect: .fail),
+        RuleExample(container: #"{"HostConfig": {"Privileged": true}, "State": {"Status": "created", "Running": false}}"#, expect: .fail),
+        RuleExample(container: #"{"HostConfig": {"Privileged": false}}"#, expect: .pass),
+    ]
+
+    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
+        guard let host = container.inspect.hostConfig else { return .notReported("HostConfig") }
+        if host.privileged == true {
+            return .fail("runs privileged", "以特权模式运行", evidence: ["Privileged": "true"])
+        }
+        return .pass("not privileged", "非特权容器", evidence: ["Privileged": "false"])
+    }
+}
+
+struct CapabilitiesRule: ContainerRule {
+    /// Docker's default capability set (moby `oci/caps/defaults.go`).
+    static let defaultCapabilities: Set<String> = [
+        "CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID", "SETUID", "SETFCAP",
+        "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE",
+    ]
+    /// Capabilities that each open a known path to the host kernel or other containers.
+    static let dangerousCapabilities: Set<String> = [
+        "ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_PTRACE", "SYS_RAWIO", "DAC_READ_SEARCH", "NET_ADMIN", "BPF", "PERFMON",
+    ]
+
+    let metadata = RuleMetadata(
+        id: "container.capabilities", cis: "5.4", cisCE: "5.3", severity: .medium,
+        title: .init(en: "Linux kernel capabilities are restricted within containers", zh: "限制容器内的 Linux 内核能力"),
+        rationale: .init(
+            en: "Each capability added beyond Docker's default set widens what root in the container may do to the kernel; some (SYS_ADMIN, SYS_MODULE, SYS_PTRACE, …) are enough to escape.",
+            zh: "在 Docker 默认能力集之外每增加一项能力，容器内 root 对内核的操作范围就更大；其中 SYS_ADMIN、SYS_MODULE、SYS_PTRACE 等足以逃逸到宿主机。"),
+        remediation: .init(
+            en: "Remove --cap-add entries the workload does not need (compose: `cap_add`); prefer --cap-drop ALL and add back only what is required.",
+            zh: "删除业务不需要的 --cap-add（compose 中的 `cap_add`）；建议 --cap-drop ALL 后只添加必需的能力。"),
+        references: [Reference.capabilities, Reference.cisDocker])
+
+    let examples = [
+        RuleExample(container: #"{"HostConfig": {"CapAdd": ["SYS_ADMIN"]}}"#, expect: .fail),
+        RuleExample(container: #"{"HostConfig": {"CapAdd": ["CAP_NET_ADMIN"]}}"#, expect: .fail),
+        RuleExample(container: #"{"HostConfig": {"CapAdd": ["all"]}}"#, expect: .fail),
+        RuleExample(container: #"{"HostConfig": {"CapAdd": ["SYS_TIME"]}}"#, expect: .fail),
+        RuleExample(container: #"{"HostConfig": {"Privileged": true}}"#, expect: .fail),
+        RuleExample(container: #"{"HostConfig": {"CapAdd": ["NET_BIND_SERVICE"], "CapDrop": ["ALL"]}}"#, expect: .pass),
+        RuleExample(container: #"{"HostConfig": {"CapAdd": null, "CapDrop": null}}"#, expect: .pass),
+    ]
+
+    /// `cap_net_admin` → `NET_ADMIN`.
+    static func normalize(_ capability: String) -> String {
+        let upper = capability.uppercased()
+        return upper.hasPrefix("CAP_") ? String(upper.dropFirst(4)) : upper
+    }
+
+    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
+        guard let host = container.inspect.hostConfig else { return .notReported("HostConfig") }
+        let dropped = listEvidence((host.capDrop ?? []).map(Self.normalize))
+        if host.privileged == true {
+            return .fail("privileged: has every capability", "特权容器：拥有全部能力", severity: .critical,
+                         evidence: ["Privileged": "true", "CapDrop": dropped])
+        }
+        let added = (host.capAdd ?? []).map(Self.normalize)
+        let extra = added.filter { !Self.defaultCapabilities.contains($0) }
+        let evidence = ["CapAdd": listEvidence(added), "CapDrop": dropped]
+        guard !extra.isEmpty else {
+            return .pass("no capabilities beyond Docker's default set", "未在默认能力集之外添加能力", evidence: evidence)
+        }
+        let dangerous = extra.filter(Self.dangerousCapabilities.contains)
+        let names = extra.joined(separator: ", ")
+        if extra.contains("ALL") {
+            return .fail("adds ALL capabilities", "添加了全部能力（ALL）", severity: .critical, evidence: evidence)
+        }
+        return .fail("adds capabilities beyond the default set: \(names)", "在默认能力集之外添加了能力：\(names)",
+                     severity: dangerous.isEmpty ? nil : .high, evidence: evidence)
+    }
+}
+
+struct SeccompRule: ContainerRule {
+    let metadata = RuleMetadata(
+        id: "container.seccomp", cis: "5.22", cisCE: "5.21", severity: .high,
+        title: .init(en: "The default seccomp profile is not disabled", zh: "未禁用默认 seccomp 配置"),
+        rationale: .init(
+            en: "Docker's default seccomp profile blocks about 44 system calls that containers rarely need and many kernel exploits use. Without it the whole syscall surface is exposed.",
+            zh: "Docker 默认 seccomp 配置拦截约 44 个容器很少使用、却常被内核漏洞利用的系统调用；关闭后整个系统调用面都暴露给容器。"),
+        remediation: .init(
+            en: "Recreate the container without `--security-opt seccomp=unconfined` and without --privileged; if a syscall is really needed, use a custom profile that allows only it.",
+            zh: "去掉 `--security-opt seccomp=unconfined` 和 --privileged 重新创建容器；确需某个系统调用时，使用只放行该调用的自定义配置。"),
+        references: [Reference.seccomp, Reference.cisDocker])
+
+    let examples = [
+        RuleExample(container: #"{"HostConfig": {"SecurityOpt": ["seccomp=unconfined"]}}"#, expect: .fail),
+        RuleExample(container: #"{"HostConfig": {"SecurityOpt": ["seccomp:unconfined"]}}"#, expect: .fail),
+        RuleExample(container: #"{"HostConfig": {"Privileged": true}}"#, expect: .fail),
+        RuleExample(container: #"{"AppArmorProfile": "docker-default"}"#,
+                    snapshot: #"{"info": {"SecurityOptions": ["name=seccomp,profile=unconfined"]}}"#, expect: .fail),
+        RuleExample(snapshot: #"{"info": {"SecurityOptions": []}}"#, expect: .fail),
+        RuleExample(container: #"{"HostConfig": {"SecurityOpt": ["seccomp={\"defaultAction\":\"SCMP_ACT_ERRNO\"}"]}}"#, expect: .pass),
+        RuleExample(container: #"{"HostConfig": {"SecurityOpt": null}}"#, expect: .pass),
+    ]
+
+    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
+        guard let host = container.inspect.hostConfig else { return .notReported("HostConfig") }
+        let options = SecurityOptions(host.securityOpt)
+        let engineSeccomp = (context.snapshot.info.securityOptions ?? []).first { $0.hasPrefix("name=seccomp") }
+        var evidence = ["SecurityOpt": listEvidence(options.raw), "engine": engineSeccomp ?? "no seccomp"]
+        if host.privileged == true {
+            evidence["Privileged"] = "true"
+            return .fail("privileged: seccomp is not applied", "特权容器：不应用 seccomp", evidence: evidence)
+        }
+        if let profile = options.value(of: "seccomp") {
+            if profile == "unconfined" {
+                return .fail("seccomp disabled (seccomp=unconfined)", "已禁用 seccomp（seccomp=unconfined）", evidence: evidence)
+            }
+            return .pass("custom seccomp profile", "使用自定义 seccomp 配置", evidence: evidence)
+        }
+        guard let engineSeccomp else {
+            return .fail("the engine applies no seccomp profile (kernel or build without seccomp)", "引擎未启用 seccomp（内核或构建不支持）",
+                         evidence: evidence)
+        }
+        if engineSeccomp.contains("profile=unconfined") {
+            return .fail("the daemon's default seccomp profile is unconfined", "守护进程默认 seccomp 配置为 unconfined", evidence: evidence)
+        }
+        return .pass("the engine's default seccomp profile applies", "应用引擎默认 seccomp 配置", evidence: evidence)
+    }
+}
+
+struct AppArmorRule: ContainerRule {
+    let metadata = RuleMetadata(
+        id: "container.apparmor", cis: "5.2", cisCE: "5.1", severity: .medium,
+        title: .init(en: "An AppArmor profile is applied, where AppArmor is available", zh: "在支持 AppArmor 的主机上为容器启用 AppArmor 配置"),
+        rationale: .init(
+            en: "On hosts with AppArmor, the docker-default profile (or a custom one) limits which files and kernel interfaces a container can reach even as root.",
+            zh: "在启用 AppArmor 的主机上，docker-default（或自定义）配置即使对容器内 root 也能限制其可访问的文件与内核接口。"),
+        remediation: .init(
+            en: "Do not run with `--security-opt apparmor=unconfined` or --privileged; use docker-default or a custom profile (`--security-opt apparmor=PROFILE`).",
+            zh: "不要使用 `--security-opt apparmor=unconfined` 或 --privileged；使用 docker-default 或自定义配置（`--security-opt apparmor=配置名`）。"),
+        references: [Reference.apparmor, Reference.cisDocker])
+
+    let examples = [
+        RuleExample(snapshot: #"{"host": {"appArmorEnabled": false}}"#, expect: .skipped),
+        RuleExample(snapshot: #"{"host": null}"#, expect: .skipped),
+        RuleExample(container: #"{"AppArmorProfile": "docker-default"}"#,
+                    snapshot: #"{"info": {"SecurityOptions": ["name=apparmor"]}, "host": {"appArmorEnabled": true}}"#, expect: .pass),
+        RuleExample(container: #"{"AppArmorProfile": "unconfined", "HostConfig": {"SecurityOpt": ["apparmor=unconfined"]}}"#,
+                    snapshot: #"{"info": {"SecurityOptions": ["name=apparmor"]}}"#, expect: .fail),
+        RuleExample(container: #"{"AppArmorProfile": "", "HostConfig": {"Privileged": true}}"#,
+                    snapshot: #"{"info": {"SecurityOptions": ["name=apparmor"]}}"#, expect: .fail),
+        RuleExample(container: #"{"AppArmorProfile": "", "State": {"Status": "running", "Running": true}}"#,
+                    snapshot: #"{"info": {"SecurityOptions": ["name=apparmor"]}}"#, expect: .fail),
+        RuleExample(container: #"{"AppArmorProfile": "", "State": {"Status": "created", "Running": false}}"#,
+                    snapshot: #"{"info": {"SecurityOptions": ["name=apparmor"]}}"#, expect: .pass),
+        RuleExample(snapshot: #"{"host": {"appArmorEnabled": true}}"#, expect: .fail),
+    ]
+
+    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
+        let engineUsesAppArmor = context.snapshot.info.securityOptionNames.contains("apparmor")
+        let hostHasAppArmor = context.snapshot.host?.appArmorEnabled
+        if !engineUsesAppArmor {
+            if hostHasAppArmor == true {
+                return .fail("the host has AppArmor but the engine does not apply it", "宿主机已启用 AppArmor，但引擎未应用",
+                             evidence: ["engine": "no apparmor", "host AppArmor": "enabled"])
+            }
+            return .skipped("not applicable: AppArmor is not enabled on this host", "不适用：该主机未启用 AppArmor",
+                            evidence: ["engine": "no apparmor", "host AppArmor": hostHasAppArmor.map { $0 ? "enabled" : "disabled" } ?? "unknown"])
+        }
+        guard let host = container.inspect.hostConfig else { return .notReported("HostConfig") }
+        let profile = container.inspect.appArmorProfile ?? ""
+        let requested = SecurityOptions(host.securityOpt).value(of: "apparmor")
+        let evidence = ["AppArmorProfile": profile.isEmpty ? "(none)" : profile, "SecurityOpt apparmor": requested ?? "(default)"]
+        if host.privileged == true {
+            return .fail("privileged: runs without AppArmor", "特权容器：不受 AppArmor 约束", evidence: evidence.merging(["Privileged": "true"]) { a, _ in a })
+        }
+        if profile == "unconfined" || requested == "unconfined" {
+            return .fail("AppArmor disabled (unconfined)", "已禁用 AppArmor（unconfined）", evidence: evidence)
+        }
+        if profile.isEmpty {
+            if container.inspect.isRunning {
+                return .fail("running without an AppArmor profile", "运行中但未应用 AppArmor 配置", evidence: evidence)
+            }
+            return .pass("not started yet: the engine applies \(requested ?? "docker-default") at start",
+                         "尚未启动：启动时引擎将应用 \(requested ?? "docker-default")", evidence: evidence)
+        }
+        return .pass("AppArmor profile \(profile)", "AppArmor 配置 \(profile)", evidence: evidence)
+    }
+}
+
+struct SELinuxRule: ContainerRule {
+    let metadata = RuleMetadata(
+        id: "container.selinux", cis: "5.3", cisCE: "5.2", level: 2, severity: .medium,
+        title: .init(en: "SELinux security options are set, where SELinux is available", zh: "在支持 SELinux 的主机上为容器设置 SELinux 安全选项"),
+        rationale: .init(
+            en: "With SELinux enabled in the daemon, every container gets its own label, which stops it reading or writing other containers' and the host's files.",
+            zh: "守护进程启用 SELinux 后，每个容器获得独立标签，可阻止其读写其他容器和宿主机的文件。"),
+        remediation: .init(
+            en: "Run dockerd with --selinux-enabled on SELinux hosts; do not use `--security-opt label=disable` or --privileged; set `--security-opt label=type:…` where a custom type is needed.",
+            zh: "在 SELinux 主机上以 --selinux-enabled 运行 dockerd；不要使用 `--security-opt label=disable` 或 --privileged；需要自定义类型时使用 `--security-opt label=type:…`。"),
+        references: [Reference.securityOverview, Reference.cisDocker])
+
+    let examples = [
+        RuleExample(expect: .skipped),
+        RuleExample(container: #"{"ProcessLabel": "system_u:system_r:container_t:s0:c1,c2"}"#,
+                    snapshot: #"{"info": {"SecurityOptions": ["name=selinux"]}}"#, expect: .pass),
+        RuleExample(container: #"{"HostConfig": {"SecurityOpt": ["label=disable"]}}"#,
+                    snapshot: #"{"info": {"SecurityOptions": ["name=selinux"]}}"#, expect: .fail),
+        RuleExample(container: #"{"HostConfig": {"SecurityOpt": ["label:disable"]}}"#,
+                    snapshot: #"{"info": {"SecurityOptions": ["name=selinux"]}}"#, expect: .fail),
+        RuleExample(snapshot: #"{"host": {"seLinuxEnabled": true}}"#, expect: .fail),
+    ]
+
+    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
+        let engineUsesSELinux = context.snapshot.info.securityOptionNames.contains("selinux")
+        let hostHasSELinux = context.snapshot.host?.seLinuxEnabled
+        if !engineUsesSELinux {
+            if hostHasSELinux == true {
+                return .fail("the host has SELinux but the daemon runs without --selinux-enabled", "宿主机已启用 SELinux，但守护进程未使用 --selinux-enabled",
+                             evidence: ["engine": "no selinux", "host SELinux": "enabled"])
+            }
+            return .skipped("not applicable: SELinux is not enabled on this host", "不适用：该主机未启用 SELinux",
+                            evidence: ["engine": "no selinux", "host SELinux": hostHasSELinux.map { $0 ? "enabled" : "disabled" } ?? "unknown"])
+        }
+        guard let host = container.inspect.hostConfig else { return .notReported("HostConfig") }
+        let labels = SecurityOptions(host.securityOpt).labels
+        let processLabel = container.inspect.processLabel ?? ""
+        let evidence = ["SecurityOpt label": listEvidence(labels), "ProcessLabel": processLabel.isEmpty ? "(none)" : processLabel]
+        if host.privileged == true {
+            return .fail("privileged: SELinux labels are not applied", "特权容器：不应用 SELinux 标签", evidence: evidence)
+        }
+        if labels.contains("disable") {
+            return .fail("SELinux labelling disabled (label=disable)", "已禁用 SELinux 标签（label=disable）", evidence: evidence)
+        }
+        return .pass("SELinux labels apply", "应用 SELinux 标签", evidence: evidence)
+    }
+}
+
+struct NoNewPrivilegesRule: ContainerRule {
+    let metadata = RuleMetadata(
+        id: "container.no-new-privileges", cis: "5.26", cisCE: "5.25", severity: .high,
+        title: .init(en: "The container is restricted from acquiring additional privileges", zh: "限制容器获取额外权限（no-new-privileges）"),
+        rationale: .init(
+            en: "no-new-privileges stops setuid/setgid binaries and file capabilities from raising a process's privileges inside the container.",
+            zh: "no-new-privileges 阻止容器内进程通过 setuid/setgid 程序或文件能力提升权限。"),
+        remediation: .init(
+            en: "Run with `--security-opt no-new-privileges` (compose: `security_opt: [no-new-privileges:true]`), or set `\"no-new-privileges\": true` in daemon.json for every container.",
+            zh: "使用 `--security-opt no-new-privileges` 运行（compose：`security_opt: [no-new-privileges:true]`），或在 daemon.json 中设置 `\"no-new-privileges\": true` 作为全局默认。"),
+        references: [Reference.runReference, Reference.cisDocker])
+
+    let examples = [
+        RuleExample(container: #"{"HostConfig": {"SecurityOpt": ["no-new-privileges"]}}"#, expect: .pass),
+        RuleExample(container: #"{"HostConfig": {"SecurityOpt": ["no-new-privileges=true"]}}"#, expect: .pass),
+        RuleExample(container: #"{"HostConfig": {"SecurityOpt": ["no-new-privileges:true"]}}"#, expect: .pass),
+        RuleExample(container: #"{"HostConfig": {"SecurityOpt": null}}"#, expect: .fail),
+        RuleExample(container: #"{"HostConfig": {"SecurityOpt": ["no-new-privileges:false"]}}"#,
+                    snapshot: #"{"host": {"daemonNoNewPrivileges": {"value": "true", "source": "/etc/docker/daemon.json"}}}"#, expect: .fail),
+        RuleExample(container: #"{"HostConfig": {"SecurityOpt": null}}"#,
+                    snapshot: #"{"host": {"daemonNoNewPrivileges": {"value": "true", "source": "/etc/docker/daemon.json"}}}"#, expect: .pass),
+        RuleExample(container: #"{"HostConfig": {"SecurityOpt": null}}"#, snapshot: #"{"host": null}"#, expect: .warn),
+    ]
+
+    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
+        guard let host = container.inspect.hostConfig else { return .notReported("HostConfig") }
+        let options = SecurityOptions(host.securityOpt)
+        var evidence = ["SecurityOpt": listEvidence(options.raw)]
+        if let value = options.value(of: "no-new-privileges") {
+            switch parseGoBool(value) {
+            case true?: return .pass("no-new-privileges is set", "已设置 no-new-privileges", evidence: evidence)
+            case false?: return .fail("no-new-privileges is explicitly turned off", "显式关闭了 no-new-privileges", evidence: evidence)
+            case nil: return .error("no-new-privileges has an unreadable value \"\(value)\"", "no-new-privileges 的值 \"\(value)\" 无法识别", evidence: evidence)
+            }
+        }
+        guard let hostFacts = context.snapshot.host else {
+            return .warn("not set on the container, and the daemon's default could not be read here: check daemon.json",
+                         "容器未设置，且无法读取守护进程的全局默认值：请检查 daemon.json", evidence: evidence)
+        }
+        if let daemonDefault = hostFacts.daemonNoNewPrivileges {
+            evidence["daemon default"] = "\(daemonDefault.value) (\(daemonDefault.source))"
+            if parseGoBool(daemonDefault.value) == true {
+                return .pass("the daemon's default applies", "应用守护进程的全局默认设置", evidence: evidence)
+            }
+        } else {
+            evidence["daemon default"] = "not set (read \(listEvidence(hostFacts.daemonConfigSources)))"
+        }
+        return .fail("no-new-privileges is not set", "未设置 no-new-privileges", evidence: evidence)
+    }
+}

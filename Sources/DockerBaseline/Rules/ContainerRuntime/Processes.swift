@@ -1,0 +1,192 @@
+// §5 rules about what runs in and around containers: sshd 5.7, health checks 5.27, image currency 5.28,
+// privileged and root `docker exec` 5.23/5.24 (manual), swarm mode 5.1.
+
+struct SSHDaemonRule: ContainerRule {
+    let metadata = RuleMetadata(
+        id: "container.sshd", cis: "5.7", cisCE: "5.6", severity: .high,
+        title: .init(en: "sshd is not run within containers", zh: "容器内不运行 sshd"),
+        rationale: .init(
+            en: "An SSH daemon in a container is one more service to patch, a second way in that bypasses the engine's access control, and usually a sign the container is managed like a VM.",
+            zh: "容器内的 SSH 服务是又一个需要打补丁的服务，也是绕过引擎访问控制的另一入口，通常说明容器被当作虚拟机管理。"),
+        remediation: .init(
+            en: "Remove sshd from the image and the container's command; use `docker exec` for debugging.",
+            zh: "从镜像和容器启动命令中移除 sshd；调试时使用 `docker exec`。"),
+        references: [Reference.securityOverview, Reference.cisDocker])
+
+    let examples = [
+        RuleExample(processes: #"{"Processes": [["root", "1", "0", "0", "10:00", "?", "00:00:00", "/usr/sbin/sshd -D"]]}"#, expect: .fail),
+        RuleExample(processes: #"{"Processes": [["root", "7", "1", "0", "10:00", "?", "00:00:00", "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups"]]}"#, expect: .fail),
+        RuleExample(processes: #"{"Processes": [["root", "1", "0", "0", "10:00", "?", "00:00:00", "/app --sshd-compatible"]]}"#, expect: .pass),
+        RuleExample(processes: #"{"Processes": [["root", "1", "0", "0", "10:00", "?", "00:00:00", "grep sshd"]]}"#, expect: .pass),
+        RuleExample(container: #"{"State": {"Status": "created", "Running": false}}"#, processes: "null", expect: .skipped),
+        RuleExample(container: #"{"State": {"Status": "exited", "Running": false}}"#, processes: "null", expect: .skipped),
+        RuleExample(processes: "null", expect: .error),
+    ]
+
+    /// True when the program run is sshd: `/usr/sbin/sshd -D`, or sshd's own retitled `sshd: …` processes.
+    static func isSSHDaemon(_ command: String) -> Bool {
+        guard let program = command.split(separator: " ").first else { return false }
+        if program == "sshd:" { return true }
+        return program.split(separator: "/").last == "sshd"
+    }
+
+    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
+        guard container.inspect.isRunning else {
+            return .skipped("not applicable: container is \(container.inspect.status), no processes to check",
+                            "不适用：容器状态为 \(container.inspect.status)，没有可检查的进程")
+        }
+        guard let processes = container.processes else {
+            return .error("the process list could not be read: \(container.processesError ?? "no answer")",
+                          "无法读取进程列表：\(container.processesError ?? "无应答")")
+        }
+        let commands = processes.commands
+        let sshd = commands.filter(Self.isSSHDaemon)
+        if sshd.isEmpty {
+            return .pass("no sshd among \(commands.count) process(es)", "\(commands.count) 个进程中没有 sshd",
+                         evidence: ["processes": String(commands.count)])
+        }
+        return .fail("sshd is running: \(sshd.joined(separator: "; "))", "正在运行 sshd：\(sshd.joined(separator: "; "))",
+                     evidence: ["sshd processes": sshd.joined(separator: "; ")])
+    }
+}
+
+struct HealthcheckRule: ContainerRule {
+    let metadata = RuleMetadata(
+        id: "container.healthcheck", cis: "5.27", cisCE: "5.26", severity: .low,
+        title: .init(en: "Container health is checked at runtime", zh: "运行时检查容器健康状态"),
+        rationale: .init(
+            en: "Without a health check the engine and orchestrators only know whether the process exists, not whether the service works, so a hung or hijacked service keeps receiving traffic.",
+            zh: "没有健康检查时，引擎和编排系统只知道进程是否存在，不知道服务是否正常，挂起或被劫持的服务会继续接收流量。"),
+        remediation: .init(
+            en: "Add a HEALTHCHECK to the image or run with `--health-cmd` (compose: `healthcheck`); do not disable it with --no-healthcheck.",
+            zh: "在镜像中添加 HEALTHCHECK，或使用 `--health-cmd` 运行（compose：`healthcheck`）；不要用 --no-healthcheck 关闭。"),
+        references: [Reference.dockerfile, Reference.cisDocker])
+
+    let examples = [
+        RuleExample(container: #"{"Config": {"Healthcheck": null}}"#, expect: .fail),
+        RuleExample(container: #"{"Config": {"Healthcheck": {"Test": ["NONE"]}}}"#, expect: .fail),
+        RuleExample(container: #"{"Config": {"Healthcheck": {"Test": ["CMD-SHELL", "wget -q localhost:8080/health"]}}}"#, expect: .pass),
+        RuleExample(container: #"{"Config": {"Healthcheck": {"Test": ["CMD", "true"]}}, "State": {"Health": {"Status": "unhealthy"}}}"#, expect: .pass),
+    ]
+
+    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
+        guard let config = container.inspect.config else { return .notReported("Config") }
+        var evidence = ["Healthcheck": config.healthcheck?.test.map { $0.joined(separator: " ") } ?? "(none)"]
+        if let health = container.inspect.state?.health?.status { evidence["health"] = health }
+        guard let check = config.healthcheck, check.isEnabled else {
+            let disabled = config.healthcheck?.test?.first == "NONE"
+            return .fail(disabled ? "health check disabled (NONE)" : "no health check", disabled ? "健康检查被禁用（NONE）" : "未配置健康检查",
+                         evidence: evidence)
+        }
+        return .pass("health check configured", "已配置健康检查", evidence: evidence)
+    }
+}
+
+struct ImageCurrencyRule: ContainerRule {
+    let metadata = RuleMetadata(
+        id: "container.image-current", cis: "5.28", cisCE: "5.27", severity: .low, manual: true,
+        title: .init(en: "Containers run the current version of their image", zh: "容器使用其镜像的最新版本运行"),
+        rationale: .init(
+            en: "When the tag a container was created from has since been pulled or rebuilt, the container keeps running the old image and misses its fixes.",
+            zh: "容器创建所用的标签被重新拉取或重新构建后，容器仍运行旧镜像，得不到其中的修复。"),
+        remediation: .init(
+            en: "Recreate the container from the current image (`docker compose up -d`, or `docker pull` then `docker run --pull always …`).",
+            zh: "用当前镜像重新创建容器（`docker compose up -d`，或先 `docker pull` 再 `docker run --pull always …`）。"),
+        references: [Reference.runReference, Reference.cisDocker])
+
+    let examples = [
+        RuleExample(container: #"{"Config": {"Image": "example/app:1.0"}}"#, expect: .pass),
+        RuleExample(container: #"{"Config": {"Image": "example/app:1.0"}, "Image": "sha256:2222222222222222222222222222222222222222222222222222222222222222"}"#, expect: .fail),
+        RuleExample(container: #"{"Config": {"Image": "example/gone:2"}}"#, expect: .warn),
+        RuleExample(container: #"{"Config": {"Image": "sha256:1111111111111111111111111111111111111111111111111111111111111111"}}"#, expect: .info),
+    ]
+
+    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
+        guard let reference = container.inspect.config?.image, let imageID = container.inspect.image else {
+            return .notReported("Config.Image")
+        }
+        var evidence = ["created from": reference, "image id": shortImageID(imageID)]
+        if reference.hasPrefix("sha256:") || imageID.hasPrefix("sha256:" + reference) || reference.contains("@") {
+            return .info("created from a fixed image id or digest", "由固定镜像 ID 或摘要创建", evidence: evidence)
+        }
+        guard let current = context.image(tagged: reference) else {
+            return .warn("\(reference) is no longer present on this engine: check which image it should run",
+                         "引擎上已不存在 \(reference)：请确认其应运行的镜像", evidence: evidence)
+        }
+        evidence["\(reference) now"] = shortImageID(current.inspect.id)
+        if current.inspect.id == imageID {
+            return .pass("runs the image \(reference) points to", "运行的即 \(reference) 当前指向的镜像", evidence: evidence)
+        }
+        return .fail("runs an older image than \(reference) now points to", "运行的镜像比 \(reference) 当前指向的旧", evidence: evidence)
+    }
+}
+
+/// 5.23 and 5.24 judge `docker exec` use, which the engine keeps no history of: a person reviews them.
+struct ExecReviewRule: EngineRule {
+    let metadata: RuleMetadata
+    let examples = [RuleExample(expect: .warn)]
+    private let what: LocalizedText
+
+    func judge(_ context: AuditContext) -> Verdict {
+        Verdict(.warn, what)
+    }
+
+    static let privileged = ExecReviewRule(
+        metadata: RuleMetadata(
+            id: "container.exec-privileged", cis: "5.23", cisCE: "5.22", level: 2, severity: .high, manual: true,
+            title: .init(en: "docker exec commands are not used with the privileged option", zh: "docker exec 命令不使用 --privileged 选项"),
+            rationale: .init(
+                en: "`docker exec --privileged` gives the new process every capability and no confinement, even in a container that was started without them.",
+                zh: "`docker exec --privileged` 会让新进程获得全部能力且不受任何限制，即使容器本身并非特权启动。"),
+            remediation: .init(
+                en: "Never use `docker exec --privileged`; restrict who may reach the engine, and audit exec_create events.",
+                zh: "禁止使用 `docker exec --privileged`；限制可访问引擎的人员，并审计 exec_create 事件。"),
+            references: [Reference.cisDocker]),
+        what: .init(
+            en: "review: the engine keeps no exec history; check `docker events --filter event=exec_create` and the host's audit log for --privileged execs",
+            zh: "需人工核查：引擎不保存 exec 历史；请检查 `docker events --filter event=exec_create` 及宿主机审计日志中的 --privileged exec"))
+
+    static let root = ExecReviewRule(
+        metadata: RuleMetadata(
+            id: "container.exec-root", cis: "5.24", cisCE: "5.23", level: 2, severity: .medium, manual: true,
+            title: .init(en: "docker exec commands are not used with the user=root option", zh: "docker exec 命令不使用 --user=root 选项"),
+            rationale: .init(
+                en: "`docker exec --user root` runs as root inside a container that was meant to run unprivileged.",
+                zh: "`docker exec --user root` 会在本应以普通用户运行的容器内以 root 身份执行命令。"),
+            remediation: .init(
+                en: "Do not exec as root; restrict who may reach the engine, and audit exec_create events.",
+                zh: "不要以 root 身份 exec；限制可访问引擎的人员，并审计 exec_create 事件。"),
+            references: [Reference.cisDocker]),
+        what: .init(
+            en: "review: the engine keeps no exec history; check `docker events --filter event=exec_create` and the host's audit log for execs as root",
+            zh: "需人工核查：引擎不保存 exec 历史；请检查 `docker events --filter event=exec_create` 及宿主机审计日志中以 root 执行的 exec"))
+}
+
+struct SwarmModeRule: EngineRule {
+    let metadata = RuleMetadata(
+        id: "engine.swarm-mode", cis: "5.1", cisCE: "7.1", severity: .low, manual: true,
+        title: .init(en: "Swarm mode is not enabled, if not needed", zh: "如无需要，不启用 Swarm 模式"),
+        rationale: .init(
+            en: "Swarm mode opens management and data-plane ports (2377, 7946, 4789) and keeps cluster secrets on the host; a host that is not part of a swarm should not have it.",
+            zh: "Swarm 模式会开放管理与数据平面端口（2377、7946、4789），并在主机上保存集群密钥；不属于集群的主机不应启用。"),
+        remediation: .init(
+            en: "If this host does not need swarm, leave it: `docker swarm leave` (on a manager, `--force`).",
+            zh: "如主机无需加入集群，执行 `docker swarm leave`（管理节点需加 `--force`）。"),
+        references: [Reference.swarm, Reference.cisDocker])
+
+    let examples = [
+        RuleExample(snapshot: #"{"info": {"Swarm": {"LocalNodeState": "inactive"}}}"#, expect: .pass),
+        RuleExample(snapshot: #"{"info": {"Swarm": {"LocalNodeState": "active", "ControlAvailable": true}}}"#, expect: .warn),
+        RuleExample(snapshot: #"{"info": {"Swarm": null}}"#, expect: .error),
+    ]
+
+    func judge(_ context: AuditContext) -> Verdict {
+        guard let state = context.snapshot.info.swarm?.localNodeState else { return .notReported("Swarm.LocalNodeState") }
+        let role = context.snapshot.info.swarm?.controlAvailable == true ? "manager" : "worker"
+        if state == "inactive" {
+            return .pass("swarm mode is not enabled", "未启用 Swarm 模式", evidence: ["Swarm": state])
+        }
+        return .warn("swarm mode is \(state) (\(role)): confirm this host needs it", "Swarm 模式状态为 \(state)（\(role)）：请确认确有需要",
+                     evidence: ["Swarm": state, "role": role])
+    }
+}

@@ -1,0 +1,133 @@
+/// What every rule says about itself: ids, grading and the text reports show, in English and Chinese.
+public struct RuleMetadata: Sendable, Equatable {
+    /// Stable id, e.g. `container.privileged`. Never reused for a different check.
+    public var id: String
+    /// CIS Docker Benchmark 1.6.0 id, e.g. `5.5`; nil for checks the benchmark does not have.
+    public var cis: String?
+    /// The same item's id in the older CIS Docker CE 1.1.0 numbering used by many enterprise baselines.
+    public var cisCE: String?
+    /// CIS profile level, 1 or 2.
+    public var level: Int
+    /// Severity of a failure unless the finding says otherwise.
+    public var severity: Severity
+    /// The benchmark marks the item "Manual": results are warn unless the data decides them.
+    public var manual: Bool
+    public var title: LocalizedText
+    public var rationale: LocalizedText
+    public var remediation: LocalizedText
+    public var references: [String]
+
+    public init(
+        id: String, cis: String?, cisCE: String?, level: Int = 1, severity: Severity, manual: Bool = false,
+        title: LocalizedText, rationale: LocalizedText, remediation: LocalizedText, references: [String] = []
+    ) {
+        self.id = id
+        self.cis = cis
+        self.cisCE = cisCE
+        self.level = level
+        self.severity = severity
+        self.manual = manual
+        self.title = title
+        self.rationale = rationale
+        self.remediation = remediation
+        self.references = references
+    }
+
+    /// The CIS section the rule belongs to (`4`, `5`, `6`, …), or `other`.
+    public var section: String { cis.map { String($0.prefix { $0 != "." }) } ?? "other" }
+}
+
+/// A check. Rules are pure: they read the snapshot and never do I/O.
+public protocol Rule: Sendable {
+    var metadata: RuleMetadata { get }
+    /// Triggering and non-triggering examples, run by one shared test.
+    var examples: [RuleExample] { get }
+    func evaluate(_ context: AuditContext) -> [Finding]
+}
+
+/// What a rule concluded, before it is attached to a target.
+public struct Verdict: Sendable, Equatable {
+    public var status: Status
+    public var severity: Severity?
+    public var message: LocalizedText
+    public var evidence: [String: String]
+
+    public init(_ status: Status, severity: Severity? = nil, _ message: LocalizedText, evidence: [String: String] = [:]) {
+        self.status = status
+        self.severity = severity
+        self.message = message
+        self.evidence = evidence
+    }
+
+    public static func pass(_ en: String, _ zh: String, evidence: [String: String] = [:]) -> Verdict {
+        Verdict(.pass, LocalizedText(en: en, zh: zh), evidence: evidence)
+    }
+
+    public static func fail(_ en: String, _ zh: String, severity: Severity? = nil, evidence: [String: String] = [:]) -> Verdict {
+        Verdict(.fail, severity: severity, LocalizedText(en: en, zh: zh), evidence: evidence)
+    }
+
+    public static func warn(_ en: String, _ zh: String, evidence: [String: String] = [:]) -> Verdict {
+        Verdict(.warn, LocalizedText(en: en, zh: zh), evidence: evidence)
+    }
+
+    public static func info(_ en: String, _ zh: String, evidence: [String: String] = [:]) -> Verdict {
+        Verdict(.info, LocalizedText(en: en, zh: zh), evidence: evidence)
+    }
+
+    public static func skipped(_ en: String, _ zh: String, evidence: [String: String] = [:]) -> Verdict {
+        Verdict(.skipped, LocalizedText(en: en, zh: zh), evidence: evidence)
+    }
+
+    public static func error(_ en: String, _ zh: String, evidence: [String: String] = [:]) -> Verdict {
+        Verdict(.error, LocalizedText(en: en, zh: zh), evidence: evidence)
+    }
+
+    /// The engine's answer lacked a field the rule needs: the rule cannot decide.
+    public static func notReported(_ field: String) -> Verdict {
+        .error("the engine did not report \(field)", "引擎未返回 \(field) 字段，无法判断")
+    }
+}
+
+extension Finding {
+    public init(target: Target, verdict: Verdict) {
+        self.init(target: target, status: verdict.status, severity: verdict.severity, message: verdict.message, evidence: verdict.evidence)
+    }
+}
+
+/// A rule judged once per container, whatever the container's state.
+public protocol ContainerRule: Rule {
+    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict
+}
+
+extension ContainerRule {
+    public func evaluate(_ context: AuditContext) -> [Finding] {
+        context.snapshot.containers.map { record in
+            Finding(target: .container(record.inspect), verdict: judge(record, in: context))
+        }
+    }
+}
+
+/// A rule judged once per image.
+public protocol ImageRule: Rule {
+    func judge(_ image: ImageRecord, in context: AuditContext) -> Verdict
+}
+
+extension ImageRule {
+    public func evaluate(_ context: AuditContext) -> [Finding] {
+        context.snapshot.images.map { record in
+            Finding(target: .image(record.inspect), verdict: judge(record, in: context))
+        }
+    }
+}
+
+/// A rule judged once for the engine as a whole.
+public protocol EngineRule: Rule {
+    func judge(_ context: AuditContext) -> Verdict
+}
+
+extension EngineRule {
+    public func evaluate(_ context: AuditContext) -> [Finding] {
+        [Finding(target: .engine(context.snapshot), verdict: judge(context))]
+    }
+}

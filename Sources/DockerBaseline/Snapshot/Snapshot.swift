@@ -1,0 +1,129 @@
+/// Everything the rules judge, gathered by the collectors. Plain data: it can be saved with
+/// `collect -o FILE` and judged later, elsewhere, with `audit --snapshot FILE`.
+public struct Snapshot: Codable, Sendable, Equatable {
+    /// Bumped when a change would make older snapshots read wrongly.
+    public static let currentFormat = 1
+
+    public var format: Int
+    public var tool: ToolInfo
+    /// ISO 8601, UTC.
+    public var collectedAt: String
+    /// Where the engine was reached, e.g. `unix:///var/run/docker.sock`.
+    public var endpoint: String
+    public var engine: EngineVersion
+    public var info: EngineInfo
+    public var containers: [ContainerRecord]
+    public var images: [ImageRecord]
+    public var networks: [NetworkSummary]
+    /// Facts read from the machine the engine runs on; nil when they could not be read there.
+    public var host: HostFacts?
+    /// The environment `docker-baseline` itself ran in (content trust is a client-side setting).
+    public var environment: AuditEnvironment
+    /// What could not be collected, each with why; reported as skipped or error results.
+    public var problems: [CollectionProblem]
+
+    public init(
+        format: Int = Snapshot.currentFormat, tool: ToolInfo = .current, collectedAt: String, endpoint: String,
+        engine: EngineVersion, info: EngineInfo, containers: [ContainerRecord], images: [ImageRecord],
+        networks: [NetworkSummary], host: HostFacts?, environment: AuditEnvironment, problems: [CollectionProblem]
+    ) {
+        self.format = format
+        self.tool = tool
+        self.collectedAt = collectedAt
+        self.endpoint = endpoint
+        self.engine = engine
+        self.info = info
+        self.containers = containers
+        self.images = images
+        self.networks = networks
+        self.host = host
+        self.environment = environment
+        self.problems = problems
+    }
+}
+
+public struct ToolInfo: Codable, Sendable, Equatable {
+    public var name: String
+    public var version: String
+    public static let current = ToolInfo(name: "docker-baseline", version: "0.1.0")
+}
+
+public struct ContainerRecord: Codable, Sendable, Equatable {
+    public var inspect: ContainerInspect
+    /// The engine's process list, for running containers only.
+    public var processes: ProcessList?
+    /// Why `processes` is missing for a running container.
+    public var processesError: String?
+
+    public init(inspect: ContainerInspect, processes: ProcessList? = nil, processesError: String? = nil) {
+        self.inspect = inspect
+        self.processes = processes
+        self.processesError = processesError
+    }
+}
+
+public struct ImageRecord: Codable, Sendable, Equatable {
+    public var inspect: ImageInspect
+    public var history: [ImageHistoryEntry]?
+    /// Why `history` is missing.
+    public var historyError: String?
+
+    public init(inspect: ImageInspect, history: [ImageHistoryEntry]? = nil, historyError: String? = nil) {
+        self.inspect = inspect
+        self.history = history
+        self.historyError = historyError
+    }
+}
+
+/// Host facts that decide whether some checks apply at all.
+public struct HostFacts: Codable, Sendable, Equatable {
+    /// Whether AppArmor is enabled in the host kernel; nil when it could not be read.
+    public var appArmorEnabled: Bool?
+    /// Whether SELinux is enabled in the host kernel; nil when it could not be read.
+    public var seLinuxEnabled: Bool?
+    /// The daemon-wide `no-new-privileges` default and where it was set; nil when not set anywhere read.
+    public var daemonNoNewPrivileges: SettingValue?
+    /// Where the daemon's settings were looked for, so a report can say what was read.
+    public var daemonConfigSources: [String]
+
+    public init(appArmorEnabled: Bool?, seLinuxEnabled: Bool?, daemonNoNewPrivileges: SettingValue?, daemonConfigSources: [String]) {
+        self.appArmorEnabled = appArmorEnabled
+        self.seLinuxEnabled = seLinuxEnabled
+        self.daemonNoNewPrivileges = daemonNoNewPrivileges
+        self.daemonConfigSources = daemonConfigSources
+    }
+}
+
+/// A setting's value and where it came from (`/etc/docker/daemon.json`, `dockerd argument --no-new-privileges`).
+public struct SettingValue: Codable, Sendable, Equatable {
+    public var value: String
+    public var source: String
+    public init(value: String, source: String) {
+        self.value = value
+        self.source = source
+    }
+}
+
+public struct AuditEnvironment: Codable, Sendable, Equatable {
+    /// `DOCKER_CONTENT_TRUST` as set where the audit ran; nil when unset.
+    public var dockerContentTrust: String?
+    public init(dockerContentTrust: String?) { self.dockerContentTrust = dockerContentTrust }
+}
+
+/// Something the collector could not gather. `vanished` targets were removed while the audit ran and are
+/// reported as skipped; anything else is an error result.
+public struct CollectionProblem: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable { case vanished, failed }
+    public var kind: Kind
+    public var target: Target
+    /// What was being fetched, e.g. `GET /containers/abc/json`.
+    public var endpoint: String
+    public var message: String
+
+    public init(kind: Kind, target: Target, endpoint: String, message: String) {
+        self.kind = kind
+        self.target = target
+        self.endpoint = endpoint
+        self.message = message
+    }
+}

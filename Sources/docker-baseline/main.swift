@@ -1,0 +1,211 @@
+import ArgumentParser
+import DockerBaseline
+import Foundation
+
+/// Exit codes, documented in README.md.
+enum Exit {
+    static let clean: Int32 = 0
+    static let findings: Int32 = 1
+    static let usage: Int32 = 2
+    static let couldNotAudit: Int32 = 3
+}
+
+struct CouldNotAudit: Error, CustomStringConvertible {
+    let description: String
+}
+
+struct EngineOptions: ParsableArguments {
+    @Option(name: [.customShort("H"), .long], help: "Engine address, e.g. unix:///var/run/docker.sock (default: $DOCKER_HOST, then /var/run/docker.sock).")
+    var host: String?
+
+    @Option(help: "Seconds to wait for each engine answer.")
+    var timeout: Int = 30
+
+    @Option(help: "Engine requests in flight at once.")
+    var concurrency: Int = 6
+
+    @Option(help: "Where the host's filesystem is mounted, for host facts (e.g. /host when run in a container).")
+    var root: String = "/"
+
+    func validate() throws {
+        guard timeout > 0 else { throw ValidationError("--timeout must be at least 1 second") }
+        guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
+    }
+
+    var collectOptions: CollectOptions {
+        CollectOptions(host: host, timeoutSeconds: timeout, concurrency: concurrency, root: root)
+    }
+}
+
+func collect(_ options: EngineOptions) async throws -> Snapshot {
+    do {
+        return try await Collector.snapshot(options.collectOptions)
+    } catch {
+        throw CouldNotAudit(description: String(describing: error))
+    }
+}
+
+func write(_ data: Data, to path: String?) throws {
+    guard let path, path != "-" else {
+        FileHandle.standardOutput.write(data)
+        return
+    }
+    do {
+        try SnapshotFile.writeAtomically(data, to: path)
+    } catch {
+        throw CouldNotAudit(description: "cannot write \(path): \((error as NSError).localizedDescription)")
+    }
+}
+
+extension Language: ExpressibleByArgument {}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// `none`, or a severity: the lowest severity of a failure that makes the exit code 1.
+struct FailThreshold: ExpressibleByArgument {
+    var severity: Severity?
+    init?(argument: String) {
+        if argument == "none" {
+            severity = nil
+        } else if let severity = Severity(rawValue: argument) {
+            self.severity = severity
+        } else {
+            return nil
+        }
+    }
+    static var allValueStrings: [String] { ["none"] + Severity.allCases.map(\.rawValue) }
+}
+
+@main
+struct DockerBaselineCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "docker-baseline",
+        abstract: "Audit Docker engines, containers and images against the CIS Docker Benchmark and enterprise baselines.",
+        version: ToolInfo.current.version,
+        subcommands: [Audit.self, Collect.self, Rules.self])
+
+    /// Maps argument errors to exit 2 and audit failures to exit 3, as documented.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as CouldNotAudit {
+            FileHandle.standardError.write(Data("docker-baseline: \(error.description)\n".utf8))
+            Foundation.exit(Exit.couldNotAudit)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || code.rawValue == Exit.findings {
+                exit(withError: error)
+            }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(Exit.usage)
+        }
+    }
+}
+
+struct Audit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Collect from the engine (or read a saved snapshot) and judge every rule.",
+        discussion: """
+        Exit codes: 0 no failure at or above --fail-on; 1 failures at or above it; 2 usage error; \
+        3 could not audit (engine unreachable, unreadable snapshot, unwritable output).
+        """)
+
+    @OptionGroup var engine: EngineOptions
+
+    @Option(help: "Judge a snapshot saved by `collect -o` instead of asking the engine.")
+    var snapshot: String?
+
+    @Option(help: "Report format: text or json.")
+    var format: OutputFormat = .text
+
+    @Option(name: [.short, .long], help: "Write the report to this file (written atomically) instead of standard output.")
+    var output: String?
+
+    @Option(help: "Report language: en or zh (default: from LC_ALL / LC_MESSAGES / LANG).")
+    var lang: Language?
+
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when a failure of this severity or above is found: none, info, low, medium, high, critical.")
+    var failOn: FailThreshold = FailThreshold(argument: "high")!
+
+    @Flag(help: "Show how to fix each failing rule (text format).")
+    var remediation = false
+
+    @Flag(name: [.short, .long], help: "List passing targets one by one (text format).")
+    var verbose = false
+
+    func run() async throws {
+        let snapshot: Snapshot
+        if let path = self.snapshot {
+            do {
+                snapshot = try SnapshotFile.load(path)
+            } catch {
+                throw CouldNotAudit(description: String(describing: error))
+            }
+        } else {
+            snapshot = try await collect(engine)
+        }
+        let report = Evaluator.evaluate(snapshot)
+        let environment = ProcessInfo.processInfo.environment
+        let language = lang ?? Language.fromEnvironment(environment)
+        let data: Data
+        switch format {
+        case .json:
+            data = try JSONReporter.render(report, language: language)
+        case .text:
+            let colour = output == nil && isatty(STDOUT_FILENO) == 1 && environment["NO_COLOR"].map(\.isEmpty) ?? true
+                && environment["TERM"] != "dumb"
+            data = Data(TextReporter(language: language, colour: colour, verbose: verbose, showRemediation: remediation)
+                .render(report).utf8)
+        }
+        try write(data, to: output)
+        if let threshold = failOn.severity, let worst = report.worstFailure, worst >= threshold {
+            throw ExitCode(Exit.findings)
+        }
+    }
+}
+
+struct Collect: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Gather everything the rules need into a snapshot file, to audit later with `audit --snapshot`.")
+
+    @OptionGroup var engine: EngineOptions
+
+    @Option(name: [.short, .long], help: "Snapshot file to write (written atomically); - for standard output.")
+    var output: String
+
+    func run() async throws {
+        let snapshot = try await collect(engine)
+        try write(try SnapshotFile.encode(snapshot), to: output)
+        if output != "-" {
+            FileHandle.standardError.write(Data(
+                "docker-baseline: wrote \(output): \(snapshot.containers.count) containers, \(snapshot.images.count) images, \(snapshot.problems.count) problems\n".utf8))
+        }
+    }
+}
+
+struct Rules: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the rules with their ids, CIS ids and severity.")
+
+    @Option(help: "Language: en or zh (default: from the environment).")
+    var lang: Language?
+
+    func run() throws {
+        let language = lang ?? Language.fromEnvironment(ProcessInfo.processInfo.environment)
+        for rule in RuleCatalog.all.map(\.metadata) {
+            let line = [pad(rule.cis ?? "-", 6), pad(rule.cisCE ?? "-", 6), pad(rule.id, 30), pad(rule.severity.rawValue, 9),
+                        "L\(rule.level)", rule.manual ? "manual " : "       ", rule.title[language]].joined(separator: " ")
+            print(line)
+        }
+    }
+
+    private func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+}
