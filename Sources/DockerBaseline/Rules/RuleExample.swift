@@ -42,7 +42,7 @@ public struct RuleExample: Sendable {
         base["containers"] = [containerRecord]
         var imageRecord = (base["images"] as! [[String: Any]])[0]
         if let image { imageRecord["inspect"] = try merge(imageRecord["inspect"]!, patch: image) }
-        if let history { imageRecord["history"] = try JSONSerialization.jsonObject(with: Data(history.utf8)) }
+        if let history { imageRecord["history"] = try JSONSerialization.jsonObject(with: Data(history.utf8), options: .fragmentsAllowed) }
         base["images"] = [imageRecord]
         let data = try JSONSerialization.data(withJSONObject: base)
         return try JSONDecoder().decode(Snapshot.self, from: data)
@@ -52,7 +52,7 @@ public struct RuleExample: Sendable {
         mergePatch(target, try JSONSerialization.jsonObject(with: Data(patch.utf8), options: .fragmentsAllowed))
     }
 
-    /// A running, hardened container from a hardened image on an engine with seccomp and no other LSM.
+    /// A running, hardened container (publishing no ports) from a hardened image, on an engine with seccomp and no other LSM.
     public static let baseSnapshotJSON = #"""
     {
       "format": 1,
@@ -82,13 +82,13 @@ public struct RuleExample: Sendable {
             "Memory": 268435456, "CpuShares": 512, "NanoCpus": 0, "CpuQuota": 0, "CpusetCpus": "",
             "PidsLimit": 100, "ReadonlyRootfs": true,
             "RestartPolicy": {"Name": "on-failure", "MaximumRetryCount": 5},
-            "PortBindings": {"8080/tcp": [{"HostIp": "127.0.0.1", "HostPort": "8080"}]},
+            "PortBindings": {},
             "PublishAllPorts": false, "Devices": [], "Ulimits": [{"Name": "nofile", "Soft": 1024, "Hard": 2048}]
           },
           "Mounts": [{"Type": "volume", "Name": "data", "Source": "/var/lib/docker/volumes/data/_data",
                       "Destination": "/data", "Mode": "z", "RW": true, "Propagation": ""}],
           "NetworkSettings": {
-            "Ports": {"8080/tcp": [{"HostIp": "127.0.0.1", "HostPort": "8080"}]},
+            "Ports": {},
             "Networks": {"appnet": {"NetworkID": "n1"}}
           },
           "AppArmorProfile": "", "ProcessLabel": ""

@@ -21,13 +21,16 @@ struct ImageSprawlRule: EngineRule {
     let examples = [
         RuleExample(expect: .pass),
         RuleExample(container: #"{"Image": "sha256:9999999999999999999999999999999999999999999999999999999999999999"}"#, expect: .warn),
-        RuleExample(image: #"{"RepoTags": []}"#, expect: .warn),
+        RuleExample(image: #"{"RepoTags": [], "Id": "sha256:9999999999999999999999999999999999999999999999999999999999999999"}"#, expect: .warn),
+        RuleExample(image: #"{"RepoTags": []}"#, expect: .pass),
     ]
 
     func judge(_ context: AuditContext) -> Verdict {
         let images = context.snapshot.images.map(\.inspect)
-        let dangling = images.filter(\.isDangling)
-        let unused = images.filter { !$0.isDangling && !context.imageIDsInUse.contains($0.id) }
+        // Untagged images a container still uses are neither dangling nor unused: prune keeps them.
+        let unusedImages = images.filter { !context.imageIDsInUse.contains($0.id) }
+        let dangling = unusedImages.filter(\.isDangling)
+        let unused = unusedImages.filter { !$0.isDangling }
         let inUse = images.filter { context.imageIDsInUse.contains($0.id) }.count
         let evidence = [
             "images": String(images.count), "in use": String(inUse),

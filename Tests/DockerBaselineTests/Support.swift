@@ -1,0 +1,78 @@
+import DockerBaseline
+import Foundation
+import Testing
+
+/// Where the tests find the engine, the fixtures and the built command.
+enum TestEnvironment {
+    static let socket = "/var/run/docker.sock"
+    static let fixturePrefix = "dbt-"
+
+    /// Tests against the engine need the fixtures `scripts/fixtures.sh up` makes; `scripts/test.sh` makes them.
+    static func requireFixtures() throws {
+        guard ProcessInfo.processInfo.environment["DOCKER_BASELINE_FIXTURES"] == "1" else {
+            throw TestSetupError("engine fixtures are not set up: run the suite with scripts/test.sh")
+        }
+    }
+
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["DOCKER_BASELINE_BIN"] { return path }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/docker-baseline").path
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dbt-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+struct TestSetupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The outcome of running a command to completion.
+struct CommandResult {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+/// Runs `executable` with `arguments`, capturing its output. Output is read while it runs so a large report
+/// cannot fill a pipe and stall the process.
+func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let group = DispatchGroup()
+    nonisolated(unsafe) var outData = Data(), errData = Data()
+    group.enter()
+    DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    group.enter()
+    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    process.waitUntilExit()
+    group.wait()
+    return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                         stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// Runs the built `docker-baseline` with a clean environment (no DOCKER_HOST, no colour, English).
+func runTool(_ arguments: [String], environment extra: [String: String] = [:]) throws -> CommandResult {
+    var environment = ["PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "LANG": "C.UTF-8"]
+    environment.merge(extra) { _, new in new }
+    return try run(TestEnvironment.binary, arguments, environment: environment)
+}
+
+extension AuditReport {
+    /// The one result of `rule` for the target named `name`.
+    func result(_ rule: String, _ name: String) -> Result? {
+        results.first { $0.rule.id == rule && $0.target.name == name }
+    }
+}

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Test fixtures on the local Docker engine: images built from a busybox rootfs (no registry is needed) and
+# containers that each violate or comply with specific rules. Everything carries the label
+# io.docker-baseline.fixture=1 so `down` removes exactly what `up` made.
+#   scripts/fixtures.sh up     create (recreates if present)
+#   scripts/fixtures.sh down   remove
+set -euo pipefail
+
+LABEL=io.docker-baseline.fixture=1
+PREFIX=dbt
+WORK=$(mktemp -d /tmp/dbt-fixtures.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+
+down() {
+    local ids
+    ids=$(docker ps -aq --filter "label=$LABEL")
+    [ -z "$ids" ] || docker rm -f $ids >/dev/null
+    docker network rm ${PREFIX}-net >/dev/null 2>&1 || true
+    ids=$(docker images -q --filter "label=$LABEL" | sort -u)
+    [ -z "$ids" ] || docker rmi -f $ids >/dev/null 2>&1 || true
+    ids=$(docker images -q "${PREFIX}/*" | sort -u)
+    [ -z "$ids" ] || docker rmi -f $ids >/dev/null 2>&1 || true
+    docker image prune -f --filter "label=$LABEL" >/dev/null 2>&1 || true
+}
+
+# A root filesystem with a static busybox, plus coreutils' sleep (and the libraries it needs) installed as
+# /usr/sbin/sshd: a process the engine's `top` shows as /usr/sbin/sshd, with no real SSH server needed.
+make_rootfs() {
+    local root=$WORK/rootfs
+    mkdir -p "$root"/{bin,etc,tmp,usr/sbin,root}
+    cp "$(command -v busybox)" "$root/bin/busybox"
+    for applet in sh sleep true false echo cat ls id env; do ln -s busybox "$root/bin/$applet"; done
+    printf 'root:x:0:0:root:/root:/bin/sh\napp:x:10001:10001:app:/tmp:/bin/sh\n' > "$root/etc/passwd"
+    printf 'root:x:0:\napp:x:10001:\n' > "$root/etc/group"
+    cp "$(command -v sleep)" "$root/usr/sbin/sshd"
+    ldd "$(command -v sleep)" | grep -o '/[^ ]*' | while read -r lib; do
+        mkdir -p "$root$(dirname "$lib")"
+        cp -L "$lib" "$root$lib"
+    done
+    tar -C "$root" -c . | docker import --change "LABEL $LABEL" --change 'CMD ["/bin/sh"]' - ${PREFIX}/base:1 >/dev/null
+}
+
+build() { # build TAG [docker build args…] < Dockerfile
+    local tag=$1; shift
+    local context=$WORK/ctx-${tag//[\/:]/-}
+    mkdir -p "$context"
+    cat > "$context/Dockerfile"
+    echo "fixture file" > "$context/app.txt"
+    # The classic builder records build arguments in the history, as many CI systems still do.
+    DOCKER_BUILDKIT=0 docker build -q --label "$LABEL" -t "$tag" "$@" "$context" >/dev/null 2>"$WORK/build.log" \
+        || { cat "$WORK/build.log" >&2; exit 1; }
+}
+
+up() {
+    down
+    make_rootfs
+
+    build ${PREFIX}/hardened:1 <<DOCKERFILE
+FROM ${PREFIX}/base:1
+COPY app.txt /app/app.txt
+ENV APP_PASSWORD_FILE=/run/secrets/app
+HEALTHCHECK --interval=30s CMD ["/bin/true"]
+USER 10001:10001
+DOCKERFILE
+
+    build ${PREFIX}/leaky:1 --build-arg NPM_TOKEN=npm_fixtureSecretToken123 <<DOCKERFILE
+FROM ${PREFIX}/base:1
+ARG NPM_TOKEN
+ENV DB_PASSWORD=hunter2-fixture-secret
+RUN apt-get update || true
+ADD app.txt /app/
+RUN echo building with \$NPM_TOKEN > /dev/null
+DOCKERFILE
+
+    # A tag rebuilt after a container was created from it: the container runs the older image.
+    build ${PREFIX}/stale:1 <<DOCKERFILE
+FROM ${PREFIX}/hardened:1
+LABEL generation=1
+DOCKERFILE
+    docker create --name ${PREFIX}-stale --label "$LABEL" ${PREFIX}/stale:1 sleep 1 >/dev/null
+    build ${PREFIX}/stale:1 <<DOCKERFILE
+FROM ${PREFIX}/hardened:1
+LABEL generation=2
+DOCKERFILE
+
+    docker network create --label "$LABEL" ${PREFIX}-net >/dev/null
+    local hardened=(--label "$LABEL" --user 10001:10001 --read-only --memory 64m --cpus 0.5 --pids-limit 50
+        --security-opt no-new-privileges --cap-drop ALL --restart on-failure:3 --network ${PREFIX}-net
+        --ulimit nofile=1024:2048)
+
+    # Complies with nearly every runtime rule, running and never started.
+    docker run -d --name ${PREFIX}-hardened "${hardened[@]}" -p 127.0.0.1:18080:8080 ${PREFIX}/hardened:1 sleep 100000 >/dev/null
+    docker create --name ${PREFIX}-hardened-created "${hardened[@]}" -p 127.0.0.1:18081:8080 ${PREFIX}/hardened:1 sleep 100000 >/dev/null
+    # Hardened, but root by --user and with the image's health check switched off.
+    docker create --name ${PREFIX}-rootuser "${hardened[@]}" --user root --no-healthcheck ${PREFIX}/hardened:1 sleep 1 >/dev/null
+
+    # Privileged containers can be created but not started on this kernel; the benchmark judges them anyway.
+    docker create --name ${PREFIX}-privileged --label "$LABEL" --privileged -v /:/host -v /var/run/docker.sock:/var/run/docker.sock \
+        --restart always -p 80:80 -p '[::]:8443:443' ${PREFIX}/base:1 sleep 1 >/dev/null
+    docker run -d --name ${PREFIX}-caps --label "$LABEL" --cap-add SYS_ADMIN --cap-add SYS_TIME \
+        --security-opt seccomp=unconfined --security-opt no-new-privileges=false --restart unless-stopped \
+        --cpu-shares 512 ${PREFIX}/base:1 sleep 100000 >/dev/null
+    docker run -d --name ${PREFIX}-hostns --label "$LABEL" --network host --pid host --ipc host --uts host \
+        --userns host --restart on-failure ${PREFIX}/base:1 sleep 100000 >/dev/null
+    docker run -d --name ${PREFIX}-mounts --label "$LABEL" -v /etc:/host-etc:ro -v /var/run:/host-run:ro \
+        --device /dev/null:/dev/host-null:rwm --restart on-failure:10 ${PREFIX}/base:1 sleep 100000 >/dev/null
+    docker create --name ${PREFIX}-propagation --label "$LABEL" \
+        --mount type=bind,source=/tmp,target=/shared,bind-propagation=rshared --cgroup-parent dbt-parent \
+        ${PREFIX}/base:1 sleep 1 >/dev/null
+    docker run -d --name ${PREFIX}-sshd --label "$LABEL" --expose 2222 -P ${PREFIX}/base:1 /usr/sbin/sshd 100000 >/dev/null
+    docker run -d --name ${PREFIX}-paused --label "$LABEL" ${PREFIX}/base:1 sleep 100000 >/dev/null
+    docker pause ${PREFIX}-paused >/dev/null
+    docker run --name ${PREFIX}-exited --label "$LABEL" ${PREFIX}/leaky:1 true >/dev/null
+}
+
+case "${1:-}" in
+    up) up ;;
+    down) down ;;
+    *) echo "usage: $0 up|down" >&2; exit 2 ;;
+esac

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian 12 machine: installs what is missing (docker.io, busybox-static),
+# starts dockerd when it is not running, creates the fixtures, builds, runs `swift test`, and removes every
+# fixture it created (and stops the dockerd it started), even when tests fail.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '==> %s\n' "$*"; }
+
+command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
+command -v swift >/dev/null 2>&1 || { echo "swift not found (expected in PATH or /opt/swift/usr/bin)" >&2; exit 1; }
+
+missing=()
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+command -v busybox >/dev/null 2>&1 || missing+=(busybox-static)
+command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
+command -v script >/dev/null 2>&1 || missing+=(bsdutils)
+if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+started_dockerd=
+if ! docker info >/dev/null 2>&1; then
+    log "starting dockerd"
+    nohup dockerd >/tmp/docker-baseline-dockerd.log 2>&1 &
+    started_dockerd=$!
+    for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+    docker info >/dev/null 2>&1 || { echo "dockerd did not start; its log:" >&2; tail -20 /tmp/docker-baseline-dockerd.log >&2; exit 1; }
+fi
+
+cleanup() {
+    log "removing fixtures"
+    scripts/fixtures.sh down || true
+    if [ -n "$started_dockerd" ]; then
+        log "stopping the dockerd this run started"
+        kill "$started_dockerd" 2>/dev/null || true
+        wait "$started_dockerd" 2>/dev/null || true
+    fi
+}
+trap cleanup EXIT
+
+log "creating fixtures"
+scripts/fixtures.sh up
+
+log "building"
+build_log=$(mktemp)
+if ! swift build --build-tests >"$build_log" 2>&1; then
+    grep -E 'error:' "$build_log" >&2 || tail -50 "$build_log" >&2
+    echo "build failed" >&2
+    exit 1
+fi
+rm -f "$build_log"
+
+log "testing"
+DOCKER_BASELINE_FIXTURES=1 DOCKER_BASELINE_BIN="$(swift build --show-bin-path)/docker-baseline" swift test --skip-build "$@"
