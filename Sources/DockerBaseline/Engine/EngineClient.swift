@@ -21,8 +21,9 @@ public final class EngineClient: Sendable {
         self.endpoint = endpoint
         self.timeoutSeconds = timeoutSeconds
         var configuration = HTTPClient.Configuration()
-        // `execute(timeout:)` bounds only the response head; the read timeout bounds a stalled body.
-        configuration.timeout = .init(connect: .seconds(5), read: .seconds(Int64(timeoutSeconds)))
+        // `execute(timeout:)` bounds only the response head; the read timeout bounds a stalled body. A failed
+        // connect is retried until the connect timeout, and a local socket connects at once or not at all.
+        configuration.timeout = .init(connect: .seconds(2), read: .seconds(Int64(timeoutSeconds)))
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 8
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))

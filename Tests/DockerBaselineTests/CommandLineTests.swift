@@ -1,0 +1,146 @@
+@testable import DockerBaseline
+import Foundation
+import Testing
+
+private struct ReportDocument: Decodable {
+    struct Item: Decodable, Hashable {
+        struct Target: Decodable, Hashable { let kind: String; let id: String; let name: String; let state: String? }
+        let rule: String
+        let cis: String?
+        let status: String
+        let severity: String
+        let target: Target
+        let evidence: [String: String]
+        let message: String
+        let remediation: String
+    }
+    struct Summary: Decodable { let total: Int; let pass: Int; let fail: Int; let score: Double? }
+    let schemaVersion: Int
+    let summary: Summary
+    let results: [Item]
+}
+
+private func decodeReport(_ text: String) throws -> ReportDocument {
+    try JSONDecoder().decode(ReportDocument.self, from: Data(text.utf8))
+}
+
+extension EngineTests {
+    @Suite("The docker-baseline command") struct CommandLine {
+        @Test("Exit code follows --fail-on: 1 with critical findings, 0 with none or above the worst")
+        func exitCodes() throws {
+            try TestEnvironment.requireFixtures()
+            #expect(try runTool(["audit", "--fail-on", "critical", "--format", "json"]).status == 1)
+            #expect(try runTool(["audit", "--fail-on", "none", "--format", "json"]).status == 0)
+        }
+
+        @Test("The JSON report carries what the schema documents, for every result")
+        func jsonShape() throws {
+            try TestEnvironment.requireFixtures()
+            let result = try runTool(["audit", "--format", "json", "--fail-on", "none"])
+            let report = try decodeReport(result.stdout)
+            #expect(report.schemaVersion == 1)
+            #expect(report.summary.total == report.results.count)
+            let privileged = try #require(report.results.first { $0.rule == "container.privileged" && $0.target.name == "dbt-privileged" })
+            #expect(privileged.cis == "5.5" && privileged.status == "fail" && privileged.severity == "critical")
+            #expect(privileged.target.kind == "container" && privileged.target.state == "created")
+            #expect(privileged.evidence["Privileged"] == "true")
+            #expect(!privileged.remediation.isEmpty)
+            let image = try #require(report.results.first { $0.rule == "image.user" && $0.target.name == "dbt/base:1" })
+            #expect(image.target.kind == "image" && image.target.id.hasPrefix("sha256:"))
+        }
+
+        @Test("collect -o then audit --snapshot gives the same verdicts as a live audit")
+        func snapshotRoundTripThroughFiles() throws {
+            try TestEnvironment.requireFixtures()
+            let directory = try TestEnvironment.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let file = directory.appendingPathComponent("snapshot.json").path
+            let collected = try runTool(["collect", "-o", file])
+            #expect(collected.status == 0, "\(collected.stderr)")
+            let saved = try decodeReport(try runTool(["audit", "--snapshot", file, "--format", "json", "--fail-on", "none"]).stdout)
+            let live = try decodeReport(try runTool(["audit", "--format", "json", "--fail-on", "none"]).stdout)
+            // Health states move on between two collections; the verdicts must not.
+            let verdicts = { (report: ReportDocument) in Set(report.results.map { "\($0.rule) \($0.target.id) \($0.status)" }) }
+            #expect(verdicts(saved) == verdicts(live))
+        }
+
+        @Test("A snapshot audit needs no engine at all")
+        func snapshotWithoutEngine() throws {
+            try TestEnvironment.requireFixtures()
+            let directory = try TestEnvironment.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let file = directory.appendingPathComponent("snapshot.json").path
+            #expect(try runTool(["collect", "-o", file]).status == 0)
+            let result = try runTool(["audit", "--snapshot", file, "--fail-on", "none"], environment: ["DOCKER_HOST": "unix:///nonexistent/docker.sock"])
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("container.privileged"))
+        }
+
+        @Test("Text output: Chinese with --lang zh, remediation on request, colour only on a terminal and never with NO_COLOR")
+        func textOutput() throws {
+            try TestEnvironment.requireFixtures()
+            let chinese = try runTool(["audit", "--lang", "zh", "--remediation", "--fail-on", "none"])
+            #expect(chinese.stdout.contains("不使用特权容器"))
+            #expect(chinese.stdout.contains("修复："))
+            #expect(!chinese.stdout.contains("\u{1B}["), "piped output must not be coloured")
+            let fromLang = try runTool(["audit", "--fail-on", "none"], environment: ["LANG": "zh_CN.UTF-8"])
+            #expect(fromLang.stdout.contains("容器运行时"))
+            // `script` gives the command a real terminal.
+            let command = "\(TestEnvironment.binary) audit --fail-on none"
+            let coloured = try run("/usr/bin/script", ["-qec", command, "/dev/null"], environment: ["PATH": "/usr/bin:/bin", "TERM": "xterm"])
+            #expect(coloured.stdout.contains("\u{1B}[31m"))
+            let plain = try run("/usr/bin/script", ["-qec", command, "/dev/null"], environment: ["PATH": "/usr/bin:/bin", "TERM": "xterm", "NO_COLOR": "1"])
+            #expect(plain.stdout.contains("container.privileged"))
+            #expect(!plain.stdout.contains("\u{1B}["))
+        }
+
+        @Test("A user who may not use the socket gets the permission message and exit 3")
+        func permissionDenied() throws {
+            try TestEnvironment.requireFixtures()
+            let result = try run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", TestEnvironment.binary, "audit"],
+                                 environment: ["PATH": "/usr/bin:/bin"])
+            #expect(result.status == 3)
+            #expect(result.stderr.contains("permission denied on Docker engine socket /var/run/docker.sock"), "\(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1)
+        }
+
+        @Test("A missing socket, a bad address, a bad snapshot, bad arguments: one clear line and a distinct exit code")
+        func errors() throws {
+            let directory = try TestEnvironment.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let missing = try runTool(["audit", "--host", "unix:///nonexistent/docker.sock"])
+            #expect(missing.status == 3)
+            #expect(missing.stderr.contains("socket /nonexistent/docker.sock does not exist"))
+            let fromEnvironment = try runTool(["audit"], environment: ["DOCKER_HOST": "unix:///nonexistent/env.sock"])
+            #expect(fromEnvironment.stderr.contains("/nonexistent/env.sock"))
+            let tcp = try runTool(["audit", "--host", "tcp://127.0.0.1:2375"])
+            #expect(tcp.status == 3 && tcp.stderr.contains("only unix:// sockets"))
+            let garbage = directory.appendingPathComponent("garbage.json")
+            try "not json".write(to: garbage, atomically: true, encoding: .utf8)
+            let bad = try runTool(["audit", "--snapshot", garbage.path])
+            #expect(bad.status == 3 && bad.stderr.contains("\(garbage.path) is not a docker-baseline snapshot"))
+            let wrongShape = directory.appendingPathComponent("wrong.json")
+            try #"{"format": 1, "containers": "many"}"#.write(to: wrongShape, atomically: true, encoding: .utf8)
+            let wrong = try runTool(["audit", "--snapshot", wrongShape.path])
+            #expect(wrong.status == 3 && wrong.stderr.contains(wrongShape.path))
+            let absent = try runTool(["audit", "--snapshot", directory.appendingPathComponent("absent.json").path])
+            #expect(absent.status == 3 && absent.stderr.contains("cannot read snapshot"))
+            #expect(try runTool(["audit", "--fail-on", "bogus"]).status == 2)
+            #expect(try runTool(["audit", "--format", "yaml"]).status == 2)
+            #expect(try runTool(["nonsense"]).status == 2)
+            #expect(try runTool(["--help"]).status == 0)
+        }
+
+        @Test("An output file is written whole, or not at all")
+        func outputFile() throws {
+            try TestEnvironment.requireFixtures()
+            let directory = try TestEnvironment.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let file = directory.appendingPathComponent("report.json").path
+            #expect(try runTool(["audit", "--format", "json", "-o", file, "--fail-on", "none"]).status == 0)
+            #expect(try decodeReport(String(contentsOfFile: file, encoding: .utf8)).results.count > 100)
+            let unwritable = try runTool(["audit", "-o", "/nonexistent/dir/report.txt", "--fail-on", "none"])
+            #expect(unwritable.status == 3 && unwritable.stderr.contains("cannot write /nonexistent/dir/report.txt"))
+        }
+    }
+}

@@ -1,0 +1,50 @@
+@testable import DockerBaseline
+import Foundation
+import Testing
+
+@Suite("Host facts from a host filesystem root")
+struct HostCollectorTests {
+    private func makeHost(_ files: [String: String]) throws -> URL {
+        let root = try TestEnvironment.temporaryDirectory()
+        for (path, content) in files {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try content.write(to: url, atomically: true, encoding: .utf8)
+        }
+        return root
+    }
+
+    @Test("daemon.json's no-new-privileges is the daemon default, with its file as the source")
+    func daemonJSON() throws {
+        let root = try makeHost(["etc/docker/daemon.json": #"{"no-new-privileges": true, "icc": false}"#, "sys/kernel/.keep": ""])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let facts = HostCollector(root: root.path).collect()
+        #expect(facts.daemonNoNewPrivileges == SettingValue(value: "true", source: "/etc/docker/daemon.json"))
+        #expect(facts.appArmorEnabled == false)
+    }
+
+    @Test("dockerd's own arguments win, and --config-file moves daemon.json")
+    func commandLine() throws {
+        let root = try makeHost([
+            "proc/4242/comm": "dockerd\n",
+            "proc/4242/cmdline": "/usr/bin/dockerd\0--config-file\0/srv/docker.json\0--no-new-privileges=false\0",
+            "srv/docker.json": #"{"no-new-privileges": true}"#,
+        ])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let facts = HostCollector(root: root.path).collect()
+        #expect(facts.daemonNoNewPrivileges?.value == "false")
+        #expect(facts.daemonNoNewPrivileges?.source == "dockerd argument --no-new-privileges=false")
+        #expect(facts.daemonConfigSources == ["dockerd command line", "/srv/docker.json"])
+    }
+
+    @Test("AppArmor and SELinux status come from the kernel's interfaces")
+    func securityModules() throws {
+        let enabled = try makeHost(["sys/kernel/security/lsm": "lockdown,capability,apparmor", "sys/fs/selinux/enforce": "0"])
+        defer { try? FileManager.default.removeItem(at: enabled) }
+        #expect(HostCollector(root: enabled.path).appArmorEnabled() == true)
+        #expect(HostCollector(root: enabled.path).seLinuxEnabled() == true)
+        let unknown = try makeHost([:])
+        defer { try? FileManager.default.removeItem(at: unknown) }
+        #expect(HostCollector(root: unknown.path).appArmorEnabled() == nil)
+    }
+}
