@@ -27,13 +27,16 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Where the host's filesystem is mounted, for host facts (e.g. /host when run in a container).")
     var root: String = "/"
 
+    @Option(help: "Where running containers' process lists come from: auto (this host's /proc where it can vouch for a container, else the engine's top) or engine (always the engine's top; slower).")
+    var processes: ProcessSource = .auto
+
     func validate() throws {
         guard timeout > 0 else { throw ValidationError("--timeout must be at least 1 second") }
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
     }
 
     var collectOptions: CollectOptions {
-        CollectOptions(host: host, timeoutSeconds: timeout, concurrency: concurrency, root: root)
+        CollectOptions(host: host, timeoutSeconds: timeout, concurrency: concurrency, root: root, processSource: processes)
     }
 }
 
@@ -58,6 +61,7 @@ func write(_ data: Data, to path: String?) throws {
 }
 
 extension Language: ExpressibleByArgument {}
+extension ProcessSource: ExpressibleByArgument {}
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
@@ -157,7 +161,7 @@ struct Audit: AsyncParsableCommand {
         let data: Data
         switch format {
         case .json:
-            data = try JSONReporter.render(report, language: language)
+            data = JSONReporter.render(report, language: language)
         case .text:
             let colour = output == nil && isatty(STDOUT_FILENO) == 1 && environment["NO_COLOR"].map(\.isEmpty) ?? true
                 && environment["TERM"] != "dumb"
@@ -193,19 +197,21 @@ struct Collect: AsyncParsableCommand {
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the rules with their ids, CIS ids and severity.")
 
-    @Option(help: "Language: en or zh (default: from the environment).")
+    enum ListFormat: String, ExpressibleByArgument { case text, markdown }
+
+    @Option(help: "text or markdown (the table in docs/rules.md).")
+    var format: ListFormat = .text
+
+    @Option(help: "Language of the text list: en or zh (default: from the environment).")
     var lang: Language?
 
     func run() throws {
-        let language = lang ?? Language.fromEnvironment(ProcessInfo.processInfo.environment)
-        for rule in RuleCatalog.all.map(\.metadata) {
-            let line = [pad(rule.cis ?? "-", 6), pad(rule.cisCE ?? "-", 6), pad(rule.id, 30), pad(rule.severity.rawValue, 9),
-                        "L\(rule.level)", rule.manual ? "manual " : "       ", rule.title[language]].joined(separator: " ")
-            print(line)
+        let rules = RuleCatalog.all.map(\.metadata)
+        switch format {
+        case .text:
+            print(RuleListing.text(rules, language: lang ?? Language.fromEnvironment(ProcessInfo.processInfo.environment)), terminator: "")
+        case .markdown:
+            print(RuleListing.markdown(rules), terminator: "")
         }
-    }
-
-    private func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
 }

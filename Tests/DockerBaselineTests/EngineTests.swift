@@ -168,7 +168,7 @@ extension EngineTests {
             #expect(leaky.finding.evidence["secrets"]?.contains("NPM_TOKEN=<masked>") == true)
             var outputs: [String] = []
             for language in Language.allCases {
-                outputs.append(String(decoding: try JSONReporter.render(report, language: language), as: UTF8.self))
+                outputs.append(String(decoding: JSONReporter.render(report, language: language), as: UTF8.self))
                 outputs.append(TextReporter(language: language, colour: false, verbose: true, showRemediation: true).render(report))
             }
             for output in outputs {

@@ -1,3 +1,4 @@
+import Foundation
 @testable import DockerBaseline
 import Testing
 
@@ -64,5 +65,14 @@ struct ParsingTests {
     @Test func wideCharactersPadByColumns() {
         #expect(displayWidth("容器") == 4)
         #expect(pad("容器", 6) == "容器  ")
+    }
+}
+
+@Suite("JSON text")
+struct JSONTextTests {
+    @Test(arguments: ["plain", "quote \" and backslash \\", "line\nbreak\ttab\r", "\u{01}\u{1F} control", "中文 容器 ✓", ""])
+    func stringsRoundTrip(_ value: String) throws {
+        let parsed = try JSONSerialization.jsonObject(with: Data("[\(jsonString(value))]".utf8)) as? [String]
+        #expect(parsed == [value])
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 @testable import DockerBaseline
 import Testing
 
@@ -82,5 +83,16 @@ struct RuleMetadataTests {
         let ids = Set(RuleCatalog.all.compactMap(\.metadata.cis))
         let wanted = (1...32).map { "5.\($0)" } + ["4.1", "4.5", "4.6", "4.7", "4.9", "4.10", "6.1", "6.2"]
         #expect(Set(wanted).subtracting(ids).isEmpty, "missing: \(Set(wanted).subtracting(ids).sorted())")
+    }
+}
+
+@Suite("Documentation")
+struct DocumentationTests {
+    @Test("docs/rules.md is what `docker-baseline rules --format markdown` prints")
+    func rulesDocument() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let document = try String(contentsOf: root.appendingPathComponent("docs/rules.md"), encoding: .utf8)
+        #expect(document == RuleListing.markdown(RuleCatalog.all.map(\.metadata)),
+                "docs/rules.md is out of date: regenerate it with `docker-baseline rules --format markdown > docs/rules.md`")
     }
 }

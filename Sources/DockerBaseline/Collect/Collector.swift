@@ -9,15 +9,25 @@ public struct CollectOptions: Sendable {
     public var concurrency: Int
     /// Where the host's filesystem is (`/`, or e.g. `/host` when run in a container).
     public var root: String
+    public var processSource: ProcessSource
 
     public init(host: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
-                timeoutSeconds: Int = 30, concurrency: Int = 6, root: String = "/") {
+                timeoutSeconds: Int = 30, concurrency: Int = 6, root: String = "/", processSource: ProcessSource = .auto) {
         self.host = host
         self.environment = environment
         self.timeoutSeconds = timeoutSeconds
         self.concurrency = concurrency
         self.root = root
+        self.processSource = processSource
     }
+}
+
+/// Where running containers' process lists come from.
+public enum ProcessSource: String, Sendable, CaseIterable {
+    /// This host's /proc where it can vouch for a container, else the engine's `top`.
+    case auto
+    /// Always the engine's `top` endpoint (one `ps` run by the engine per container).
+    case engine
 }
 
 public enum Collector {
@@ -26,7 +36,8 @@ public enum Collector {
         let endpoint = try EngineEndpoint.resolve(host: options.host, environment: options.environment)
         let client = EngineClient(endpoint: endpoint, timeoutSeconds: options.timeoutSeconds)
         do {
-            let snapshot = try await EngineCollector(client: client, concurrency: options.concurrency).collect(
+            let scanner = options.processSource == .auto ? ProcessScanner(root: options.root) : nil
+            let snapshot = try await EngineCollector(client: client, concurrency: options.concurrency, processScanner: scanner).collect(
                 host: HostCollector(root: options.root).collect(),
                 environment: AuditEnvironment(dockerContentTrust: options.environment["DOCKER_CONTENT_TRUST"]))
             await client.shutdown()

@@ -6,10 +6,13 @@ public struct EngineCollector: Sendable {
     public let client: EngineClient
     /// Requests in flight at once; more does not help on a small host.
     public var concurrency: Int
+    /// Reads running containers' processes from this host's /proc; nil asks the engine's `top` for each.
+    public var processScanner: ProcessScanner?
 
-    public init(client: EngineClient, concurrency: Int = 6) {
+    public init(client: EngineClient, concurrency: Int = 6, processScanner: ProcessScanner? = nil) {
         self.client = client
         self.concurrency = concurrency
+        self.processScanner = processScanner
     }
 
     private struct ContainerSummary: Decodable, Sendable {
@@ -62,6 +65,7 @@ public struct EngineCollector: Sendable {
             case let .problem(problem): problems.append(problem)
             }
         }
+        containerRecords = try await addProcesses(to: containerRecords, prefix: prefix)
         return Snapshot(
             collectedAt: ISO8601DateFormatter().string(from: now), endpoint: client.endpoint.description,
             engine: version, info: try await info, containers: containerRecords, images: imageRecords,
@@ -86,16 +90,49 @@ public struct EngineCollector: Sendable {
             guard let problem = objectProblem(error, target: target, endpoint: "GET \(inspectPath)") else { throw error }
             return .problem(problem)
         }
-        var record = ContainerRecord(inspect: inspect)
-        guard inspect.isRunning else { return .container(record) }
-        let topPath = "\(prefix)/containers/\(summary.id)/top"
-        do {
-            record.processes = try await client.get(topPath, as: ProcessList.self)
-        } catch let error as EngineError {
-            guard objectProblem(error, target: target, endpoint: "GET \(topPath)") != nil else { throw error }
-            record.processesError = error.description
+        return .container(ContainerRecord(inspect: inspect))
+    }
+
+    /// Process lists for the running containers: from this host's /proc in one pass where it can vouch for them,
+    /// from the engine's `top` for the rest.
+    private func addProcesses(to records: [ContainerRecord], prefix: String) async throws -> [ContainerRecord] {
+        let running = records.filter { $0.inspect.isRunning }
+        let pids = Dictionary(running.compactMap { record in record.inspect.state?.pid.map { (record.inspect.id, $0) } },
+                              uniquingKeysWith: { first, _ in first })
+        let fromHost = processScanner?.processes(of: pids) ?? [:]
+        let client = self.client
+        let askEngine = running.map(\.inspect).filter { fromHost[$0.id] == nil }
+        let fromEngine = try await boundedMap(askEngine, limit: concurrency) { inspect in
+            (inspect.id, try await Self.top(of: inspect, prefix: prefix, client: client))
         }
-        return .container(record)
+        let engineLists = Dictionary(fromEngine, uniquingKeysWith: { first, _ in first })
+        return records.map { record in
+            var record = record
+            if let list = fromHost[record.inspect.id] {
+                record.processes = list
+                record.processesSource = "host /proc"
+            } else if let answer = engineLists[record.inspect.id] {
+                switch answer {
+                case let .success(list):
+                    record.processes = list
+                    record.processesSource = "engine top"
+                case let .failure(error):
+                    record.processesError = error.description
+                }
+            }
+            return record
+        }
+    }
+
+    /// `GET /containers/{id}/top`; a container that stopped or vanished meanwhile is a failure for it alone.
+    private static func top(of container: ContainerInspect, prefix: String, client: EngineClient) async throws -> Swift.Result<ProcessList, EngineError> {
+        let path = "\(prefix)/containers/\(container.id)/top"
+        do {
+            return .success(try await client.get(path, as: ProcessList.self))
+        } catch let error as EngineError {
+            guard objectProblem(error, target: .container(container), endpoint: "GET \(path)") != nil else { throw error }
+            return .failure(error)
+        }
     }
 
     private static func gatherImage(_ summary: ImageSummary, prefix: String, client: EngineClient) async throws -> Gathered {

@@ -1,73 +1,86 @@
 import Foundation
 
 /// The documented JSON report (docs/json-report.md, docs/report.schema.json).
+///
+/// Written as text templates rather than through `JSONEncoder`: on 200 containers (6,000 results, 4 MB) the
+/// encoder took 70 ms, more than collecting from the engine. Keys come in a fixed, readable order; optional values
+/// that are absent are left out, as the schema allows.
 public enum JSONReporter {
     public static let schemaVersion = 1
 
-    struct Document: Encodable {
-        let schemaVersion: Int
-        let tool: ToolInfo
-        let engine: Engine
-        let collectedAt: String
-        let language: Language
-        let summary: Summary
-        let results: [Item]
-    }
-
-    struct Engine: Encodable {
-        let endpoint: String
-        let version: String?
-        let apiVersion: String?
-        let name: String?
-        let operatingSystem: String?
-        let containers: Int
-        let images: Int
-    }
-
-    struct Summary: Encodable {
-        let total: Int
-        let pass: Int, fail: Int, warn: Int, info: Int, skipped: Int, error: Int
-        let score: Double?
-        let failedBySeverity: [String: Int]
-    }
-
-    struct Item: Encodable {
-        let rule: String
-        let cis: String?
-        let cisCE: String?
-        let level: Int
-        let title: String
-        let status: Status
-        let severity: Severity
-        let target: Target
-        let evidence: [String: String]
-        let message: String
-        let remediation: String
-    }
-
-    public static func render(_ report: AuditReport, language: Language) throws -> Data {
+    public static func render(_ report: AuditReport, language: Language) -> Data {
         let snapshot = report.snapshot
-        let failures = report.results.filter { $0.status == .fail }
-        let document = Document(
-            schemaVersion: schemaVersion, tool: ToolInfo.current,
-            engine: Engine(endpoint: snapshot.endpoint, version: snapshot.engine.version, apiVersion: snapshot.engine.apiVersion,
-                           name: snapshot.info.name, operatingSystem: snapshot.info.operatingSystem,
-                           containers: snapshot.containers.count, images: snapshot.images.count),
-            collectedAt: snapshot.collectedAt, language: language,
-            summary: Summary(
-                total: report.results.count, pass: report.count(.pass), fail: report.count(.fail), warn: report.count(.warn),
-                info: report.count(.info), skipped: report.count(.skipped), error: report.count(.error), score: report.score,
-                failedBySeverity: Dictionary(grouping: failures, by: { $0.severity.rawValue }).mapValues(\.count)),
-            results: report.results.map { result in
-                Item(rule: result.rule.id, cis: result.rule.cis, cisCE: result.rule.cisCE, level: result.rule.level,
-                     title: result.rule.title[language], status: result.status, severity: result.severity, target: result.target,
-                     evidence: result.finding.evidence, message: result.finding.message[language],
-                     remediation: result.rule.remediation[language])
-            })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(document)
-        data.append(0x0A)
-        return data
+        let failures = Dictionary(grouping: report.results.filter { $0.status == .fail }, by: \.severity).mapValues(\.count)
+        let bySeverity = Severity.allCases.reversed().compactMap { severity in
+            failures[severity].map { "\(jsonString(severity.rawValue)): \($0)" }
+        }
+        let counts = Status.allCases.map { "    \(jsonString($0.rawValue)): \(report.count($0)),\n" }.joined()
+        var out = """
+        {
+          "schemaVersion": \(schemaVersion),
+          "tool": {"name": \(jsonString(ToolInfo.current.name)), "version": \(jsonString(ToolInfo.current.version))},
+          "engine": {
+            "endpoint": \(jsonString(snapshot.endpoint)),\(optional("version", snapshot.engine.version))\(optional("apiVersion", snapshot.engine.apiVersion))\(optional("name", snapshot.info.name))\(optional("operatingSystem", snapshot.info.operatingSystem))
+            "containers": \(snapshot.containers.count),
+            "images": \(snapshot.images.count)
+          },
+          "collectedAt": \(jsonString(snapshot.collectedAt)),
+          "language": \(jsonString(language.rawValue)),
+          "summary": {
+            "total": \(report.results.count),
+        \(counts)    "score": \(report.score.map { String($0) } ?? "null"),
+            "failedBySeverity": {\(bySeverity.joined(separator: ", "))}
+          },
+          "results": [
+        """
+        out.reserveCapacity(report.results.count * 800)
+        for (index, result) in report.results.enumerated() {
+            out += index == 0 ? "\n" : ",\n"
+            out += item(result, language: language)
+        }
+        out += report.results.isEmpty ? "]\n}\n" : "\n  ]\n}\n"
+        return Data(out.utf8)
     }
+
+    private static func item(_ result: Result, language: Language) -> String {
+        let target = result.target
+        let evidence = result.finding.evidence.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)): \(jsonString($0.value))" }
+        return """
+            {
+              "rule": \(jsonString(result.rule.id)),\(optional("cis", result.rule.cis, indent: 6))\(optional("cisCE", result.rule.cisCE, indent: 6))
+              "level": \(result.rule.level),
+              "title": \(jsonString(result.rule.title[language])),
+              "status": \(jsonString(result.status.rawValue)),
+              "severity": \(jsonString(result.severity.rawValue)),
+              "target": {"kind": \(jsonString(target.kind.rawValue)), "id": \(jsonString(target.id)), "name": \(jsonString(target.name))\(target.state.map { ", \"state\": \(jsonString($0))" } ?? "")},
+              "evidence": {\(evidence.joined(separator: ", "))},
+              "message": \(jsonString(result.finding.message[language])),
+              "remediation": \(jsonString(result.rule.remediation[language]))
+            }
+        """
+    }
+
+    /// `\n    "key": "value",` when there is a value, nothing otherwise.
+    private static func optional(_ key: String, _ value: String?, indent: Int = 4) -> String {
+        guard let value else { return "" }
+        return "\n" + String(repeating: " ", count: indent) + "\(jsonString(key)): \(jsonString(value)),"
+    }
+}
+
+/// A JSON string literal: quotes, backslashes and control characters escaped (RFC 8259 §7); the rest as UTF-8.
+func jsonString(_ value: String) -> String {
+    if value.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) { return "\"\(value)\"" }
+    var out = "\""
+    for scalar in value.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
 }

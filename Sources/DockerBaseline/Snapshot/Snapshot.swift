@@ -50,14 +50,17 @@ public struct ToolInfo: Codable, Sendable, Equatable {
 
 public struct ContainerRecord: Codable, Sendable, Equatable {
     public var inspect: ContainerInspect
-    /// The engine's process list, for running containers only.
+    /// The container's processes, for running containers only.
     public var processes: ProcessList?
+    /// Where `processes` came from: `engine top` or `host /proc` (see `ProcessScanner`).
+    public var processesSource: String?
     /// Why `processes` is missing for a running container.
     public var processesError: String?
 
-    public init(inspect: ContainerInspect, processes: ProcessList? = nil, processesError: String? = nil) {
+    public init(inspect: ContainerInspect, processes: ProcessList? = nil, processesSource: String? = nil, processesError: String? = nil) {
         self.inspect = inspect
         self.processes = processes
+        self.processesSource = processesSource
         self.processesError = processesError
     }
 }

@@ -41,12 +41,13 @@ struct SSHDaemonRule: ContainerRule {
         }
         let commands = processes.commands
         let sshd = commands.filter(Self.isSSHDaemon)
+        let source = container.processesSource ?? "engine top"
         if sshd.isEmpty {
             return .pass("no sshd among \(commands.count) process(es)", "\(commands.count) 个进程中没有 sshd",
-                         evidence: ["processes": String(commands.count)])
+                         evidence: ["processes": String(commands.count), "source": source])
         }
         return .fail("sshd is running: \(sshd.joined(separator: "; "))", "正在运行 sshd：\(sshd.joined(separator: "; "))",
-                     evidence: ["sshd processes": sshd.joined(separator: "; ")])
+                     evidence: ["sshd processes": sshd.joined(separator: "; "), "source": source])
     }
 }
 
