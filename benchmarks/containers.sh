@@ -10,16 +10,22 @@ N=${1:-200}
 R=${2:-9}
 LABEL=io.docker-baseline.bench=1
 command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
-[ -x /usr/bin/time ] || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null; }
+for tool in time hyperfine bc; do
+    command -v "$tool" >/dev/null 2>&1 || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null; }
+done
 
-cleanup() {
-    [ "${BENCH_KEEP:-}" = 1 ] && { rm -rf "${WORK:-}"; return; }
+remove_bench_objects() {
     ids=$(docker ps -aq --filter "label=$LABEL")
     [ -z "$ids" ] || docker rm -f $ids >/dev/null
-    docker rmi -f dbb/base:1 >/dev/null 2>&1 || true
+    ids=$(docker images -q --filter "label=$LABEL" | sort -u)
+    [ -z "$ids" ] || docker rmi -f $ids >/dev/null 2>&1 || true
+}
+cleanup() {
+    [ "${BENCH_KEEP:-}" = 1 ] || remove_bench_objects
     rm -rf "${WORK:-}"
 }
 trap cleanup EXIT
+remove_bench_objects
 
 WORK=$(mktemp -d)
 mkdir -p "$WORK/root/bin"
@@ -40,30 +46,37 @@ swift build -c release --product docker-baseline >/dev/null 2>&1
 BIN="$(swift build -c release --show-bin-path)/docker-baseline"
 total=$(docker ps -aq | wc -l)
 
-measure() { # label command… → appends "seconds kilobytes" to $WORK/label
-    local label=$1; shift
-    /usr/bin/time -f "%e %M" -o "$WORK/one" "$@" >/dev/null 2>"$WORK/err" || true
-    cat "$WORK/one" >> "$WORK/$label"
+# Wall time: hyperfine (no shell in between, 3 warm-up runs, R runs each), medians. Peak memory: /usr/bin/time, median of R.
+commands=(
+    "$BIN audit --format json --fail-on none"
+    "$BIN audit --fail-on none"
+    "$BIN audit --format json --fail-on none --processes engine"
+    "sh -c 'docker inspect \$(docker ps -aq)'"
+)
+labels=(
+    "docker-baseline audit --format json"
+    "docker-baseline audit (text)"
+    "docker-baseline audit --format json --processes engine"
+    "docker inspect \$(docker ps -aq)"
+)
+hyperfine -N -w 3 -r "$R" --export-json "$WORK/times.json" "${commands[@]}" >/dev/null 2>&1
+
+peak_kb() { # median peak RSS in KiB of R runs of a command line
+    for _ in $(seq 1 "$R"); do
+        /usr/bin/time -f "%M" -o "$WORK/rss" sh -c "exec $1" >/dev/null 2>&1 || true
+        cat "$WORK/rss"
+    done | sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'
 }
 
-# Warm up both, then alternate so neither gets a systematically warmer engine.
-"$BIN" audit --format json --fail-on none >/dev/null
-docker inspect $(docker ps -aq) >/dev/null
-for _ in $(seq 1 "$R"); do
-    measure audit "$BIN" audit --format json --fail-on none
-    measure inspect sh -c 'docker inspect $(docker ps -aq)'
-done
-
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
-audit_s=$(awk '{print $1}' "$WORK/audit" | median)
-audit_kb=$(awk '{print $2}' "$WORK/audit" | median)
-inspect_s=$(awk '{print $1}' "$WORK/inspect" | median)
-inspect_kb=$(awk '{print $2}' "$WORK/inspect" | median)
-results=$("$BIN" audit --format json --fail-on none | python3 -c 'import json,sys; print(json.load(sys.stdin)["summary"]["total"])')
-
+results=$($BIN audit --format json --fail-on none | python3 -c 'import json,sys; print(json.load(sys.stdin)["summary"]["total"])')
 echo
-echo "| $total containers ($(docker ps -q | wc -l) running), median of $R | wall time (s) | peak RSS (MiB) |"
-echo "|---|---|---|"
-printf '| docker-baseline audit (%s results) | %s | %.1f |\n' "$results" "$audit_s" "$(echo "$audit_kb / 1024" | bc -l)"
-printf '| docker inspect $(docker ps -aq) | %s | %.1f |\n' "$inspect_s" "$(echo "$inspect_kb / 1024" | bc -l)"
-printf '| ratio audit / inspect | %.2f× | %.2f× |\n' "$(echo "$audit_s / $inspect_s" | bc -l)" "$(echo "$audit_kb / $inspect_kb" | bc -l)"
+echo "$total containers ($(docker ps -q | wc -l) running), $(docker images -q | wc -l) image(s); $results results per audit; median of $R runs."
+echo
+echo "| command | wall time, median (ms) | peak RSS, median (MiB) | time vs bulk inspect |"
+echo "|---|---|---|---|"
+inspect_ms=$(python3 -c "import json; print(json.load(open('$WORK/times.json'))['results'][3]['median'] * 1000)")
+for i in "${!commands[@]}"; do
+    ms=$(python3 -c "import json; print(json.load(open('$WORK/times.json'))['results'][$i]['median'] * 1000)")
+    kb=$(peak_kb "${commands[$i]}")
+    printf '| `%s` | %.0f | %.1f | %.2f× |\n' "${labels[$i]}" "$ms" "$(echo "$kb / 1024" | bc -l)" "$(echo "$ms / $inspect_ms" | bc -l)"
+done

@@ -48,3 +48,25 @@ struct HostCollectorTests {
         #expect(HostCollector(root: unknown.path).appArmorEnabled() == nil)
     }
 }
+
+@Suite("Writing output files")
+struct OutputFileTests {
+    @Test("Writing to a device (like -o /dev/null) leaves it a device; a symlink keeps pointing at its file, which gets the content")
+    func specialTargets() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A null device of the test's own (major 1, minor 3), so a regression cannot break the machine's /dev/null.
+        let device = directory.appendingPathComponent("null").path
+        try #require(mknod(device, S_IFCHR | 0o666, dev_t((1 << 8) | 3)) == 0, "mknod needs root")
+        try SnapshotFile.writeAtomically(Data("report".utf8), to: device)
+        var info = stat()
+        #expect(stat(device, &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR)
+
+        let file = directory.appendingPathComponent("real.json"), link = directory.appendingPathComponent("link.json")
+        try "old".write(to: file, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: file)
+        try SnapshotFile.writeAtomically(Data("new".utf8), to: link.path)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == file.path)
+        #expect(try String(contentsOf: file, encoding: .utf8) == "new")
+    }
+}

@@ -37,9 +37,11 @@ public enum Collector {
         let client = EngineClient(endpoint: endpoint, timeoutSeconds: options.timeoutSeconds)
         do {
             let scanner = options.processSource == .auto ? ProcessScanner(root: options.root) : nil
-            let snapshot = try await EngineCollector(client: client, concurrency: options.concurrency, processScanner: scanner).collect(
-                host: HostCollector(root: options.root).collect(),
-                environment: AuditEnvironment(dockerContentTrust: options.environment["DOCKER_CONTENT_TRUST"]))
+            let root = options.root
+            let hostFacts = Task.detached { HostCollector(root: root).collect() }
+            var snapshot = try await EngineCollector(client: client, concurrency: options.concurrency, processScanner: scanner).collect(
+                host: nil, environment: AuditEnvironment(dockerContentTrust: options.environment["DOCKER_CONTENT_TRUST"]))
+            snapshot.host = await hostFacts.value
             await client.shutdown()
             return snapshot
         } catch {
@@ -82,8 +84,18 @@ public enum SnapshotFile {
         }
     }
 
-    /// Writes through a temporary file and a rename, so an interrupted run never leaves half a file.
+    /// Writes a regular file through a temporary file and a rename, so an interrupted run never leaves half a file.
+    /// A symlink is followed to the file it names. Anything else that exists (`/dev/null`, a FIFO, a terminal) is
+    /// written in place: renaming over it would replace a device node with a file.
     public static func writeAtomically(_ data: Data, to path: String) throws {
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath()
+        var info = stat()
+        if stat(target.path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+            let handle = try FileHandle(forWritingTo: target)
+            defer { try? handle.close() }
+            try handle.write(contentsOf: data)
+            return
+        }
+        try data.write(to: target, options: .atomic)
     }
 }

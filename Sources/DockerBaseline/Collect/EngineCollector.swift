@@ -37,6 +37,9 @@ public struct EngineCollector: Sendable {
 
     public func collect(host: HostFacts?, environment: AuditEnvironment, now: Date = Date()) async throws -> Snapshot {
         try client.checkSocket()
+        // The host's /proc is read while the engine answers.
+        let scanner = processScanner
+        let processTable = Task.detached { scanner?.scan() }
         let (version, api) = try await client.negotiate()
         let prefix = "/v\(api)"
         async let info = client.get("\(prefix)/info", as: EngineInfo.self)
@@ -65,7 +68,7 @@ public struct EngineCollector: Sendable {
             case let .problem(problem): problems.append(problem)
             }
         }
-        containerRecords = try await addProcesses(to: containerRecords, prefix: prefix)
+        containerRecords = try await addProcesses(to: containerRecords, from: await processTable.value, prefix: prefix)
         return Snapshot(
             collectedAt: ISO8601DateFormatter().string(from: now), endpoint: client.endpoint.description,
             engine: version, info: try await info, containers: containerRecords, images: imageRecords,
@@ -95,11 +98,11 @@ public struct EngineCollector: Sendable {
 
     /// Process lists for the running containers: from this host's /proc in one pass where it can vouch for them,
     /// from the engine's `top` for the rest.
-    private func addProcesses(to records: [ContainerRecord], prefix: String) async throws -> [ContainerRecord] {
+    private func addProcesses(to records: [ContainerRecord], from table: ProcessTable?, prefix: String) async throws -> [ContainerRecord] {
         let running = records.filter { $0.inspect.isRunning }
         let pids = Dictionary(running.compactMap { record in record.inspect.state?.pid.map { (record.inspect.id, $0) } },
                               uniquingKeysWith: { first, _ in first })
-        let fromHost = processScanner?.processes(of: pids) ?? [:]
+        let fromHost = table?.lists(for: pids) ?? [:]
         let client = self.client
         let askEngine = running.map(\.inspect).filter { fromHost[$0.id] == nil }
         let fromEngine = try await boundedMap(askEngine, limit: concurrency) { inspect in

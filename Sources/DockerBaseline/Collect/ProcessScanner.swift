@@ -13,39 +13,36 @@ public struct ProcessScanner: Sendable {
 
     private var proc: String { (root as NSString).appendingPathComponent("proc") }
 
-    /// Process lists for the containers given as id → init pid, for those this host's /proc can vouch for.
+    /// Every process on the host whose cgroup path names a container id, by that id, as (pid, command line).
+    /// Done once per audit, while the engine is being asked for everything else.
+    public func scan() -> ProcessTable {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: proc) else { return ProcessTable(byContainer: [:]) }
+        var byContainer: [String: [(pid: Int, command: String)]] = [:]
+        for entry in entries where entry.first?.isNumber == true {
+            guard let pid = Int(entry), let cgroup = read("\(entry)/cgroup"), let id = containerID(inCgroup: cgroup),
+                  // A process that exits between the listing and this read has no command line left: skip it.
+                  let command = commandLine(of: entry) else { continue }
+            byContainer[id, default: []].append((pid, command))
+        }
+        return ProcessTable(byContainer: byContainer)
+    }
+
+    /// Process lists for the containers given as id → init pid, for those the host's /proc can vouch for.
     public func processes(of containers: [String: Int]) -> [String: ProcessList] {
-        guard !containers.isEmpty, let entries = try? FileManager.default.contentsOfDirectory(atPath: proc) else { return [:] }
-        let ids = Set(containers.keys)
-        var found: [String: [[String]]] = [:]
-        var seenInit: Set<String> = []
-        for entry in entries where entry.first?.isNumber == true && entry.allSatisfy(\.isNumber) {
-            guard let cgroup = read("\(entry)/cgroup"), let id = containerID(inCgroup: cgroup, among: ids) else { continue }
-            // A process that exits between the listing and this read has no command line left: skip it.
-            guard let command = commandLine(of: entry) else { continue }
-            found[id, default: []].append([entry, command])
-            if containers[id] == Int(entry) { seenInit.insert(id) }
-        }
-        var lists: [String: ProcessList] = [:]
-        for id in seenInit {
-            let rows = found[id, default: []].sorted { Int($0[0]) ?? 0 < Int($1[0]) ?? 0 }
-            lists[id] = ProcessList(titles: ["PID", "CMD"], processes: rows)
-        }
-        return lists
+        containers.isEmpty ? [:] : scan().lists(for: containers)
     }
 
     private func read(_ relative: String) -> String? {
         FileManager.default.contents(atPath: "\(proc)/\(relative)").map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// The container id in a `/proc/PID/cgroup` text: `/docker/<id>`, `docker-<id>.scope`, `/parent/<id>`, any depth.
-    func containerID(inCgroup text: String, among ids: Set<String>) -> String? {
+    /// The container id in a `/proc/PID/cgroup` text: `/docker/<id>`, `docker-<id>.scope`, `/parent/<id>`, any depth;
+    /// the innermost one when containers nest.
+    func containerID(inCgroup text: String) -> String? {
         for line in text.split(separator: "\n") {
             let path = line.split(separator: ":", maxSplits: 2).last ?? ""
-            for token in path.split(whereSeparator: { $0 == "/" || $0 == "-" || $0 == "." }) where token.count == 64 {
-                let candidate = String(token)
-                if ids.contains(candidate) { return candidate }
-            }
+            let tokens = path.split(whereSeparator: { $0 == "/" || $0 == "-" || $0 == "." })
+            if let token = tokens.last(where: { $0.count == 64 && $0.allSatisfy(\.isHexDigit) }) { return String(token) }
         }
         return nil
     }
@@ -58,5 +55,21 @@ public struct ProcessScanner: Sendable {
         }
         let bytes = raw.last == 0 ? raw.dropLast() : raw[...]
         return String(decoding: bytes.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+    }
+}
+
+/// Host processes grouped by the container id in their cgroup.
+public struct ProcessTable: Sendable {
+    let byContainer: [String: [(pid: Int, command: String)]]
+
+    /// Lists only for containers whose own init process (`State.Pid`) is among their processes.
+    public func lists(for containers: [String: Int]) -> [String: ProcessList] {
+        var lists: [String: ProcessList] = [:]
+        for (id, initPID) in containers {
+            guard let processes = byContainer[id], processes.contains(where: { $0.pid == initPID }) else { continue }
+            let rows = processes.sorted { $0.pid < $1.pid }.map { [String($0.pid), $0.command] }
+            lists[id] = ProcessList(titles: ["PID", "CMD"], processes: rows)
+        }
+        return lists
     }
 }

@@ -36,6 +36,17 @@ func parseGoBool(_ value: String) -> Bool? {
     }
 }
 
+/// For 5.2 / 5.3: nil when the engine applies `module`, else the verdict for every container: fail when the host has
+/// the module but the engine does not use it, not applicable when the host does not have it.
+private func unappliedSecurityModule(_ module: String, engineName: String, hostEnabled: Bool?, in context: AuditContext,
+                                     hostOnly: LocalizedText) -> Verdict? {
+    guard !context.snapshot.info.securityOptionNames.contains(engineName) else { return nil }
+    let host = hostEnabled.map { $0 ? "enabled" : "disabled" } ?? "unknown"
+    let evidence = ["engine": "no \(engineName)", "host \(module)": host]
+    if hostEnabled == true { return Verdict(.fail, hostOnly, evidence: evidence) }
+    return .skipped("not applicable: \(module) is not enabled on this host", "不适用：该主机未启用 \(module)", evidence: evidence)
+}
+
 struct PrivilegedContainerRule: ContainerRule {
     let metadata = RuleMetadata(
         id: "container.privileged", cis: "5.5", cisCE: "5.4", severity: .critical,
@@ -202,15 +213,10 @@ struct AppArmorRule: ContainerRule {
     ]
 
     func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
-        let engineUsesAppArmor = context.snapshot.info.securityOptionNames.contains("apparmor")
-        let hostHasAppArmor = context.snapshot.host?.appArmorEnabled
-        if !engineUsesAppArmor {
-            if hostHasAppArmor == true {
-                return .fail("the host has AppArmor but the engine does not apply it", "宿主机已启用 AppArmor，但引擎未应用",
-                             evidence: ["engine": "no apparmor", "host AppArmor": "enabled"])
-            }
-            return .skipped("not applicable: AppArmor is not enabled on this host", "不适用：该主机未启用 AppArmor",
-                            evidence: ["engine": "no apparmor", "host AppArmor": hostHasAppArmor.map { $0 ? "enabled" : "disabled" } ?? "unknown"])
+        if let verdict = unappliedSecurityModule(
+            "AppArmor", engineName: "apparmor", hostEnabled: context.snapshot.host?.appArmorEnabled, in: context,
+            hostOnly: .init(en: "the host has AppArmor but the engine does not apply it", zh: "宿主机已启用 AppArmor，但引擎未应用")) {
+            return verdict
         }
         guard let host = container.inspect.hostConfig else { return .notReported("HostConfig") }
         let profile = container.inspect.appArmorProfile ?? ""
@@ -257,15 +263,11 @@ struct SELinuxRule: ContainerRule {
     ]
 
     func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
-        let engineUsesSELinux = context.snapshot.info.securityOptionNames.contains("selinux")
-        let hostHasSELinux = context.snapshot.host?.seLinuxEnabled
-        if !engineUsesSELinux {
-            if hostHasSELinux == true {
-                return .fail("the host has SELinux but the daemon runs without --selinux-enabled", "宿主机已启用 SELinux，但守护进程未使用 --selinux-enabled",
-                             evidence: ["engine": "no selinux", "host SELinux": "enabled"])
-            }
-            return .skipped("not applicable: SELinux is not enabled on this host", "不适用：该主机未启用 SELinux",
-                            evidence: ["engine": "no selinux", "host SELinux": hostHasSELinux.map { $0 ? "enabled" : "disabled" } ?? "unknown"])
+        if let verdict = unappliedSecurityModule(
+            "SELinux", engineName: "selinux", hostEnabled: context.snapshot.host?.seLinuxEnabled, in: context,
+            hostOnly: .init(en: "the host has SELinux but the daemon runs without --selinux-enabled",
+                            zh: "宿主机已启用 SELinux，但守护进程未使用 --selinux-enabled")) {
+            return verdict
         }
         guard let host = container.inspect.hostConfig else { return .notReported("HostConfig") }
         let labels = SecurityOptions(host.securityOpt).labels

@@ -72,14 +72,8 @@ struct HealthcheckRule: ContainerRule {
 
     func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
         guard let config = container.inspect.config else { return .notReported("Config") }
-        var evidence = ["Healthcheck": config.healthcheck?.test.map { $0.joined(separator: " ") } ?? "(none)"]
-        if let health = container.inspect.state?.health?.status { evidence["health"] = health }
-        guard let check = config.healthcheck, check.isEnabled else {
-            let disabled = config.healthcheck?.test?.first == "NONE"
-            return .fail(disabled ? "health check disabled (NONE)" : "no health check", disabled ? "健康检查被禁用（NONE）" : "未配置健康检查",
-                         evidence: evidence)
-        }
-        return .pass("health check configured", "已配置健康检查", evidence: evidence)
+        let health = container.inspect.state?.health?.status.map { ["health": $0] } ?? [:]
+        return judgeHealthcheck(config.healthcheck, evidence: health)
     }
 }
 

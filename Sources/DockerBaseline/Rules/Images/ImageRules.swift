@@ -9,6 +9,11 @@ func runsAsRoot(_ user: String?) -> Bool {
     return account == "root" || account == "0" || account.isEmpty
 }
 
+/// The 4.1 verdict for a `User` setting, shared by images and containers.
+private func judgeUser(_ user: String, evidence: [String: String]) -> Verdict {
+    runsAsRoot(user) ? .fail("runs as root", "以 root 运行", evidence: evidence) : .pass("runs as \(user)", "以 \(user) 运行", evidence: evidence)
+}
+
 private let userRationale = LocalizedText(
     en: "A process running as root in the container is root on the host unless user namespaces remap it; any escape or writable host mount then belongs to root.",
     zh: "容器内以 root 运行的进程，若未启用用户命名空间映射，即为宿主机 root；任何逃逸或可写的宿主机挂载都将以 root 身份生效。")
@@ -35,9 +40,7 @@ struct ImageUserRule: ImageRule {
     func judge(_ image: ImageRecord, in context: AuditContext) -> Verdict {
         guard let config = image.inspect.config else { return .notReported("Config") }
         let user = config.user ?? ""
-        let evidence = ["User": user.isEmpty ? "(empty: root)" : user]
-        if runsAsRoot(user) { return .fail("runs as root", "以 root 运行", evidence: evidence) }
-        return .pass("runs as \(user)", "以 \(user) 运行", evidence: evidence)
+        return judgeUser(user, evidence: ["User": user.isEmpty ? "(empty: root)" : user])
     }
 }
 
@@ -66,8 +69,7 @@ struct ContainerUserRule: ContainerRule {
         if let imageID = container.inspect.image, let image = context.imagesByID[imageID] {
             evidence["image User"] = (image.inspect.config?.user).flatMap { $0.isEmpty ? nil : $0 } ?? "(empty: root)"
         }
-        if runsAsRoot(user) { return .fail("runs as root", "以 root 运行", evidence: evidence) }
-        return .pass("runs as \(user)", "以 \(user) 运行", evidence: evidence)
+        return judgeUser(user, evidence: evidence)
     }
 }
 
@@ -125,11 +127,7 @@ struct ImageHealthcheckRule: ImageRule {
 
     func judge(_ image: ImageRecord, in context: AuditContext) -> Verdict {
         guard let config = image.inspect.config else { return .notReported("Config") }
-        let evidence = ["Healthcheck": config.healthcheck?.test.map { $0.joined(separator: " ") } ?? "(none)"]
-        if config.healthcheck?.isEnabled == true { return .pass("has a HEALTHCHECK", "已设置 HEALTHCHECK", evidence: evidence) }
-        let disabled = config.healthcheck?.test?.first == "NONE"
-        return .fail(disabled ? "HEALTHCHECK NONE disables it" : "no HEALTHCHECK", disabled ? "HEALTHCHECK NONE 禁用了健康检查" : "未设置 HEALTHCHECK",
-                     evidence: evidence)
+        return judgeHealthcheck(config.healthcheck)
     }
 }
 
@@ -261,4 +259,15 @@ struct ImageSecretsRule: ImageRule {
         return .fail("\(unique.count) secret(s) stored in the image", "镜像中存有 \(unique.count) 处疑似密钥",
                      evidence: ["secrets": unique.joined(separator: "; ")])
     }
+}
+
+/// The 4.6 / 5.27 verdict: pass when the check runs something; fail, saying whether it is absent or disabled.
+func judgeHealthcheck(_ check: Healthcheck?, evidence extra: [String: String] = [:]) -> Verdict {
+    var evidence = extra
+    evidence["Healthcheck"] = check?.test.map { $0.joined(separator: " ") } ?? "(none)"
+    if check?.isEnabled == true { return .pass("health check configured", "已配置健康检查", evidence: evidence) }
+    if check?.test?.first == "NONE" {
+        return .fail("health check disabled (NONE)", "健康检查被禁用（NONE）", evidence: evidence)
+    }
+    return .fail("no health check", "未配置健康检查", evidence: evidence)
 }
