@@ -138,6 +138,12 @@ struct Audit: AsyncParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Exit 1 when a failure of this severity or above is found: none, info, low, medium, high, critical.")
     var failOn: FailThreshold = FailThreshold(argument: "high")!
 
+    @Option(help: "Advisory table (JSON, the shape of the embedded one) to judge versions against, instead of the built-in table.")
+    var advisories: String?
+
+    @Option(name: .customLong("trusted-users"), help: "Comma-separated users allowed in the docker group (1.1.2).")
+    var trustedUsers: String?
+
     @Flag(help: "Show how to fix each failing rule (text format).")
     var remediation = false
 
@@ -155,7 +161,12 @@ struct Audit: AsyncParsableCommand {
         } else {
             snapshot = try await collect(engine)
         }
-        let report = Evaluator.evaluate(snapshot)
+        var table = AdvisoryTable.embedded
+        if let advisories {
+            do { table = try AdvisoryTable.load(advisories) } catch { throw CouldNotAudit(description: String(describing: error)) }
+        }
+        let trusted = trustedUsers.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let report = Evaluator.evaluate(snapshot, advisories: table, trustedUsers: trusted)
         let environment = ProcessInfo.processInfo.environment
         let language = lang ?? Language.fromEnvironment(environment)
         let data: Data

@@ -18,12 +18,13 @@ struct HostCollectorTests {
     func daemonJSON() throws {
         let root = try makeHost(["etc/docker/daemon.json": #"{"no-new-privileges": true, "icc": false}"#, "sys/kernel/.keep": ""])
         defer { try? FileManager.default.removeItem(at: root) }
-        let facts = HostCollector(root: root.path).collect()
-        #expect(facts.daemonNoNewPrivileges == SettingValue(value: "true", source: "/etc/docker/daemon.json"))
+        let facts = HostCollector(root: root.path, useAuditctl: false).collect()
+        #expect(facts.daemon.setting("no-new-privileges") == DaemonSetting(key: "no-new-privileges", values: ["true"], source: "/etc/docker/daemon.json:1"))
+        #expect(facts.daemon.bool("icc") == false)
         #expect(facts.appArmorEnabled == false)
     }
 
-    @Test("dockerd's own arguments win, and --config-file moves daemon.json")
+    @Test("dockerd's own arguments are read, --config-file moves daemon.json, and a flag repeated in the file is a conflict")
     func commandLine() throws {
         let root = try makeHost([
             "proc/4242/comm": "dockerd\n",
@@ -31,10 +32,12 @@ struct HostCollectorTests {
             "srv/docker.json": #"{"no-new-privileges": true}"#,
         ])
         defer { try? FileManager.default.removeItem(at: root) }
-        let facts = HostCollector(root: root.path).collect()
-        #expect(facts.daemonNoNewPrivileges?.value == "false")
-        #expect(facts.daemonNoNewPrivileges?.source == "dockerd argument --no-new-privileges=false")
-        #expect(facts.daemonConfigSources == ["dockerd command line", "/srv/docker.json"])
+        let facts = HostCollector(root: root.path, useAuditctl: false).collect()
+        #expect(facts.daemon.bool("no-new-privileges") == false)
+        #expect(facts.daemon.setting("no-new-privileges")?.source.contains("dockerd argument --no-new-privileges=false") == true)
+        #expect(facts.daemon.configFile == "/srv/docker.json")
+        // Set both as a flag and in the file: dockerd would refuse to start, and the report says so.
+        #expect(facts.daemon.problems.contains { $0.contains("no-new-privileges is set both by dockerd argument") })
     }
 
     @Test("AppArmor and SELinux status come from the kernel's interfaces")

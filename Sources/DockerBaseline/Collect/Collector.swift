@@ -38,10 +38,18 @@ public enum Collector {
         do {
             let scanner = options.processSource == .auto ? ProcessScanner(root: options.root) : nil
             let root = options.root
-            let hostFacts = Task.detached { HostCollector(root: root).collect() }
+            let socket = endpoint.socketPath
+            let hostFacts = Task.detached { HostCollector(root: root, engineSocket: socket).collect() }
             var snapshot = try await EngineCollector(client: client, concurrency: options.concurrency, processScanner: scanner).collect(
                 host: nil, environment: AuditEnvironment(dockerContentTrust: options.environment["DOCKER_CONTENT_TRUST"]))
-            snapshot.host = await hostFacts.value
+            var host = await hostFacts.value
+            // Listeners are probed from here only when "here" is the host itself.
+            if root == "/" {
+                host.listeners = await ListenerProbe().probe(host.listeners)
+            } else {
+                host.listeners = host.listeners.map { var listener = $0; listener.probe = "not probed: the host is audited through --root \(root)"; return listener }
+            }
+            snapshot.host = host
             await client.shutdown()
             return snapshot
         } catch {

@@ -1,79 +1,323 @@
 import Foundation
 
-/// Reads the host facts the container rules depend on. Every path is read below `root`, so a host mounted
-/// elsewhere (e.g. `/host` inside a container) or a test's fake host can be audited the same way.
+/// Reads the host facts the rules need, all through `HostFiles` (so `--root` and fake test hosts work the same):
+/// the daemon's effective configuration, files and their modes, audit rules, mounts, the docker group, kernel,
+/// virtualisation and security modules, and the TCP sockets the daemon listens on.
 public struct HostCollector: Sendable {
-    public var root: String
+    public var files: HostFiles
+    /// The engine's unix socket, to tell which dockerd is the audited one when several run.
+    public var engineSocket: String?
+    /// Lets `auditctl -l` report the rules loaded in the kernel (only meaningful when `root` is `/`).
+    public var useAuditctl: Bool
 
-    public init(root: String = "/") { self.root = root }
+    public init(root: String = "/", engineSocket: String? = nil, useAuditctl: Bool? = nil) {
+        files = HostFiles(root: root)
+        self.engineSocket = engineSocket
+        self.useAuditctl = useAuditctl ?? (root == "/")
+    }
+
+    static let systemdDirectories = ["/etc/systemd/system", "/run/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system"]
 
     public func collect() -> HostFacts {
-        let daemon = daemonArguments()
-        let configFile = daemon.flatMap { value(of: "--config-file", in: $0) } ?? "/etc/docker/daemon.json"
-        var sources = [configFile]
-        if daemon != nil { sources.insert("dockerd command line", at: 0) }
-        return HostFacts(
-            appArmorEnabled: appArmorEnabled(), seLinuxEnabled: seLinuxEnabled(),
-            daemonNoNewPrivileges: noNewPrivileges(arguments: daemon, configFile: configFile),
-            daemonConfigSources: sources)
+        let daemonProcess = findDaemon()
+        let dockerService = unitFile("docker.service")
+        let daemon = DaemonConfigReader(files: files).read(pid: daemonProcess?.pid, arguments: daemonProcess?.arguments, unitFile: dockerService)
+        let binaries = locateBinaries(daemonPID: daemonProcess?.pid)
+        let (users, groups) = files.accountNames()
+        var facts = HostFacts(
+            root: files.root, appArmorEnabled: appArmorEnabled(), seLinuxEnabled: seLinuxEnabled(),
+            seccompAvailable: seccompAvailable(), kernelRelease: files.read("/proc/sys/kernel/osrelease")?.trimmingCharacters(in: .whitespacesAndNewlines),
+            virtualization: virtualization(), daemon: daemon, auditRules: readAuditRules(), mountPoints: mountPoints(),
+            dockerGroupMembers: dockerGroupMembers(), binaries: binaries,
+            listeners: daemonProcess.map { tcpListeners(pid: $0.pid) } ?? [])
+        facts.files = filesToExamine(daemon: daemon, binaries: binaries, dockerService: dockerService)
+            .map { files.facts($0.path, role: $0.role, users: users, groups: groups) }
+        return facts
     }
 
-    func read(_ path: String) -> String? {
-        let data = FileManager.default.contents(atPath: (root as NSString).appendingPathComponent(path))
-        return data.map { String(decoding: $0, as: UTF8.self) }
+    // MARK: The daemon process
+
+    /// The dockerd behind `engineSocket` (the process holding that socket open), else the only dockerd running.
+    func findDaemon() -> (pid: Int, arguments: [String])? {
+        let daemons = (files.list("/proc") ?? []).compactMap(Int.init).filter { pid in
+            files.read("/proc/\(pid)/comm")?.trimmingCharacters(in: .whitespacesAndNewlines) == "dockerd"
+        }.sorted()
+        func arguments(_ pid: Int) -> [String]? {
+            files.read("/proc/\(pid)/cmdline").map { $0.split(separator: "\0").map(String.init) }
+        }
+        if daemons.count > 1, let socket = engineSocket, let inode = unixSocketInode(socket) {
+            for pid in daemons where socketInodes(pid: pid).contains(inode) {
+                if let arguments = arguments(pid) { return (pid, arguments) }
+            }
+        }
+        guard let pid = daemons.first, let arguments = arguments(pid) else { return nil }
+        return (pid, arguments)
     }
 
-    func exists(_ path: String) -> Bool {
-        FileManager.default.fileExists(atPath: (root as NSString).appendingPathComponent(path))
+    /// The inode of the listening unix socket bound to `path`, from /proc/net/unix.
+    func unixSocketInode(_ path: String) -> String? {
+        let candidates = Set([path, path.replacingOccurrences(of: "/var/run/", with: "/run/"), path.replacingOccurrences(of: "/run/", with: "/var/run/")])
+        for line in (files.read("/proc/net/unix") ?? "").split(separator: "\n").dropFirst() {
+            let fields = line.split(whereSeparator: \.isWhitespace)
+            if fields.count >= 8, candidates.contains(String(fields[7])) { return String(fields[6]) }
+        }
+        return nil
     }
 
-    /// nil when the kernel's LSM interfaces cannot be read (e.g. /sys not mounted).
+    /// Inodes of the sockets a process has open (`socket:[123]` links in /proc/PID/fd).
+    func socketInodes(pid: Int) -> Set<String> {
+        Set((files.list("/proc/\(pid)/fd") ?? []).compactMap { fd in
+            guard let target = files.readLink("/proc/\(pid)/fd/\(fd)"), target.hasPrefix("socket:[") else { return nil }
+            return String(target.dropFirst(8).dropLast())
+        })
+    }
+
+    /// TCP sockets in LISTEN state that the daemon holds, from its own network namespace's /proc/PID/net/tcp{,6}.
+    func tcpListeners(pid: Int) -> [Listener] {
+        let inodes = socketInodes(pid: pid)
+        var listeners: [Listener] = []
+        for (table, v6) in [("tcp", false), ("tcp6", true)] {
+            for line in (files.read("/proc/\(pid)/net/\(table)") ?? "").split(separator: "\n").dropFirst() {
+                let fields = line.split(whereSeparator: \.isWhitespace)
+                guard fields.count > 9, fields[3] == "0A", inodes.contains(String(fields[9])) else { continue }
+                let local = fields[1].split(separator: ":")
+                guard local.count == 2, let port = Int(local[1], radix: 16), let address = decodeProcAddress(String(local[0]), v6: v6) else { continue }
+                listeners.append(Listener(address: address, port: port, probe: "not probed"))
+            }
+        }
+        return listeners
+    }
+
+    // MARK: Files
+
+    func unitFile(_ name: String) -> String? {
+        Self.systemdDirectories.map { "\($0)/\(name)" }.first { files.exists($0) }
+    }
+
+    /// Where dockerd, containerd, the shims and runc are: the running process's executable, else the usual PATH.
+    func locateBinaries(daemonPID: Int?) -> [String: String] {
+        var found: [String: String] = [:]
+        if let pid = daemonPID, let executable = files.readLink("/proc/\(pid)/exe") {
+            found["dockerd"] = executable.replacingOccurrences(of: " (deleted)", with: "")
+        }
+        for name in ["dockerd", "containerd", "containerd-shim", "containerd-shim-runc-v1", "containerd-shim-runc-v2", "runc", "docker-proxy"]
+        where found[name] == nil {
+            found[name] = files.which(name)
+        }
+        return found
+    }
+
+    /// Every path a §1 audit rule or §3 file rule names, with the role it plays.
+    func filesToExamine(daemon: DaemonConfiguration, binaries: [String: String], dockerService: String?) -> [(path: String, role: String)] {
+        var paths: [(String, String)] = [
+            (dockerService ?? "/lib/systemd/system/docker.service", "docker.service"),
+            (unitFile("docker.socket") ?? "/lib/systemd/system/docker.socket", "docker.socket"),
+            ("/etc/docker", "/etc/docker"), (daemon.configFile, "daemon.json"),
+            ("/etc/default/docker", "/etc/default/docker"), ("/etc/sysconfig/docker", "/etc/sysconfig/docker"),
+            ("/run/containerd", "/run/containerd"), ("/var/lib/docker", "/var/lib/docker"),
+            ("/etc/containerd/config.toml", "containerd config"),
+        ]
+        // The containerd dockerd uses: --containerd, the system one, or the one dockerd starts itself.
+        for socket in [daemon.string("containerd"), "/run/containerd/containerd.sock", "/run/docker/containerd/containerd.sock"].compactMap({ $0 }) {
+            paths.append((socket, "containerd.sock"))
+        }
+        for socket in engineSockets(daemon) { paths.append((socket, "docker.sock")) }
+        for (key, role) in [("tlscacert", "TLS CA certificate"), ("tlscert", "TLS server certificate"), ("tlskey", "TLS server key")] {
+            if let path = daemon.string(key) { paths.append((path, role)) }
+        }
+        for certificate in registryCertificates() { paths.append((certificate, "registry certificate")) }
+        for name in ["dockerd", "containerd", "containerd-shim", "containerd-shim-runc-v1", "containerd-shim-runc-v2", "runc"] {
+            paths.append((binaries[name] ?? "/usr/bin/\(name)", name))
+        }
+        return paths
+    }
+
+    /// The unix sockets the daemon serves: `unix://` entries of `hosts`, else the default.
+    func engineSockets(_ daemon: DaemonConfiguration) -> [String] {
+        let unix = (daemon.setting("hosts")?.values ?? []).filter { $0.hasPrefix("unix://") }.map { String($0.dropFirst(7)) }
+        if !unix.isEmpty { return unix }
+        if let engineSocket { return [engineSocket] }
+        return ["/var/run/docker.sock"]
+    }
+
+    /// Every .crt, .cert and .key below /etc/docker/certs.d.
+    func registryCertificates() -> [String] {
+        var found: [String] = []
+        for registry in (files.list("/etc/docker/certs.d") ?? []).sorted() {
+            for file in (files.list("/etc/docker/certs.d/\(registry)") ?? []).sorted()
+            where file.hasSuffix(".crt") || file.hasSuffix(".cert") || file.hasSuffix(".key") {
+                found.append("/etc/docker/certs.d/\(registry)/\(file)")
+            }
+        }
+        return found
+    }
+
+    // MARK: Audit rules
+
+    /// The rules loaded in the kernel (`auditctl -l`) where that works, else the configured rules files.
+    func readAuditRules() -> AuditRules {
+        var problems: [String] = []
+        if useAuditctl {
+            switch runAuditctl() {
+            case let .success(text): return AuditRules(source: "auditctl -l", watchedPaths: Self.watchedPaths(in: text))
+            case let .failure(failure): problems.append(failure.reason)
+            }
+        }
+        var text = ""
+        var sources: [String] = []
+        for file in (files.list("/etc/audit/rules.d") ?? []).filter({ $0.hasSuffix(".rules") }).sorted() {
+            if let content = files.read("/etc/audit/rules.d/\(file)") {
+                text += content + "\n"
+                sources.append("/etc/audit/rules.d/\(file)")
+            }
+        }
+        if let content = files.read("/etc/audit/audit.rules") {
+            text += content
+            sources.append("/etc/audit/audit.rules")
+        }
+        guard !sources.isEmpty else {
+            problems.append("no audit rules file (/etc/audit/rules.d/*.rules, /etc/audit/audit.rules)")
+            return AuditRules(source: nil, problems: problems)
+        }
+        return AuditRules(source: sources.joined(separator: ", "), watchedPaths: Self.watchedPaths(in: text), problems: problems)
+    }
+
+    private struct AuditctlFailure: Error { let reason: String }
+
+    private func runAuditctl() -> Swift.Result<String, AuditctlFailure> {
+        guard let auditctl = ["/sbin/auditctl", "/usr/sbin/auditctl"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            return .failure(AuditctlFailure(reason: "auditctl is not installed"))
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: auditctl)
+        process.arguments = ["-l"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = Pipe()
+        do { try process.run() } catch { return .failure(AuditctlFailure(reason: "auditctl -l could not run: \(error)")) }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return .failure(AuditctlFailure(reason: "auditctl -l failed (exit \(process.terminationStatus))")) }
+        return .success(String(decoding: data, as: UTF8.self))
+    }
+
+    /// Paths of `-w PATH` rules and of `-F path=PATH` / `-F dir=PATH` syscall rules.
+    static func watchedPaths(in text: String) -> [String] {
+        var paths: [String] = []
+        for line in text.split(whereSeparator: \.isNewline) {
+            let words = shellWords(String(line))
+            guard let first = words.first, !first.hasPrefix("#") else { continue }
+            for (index, word) in words.enumerated() {
+                if word == "-w", index + 1 < words.count { paths.append(words[index + 1]) }
+                if word == "-F", index + 1 < words.count {
+                    let field = words[index + 1]
+                    for prefix in ["path=", "dir="] where field.hasPrefix(prefix) { paths.append(String(field.dropFirst(prefix.count))) }
+                }
+            }
+        }
+        return paths.map { $0.count > 1 && $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+    }
+
+    // MARK: Host
+
+    func mountPoints() -> [String]? {
+        guard let text = files.read("/proc/1/mountinfo") ?? files.read("/proc/self/mountinfo") else { return nil }
+        // Field 5 is the mount point, with spaces and other bytes escaped as \040-style octal.
+        return text.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ")
+            return fields.count > 4 ? unescapeOctal(String(fields[4])) : nil
+        }
+    }
+
+    func dockerGroupMembers() -> [String]? {
+        guard let group = (files.meaningfulLines("/etc/group") ?? []).first(where: { $0.hasPrefix("docker:") }) else { return nil }
+        let fields = group.split(separator: ":", omittingEmptySubsequences: false)
+        guard fields.count >= 4 else { return [] }
+        var members = fields[3].split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        for user in files.meaningfulLines("/etc/passwd") ?? [] {
+            let parts = user.split(separator: ":", omittingEmptySubsequences: false)
+            if parts.count > 3, parts[3] == fields[2], !members.contains(String(parts[0])) { members.append(String(parts[0])) }
+        }
+        return members
+    }
+
     func appArmorEnabled() -> Bool? {
-        if let enabled = read("/sys/module/apparmor/parameters/enabled") {
+        if let enabled = files.read("/sys/module/apparmor/parameters/enabled") {
             return enabled.trimmingCharacters(in: .whitespacesAndNewlines) == "Y"
         }
-        if let lsm = read("/sys/kernel/security/lsm") { return lsm.split(separator: ",").contains("apparmor") }
-        return exists("/sys/kernel") ? false : nil
+        if let lsm = files.read("/sys/kernel/security/lsm") { return lsm.split(separator: ",").contains("apparmor") }
+        return files.exists("/sys/kernel") ? false : nil
     }
 
     func seLinuxEnabled() -> Bool? {
-        if exists("/sys/fs/selinux/enforce") { return true }
-        if let lsm = read("/sys/kernel/security/lsm") { return lsm.split(separator: ",").contains("selinux") }
-        return exists("/sys/fs") ? false : nil
+        if files.exists("/sys/fs/selinux/enforce") { return true }
+        if let lsm = files.read("/sys/kernel/security/lsm") { return lsm.split(separator: ",").contains("selinux") }
+        return files.exists("/sys/fs") ? false : nil
     }
 
-    /// The running dockerd's arguments, from /proc; nil when no dockerd runs here.
-    func daemonArguments() -> [String]? {
-        let proc = (root as NSString).appendingPathComponent("/proc")
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: proc) else { return nil }
-        for pid in entries where pid.allSatisfy(\.isNumber) {
-            guard read("/proc/\(pid)/comm")?.trimmingCharacters(in: .whitespacesAndNewlines) == "dockerd",
-                  let commandLine = read("/proc/\(pid)/cmdline") else { continue }
-            return commandLine.split(separator: "\0").map(String.init)
-        }
+    func seccompAvailable() -> Bool? {
+        if files.exists("/proc/sys/kernel/seccomp/actions_avail") { return true }
+        if let status = files.read("/proc/1/status") { return status.contains("Seccomp:") }
         return nil
     }
 
-    /// `--flag value` or `--flag=value`.
-    func value(of flag: String, in arguments: [String]) -> String? {
-        for (index, argument) in arguments.enumerated() {
-            if argument.hasPrefix(flag + "=") { return String(argument.dropFirst(flag.count + 1)) }
-            if argument == flag, index + 1 < arguments.count { return arguments[index + 1] }
-        }
-        return nil
+    /// The hypervisor from DMI and the CPU flags; `none` when neither shows one.
+    func virtualization() -> String? {
+        let vendor = [files.read("/sys/class/dmi/id/sys_vendor"), files.read("/sys/class/dmi/id/product_name")]
+            .compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: " ")
+        let known = [("QEMU", "kvm"), ("KVM", "kvm"), ("VMware", "vmware"), ("VirtualBox", "virtualbox"), ("Xen", "xen"),
+                     ("Microsoft Corporation", "hyper-v"), ("Amazon EC2", "kvm"), ("Google", "kvm"), ("Firecracker", "firecracker")]
+        if let match = known.first(where: { vendor.contains($0.0) }) { return match.1 }
+        if let type = files.read("/sys/hypervisor/type")?.trimmingCharacters(in: .whitespacesAndNewlines), !type.isEmpty { return type }
+        guard let cpuinfo = files.read("/proc/cpuinfo") else { return nil }
+        let flags = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") } ?? ""
+        return flags.split(separator: " ").contains("hypervisor") ? "unknown hypervisor" : "none"
     }
+}
 
-    /// The daemon-wide default, from the command line (`--no-new-privileges[=bool]`) or daemon.json.
-    func noNewPrivileges(arguments: [String]?, configFile: String) -> SettingValue? {
-        for argument in arguments ?? [] {
-            if argument == "--no-new-privileges" { return SettingValue(value: "true", source: "dockerd argument --no-new-privileges") }
-            if argument.hasPrefix("--no-new-privileges=") {
-                return SettingValue(value: String(argument.dropFirst("--no-new-privileges=".count)), source: "dockerd argument \(argument)")
-            }
-        }
-        guard let text = read(configFile), let data = text.data(using: .utf8),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let value = object["no-new-privileges"] as? Bool else { return nil }
-        return SettingValue(value: String(value), source: configFile)
+/// `0100007F` → `127.0.0.1`; IPv6 as four little-endian 32-bit words.
+func decodeProcAddress(_ hex: String, v6: Bool) -> String? {
+    var bytes: [UInt8] = []
+    var index = hex.startIndex
+    while index < hex.endIndex {
+        let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex) ?? hex.endIndex
+        guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
+        bytes.append(byte)
+        index = next
     }
+    // The kernel prints each 32-bit word in host (little-endian) order.
+    var ordered: [UInt8] = []
+    for word in stride(from: 0, to: bytes.count, by: 4) { ordered += bytes[word..<min(word + 4, bytes.count)].reversed() }
+    if !v6 {
+        guard ordered.count == 4 else { return nil }
+        return ordered.map(String.init).joined(separator: ".")
+    }
+    guard ordered.count == 16 else { return nil }
+    if ordered[0..<10].allSatisfy({ $0 == 0 }) && ordered[10] == 0xFF && ordered[11] == 0xFF {
+        return ordered[12...].map(String.init).joined(separator: ".")  // IPv4-mapped
+    }
+    let groups = stride(from: 0, to: 16, by: 2).map { String(Int(ordered[$0]) << 8 | Int(ordered[$0 + 1]), radix: 16) }
+    let text = groups.joined(separator: ":")
+    if groups.allSatisfy({ $0 == "0" }) { return "::" }
+    if groups.dropLast().allSatisfy({ $0 == "0" }) && groups.last == "1" { return "::1" }
+    return text
+}
+
+/// `\040` → space, as /proc's mountinfo escapes.
+func unescapeOctal(_ text: String) -> String {
+    guard text.contains("\\") else { return text }
+    let bytes = Array(text.utf8)
+    var out: [UInt8] = []
+    var index = 0
+    while index < bytes.count {
+        if bytes[index] == UInt8(ascii: "\\"), index + 3 < bytes.count,
+           let code = UInt8(String(decoding: bytes[(index + 1)...(index + 3)], as: UTF8.self), radix: 8) {
+            out.append(code)
+            index += 4
+        } else {
+            out.append(bytes[index])
+            index += 1
+        }
+    }
+    return String(decoding: out, as: UTF8.self)
 }

@@ -4,9 +4,15 @@ public struct AuditContext: Sendable {
     public let imagesByID: [String: ImageRecord]
     /// Image ids that at least one container (in any state) was created from.
     public let imageIDsInUse: Set<String>
+    /// Known vulnerabilities the versions are compared with.
+    public let advisories: AdvisoryTable
+    /// Users allowed in the docker group (1.1.2); nil when none were named.
+    public let trustedUsers: [String]?
 
-    public init(_ snapshot: Snapshot) {
+    public init(_ snapshot: Snapshot, advisories: AdvisoryTable = .embedded, trustedUsers: [String]? = nil) {
         self.snapshot = snapshot
+        self.advisories = advisories
+        self.trustedUsers = trustedUsers
         imagesByID = Dictionary(snapshot.images.map { ($0.inspect.id, $0) }, uniquingKeysWith: { first, _ in first })
         imageIDsInUse = Set(snapshot.containers.compactMap { $0.inspect.image })
     }

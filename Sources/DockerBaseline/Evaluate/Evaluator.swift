@@ -1,7 +1,8 @@
 /// Runs rules over a snapshot. Pure: the same snapshot always gives the same report.
 public enum Evaluator {
-    public static func evaluate(_ snapshot: Snapshot, rules: [any Rule] = RuleCatalog.all) -> AuditReport {
-        let context = AuditContext(snapshot)
+    public static func evaluate(_ snapshot: Snapshot, rules: [any Rule] = RuleCatalog.all, advisories: AdvisoryTable = .embedded,
+                                trustedUsers: [String]? = nil) -> AuditReport {
+        let context = AuditContext(snapshot, advisories: advisories, trustedUsers: trustedUsers)
         var results: [Result] = []
         for rule in rules {
             let findings = rule.evaluate(context).sorted { ($0.target.kind.rawValue, $0.target.name) < ($1.target.kind.rawValue, $1.target.name) }

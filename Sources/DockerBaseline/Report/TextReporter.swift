@@ -16,6 +16,9 @@ public struct TextReporter {
     }
 
     static let sectionTitles: [String: LocalizedText] = [
+        "1": .init(en: "1 Host configuration", zh: "1 宿主机配置"),
+        "2": .init(en: "2 Docker daemon configuration", zh: "2 Docker 守护进程配置"),
+        "3": .init(en: "3 Docker daemon configuration files", zh: "3 Docker 守护进程配置文件"),
         "4": .init(en: "4 Container images and build files", zh: "4 容器镜像与构建文件"),
         "5": .init(en: "5 Container runtime", zh: "5 容器运行时"),
         "6": .init(en: "6 Docker security operations", zh: "6 Docker 安全运维"),

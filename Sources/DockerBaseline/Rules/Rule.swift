@@ -33,8 +33,13 @@ public struct RuleMetadata: Sendable, Equatable {
         self.references = references
     }
 
-    /// The CIS section the rule belongs to (`4`, `5`, `6`, …), or `other`.
-    public var section: String { cis.map { String($0.prefix { $0 != "." }) } ?? "other" }
+    /// The CIS section the rule belongs to (`1` … `6`); rules the benchmark lacks go with their family.
+    public var section: String {
+        if let cis { return String(cis.prefix { $0 != "." }) }
+        if id.hasPrefix("host.") { return "1" }
+        if id.hasPrefix("daemon.") { return "2" }
+        return "other"
+    }
 }
 
 /// A check. Rules are pure: they read the snapshot and never do I/O.
@@ -130,4 +135,33 @@ extension EngineRule {
     public func evaluate(_ context: AuditContext) -> [Finding] {
         [Finding(target: .engine(context.snapshot), verdict: judge(context))]
     }
+}
+
+/// A rule judged from the host facts. Where they were not collected (a snapshot of a remote engine), it says so
+/// once, as skipped, instead of judging anything.
+public protocol HostRule: Rule {
+    func judge(_ host: HostFacts, in context: AuditContext) -> [Finding]
+}
+
+extension HostRule {
+    public func evaluate(_ context: AuditContext) -> [Finding] {
+        guard let host = context.snapshot.host else {
+            return [Finding(target: Target(kind: .host, id: "host", name: "host"), verdict: .skipped(
+                "not checked: the host's files were not collected (remote engine, or a snapshot without them); use --root or run on the host",
+                "未检查：未采集宿主机文件（远程引擎或快照中没有）；请使用 --root 或在宿主机上运行"))]
+        }
+        return judge(host, in: context)
+    }
+}
+
+extension Target {
+    /// The audited daemon: its process when it runs, else its configuration.
+    static func daemon(_ host: HostFacts) -> Target {
+        let name = host.daemon.pid.map { "dockerd (pid \($0))" } ?? "dockerd (not running; \(host.daemon.configFile))"
+        return Target(kind: .daemon, id: "dockerd", name: name)
+    }
+
+    static func file(_ path: String) -> Target { Target(kind: .file, id: path, name: path) }
+
+    static let host = Target(kind: .host, id: "host", name: "host")
 }

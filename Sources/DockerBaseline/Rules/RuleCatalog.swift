@@ -13,8 +13,20 @@ public enum RuleCatalog {
             ImageCurrencyRule(), PidsLimitRule(), DefaultBridgeRule(), DockerSocketMountRule(),
             // §6 operations
             ImageSprawlRule(), ContainerSprawlRule(),
-        ] + HostNamespaceRule.all
-        return rules.sorted { compareBenchmarkIDs($0.metadata.cis ?? "~", $1.metadata.cis ?? "~") || ($0.metadata.cis == $1.metadata.cis && $0.metadata.id < $1.metadata.id) }
+            // §1 host
+            PartitionRule(), DockerGroupRule(), HostHardeningRule(), AdvisoryRule.engine, AdvisoryRule.kernel,
+            VirtualizationRule(), SecurityModulesRule(),
+            // §2 daemon
+            DaemonConfigurationRule(), RootlessRule(), LogLevelRule(), InsecureRegistriesRule(), StorageDriverRule(),
+            RemoteAPIRule(), DefaultUlimitRule(), UsernsRemapRule(), DaemonCgroupParentRule(), BaseDeviceSizeRule(),
+            AuthorizationPluginRule(), CentralLoggingRule(), ContainerLogRotationRule(), DaemonSeccompRule(),
+        ] + HostNamespaceRule.all + DaemonBoolRule.all + AuditWatchRule.all + FileRule.all
+        // Benchmark order; rules without a CIS id go after their section's (host.*, daemon.*) or at the end.
+        func key(_ rule: any Rule) -> String {
+            if let cis = rule.metadata.cis { return cis }
+            return rule.metadata.id.hasPrefix("host.") ? "1.99" : rule.metadata.id.hasPrefix("daemon.") ? "2.99" : "99"
+        }
+        return rules.sorted { compareBenchmarkIDs(key($0), key($1)) || (key($0) == key($1) && $0.metadata.id < $1.metadata.id) }
     }()
 
     public static func rule(id: String) -> (any Rule)? { all.first { $0.metadata.id == id } }

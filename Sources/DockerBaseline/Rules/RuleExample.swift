@@ -52,18 +52,22 @@ public struct RuleExample: Sendable {
         mergePatch(target, try JSONSerialization.jsonObject(with: Data(patch.utf8), options: .fragmentsAllowed))
     }
 
-    /// A running, hardened container (publishing no ports) from a hardened image, on an engine with seccomp and no other LSM.
+    /// A running, hardened container (publishing no ports) from a hardened image, on a hardened engine and host with
+    /// seccomp and user namespaces but no AppArmor or SELinux.
     public static let baseSnapshotJSON = #"""
     {
       "format": 1,
       "tool": {"name": "docker-baseline", "version": "example"},
       "collectedAt": "2026-01-01T00:00:00Z",
       "endpoint": "unix:///var/run/docker.sock",
-      "engine": {"Version": "27.0.0", "ApiVersion": "1.46"},
+      "engine": {"Version": "27.3.1", "ApiVersion": "1.46", "KernelVersion": "6.1.0-13-amd64",
+                 "Components": [{"Name": "containerd", "Version": "1.7.22"}, {"Name": "runc", "Version": "1.1.14"}]},
       "info": {
         "ID": "example-engine", "Name": "example-host",
-        "SecurityOptions": ["name=seccomp,profile=builtin", "name=cgroupns"],
-        "Swarm": {"LocalNodeState": "inactive"}
+        "SecurityOptions": ["name=seccomp,profile=builtin", "name=userns", "name=cgroupns"],
+        "Swarm": {"LocalNodeState": "inactive"}, "DockerRootDir": "/var/lib/docker", "Driver": "overlay2",
+        "LoggingDriver": "syslog", "LiveRestoreEnabled": true, "Debug": false, "ExperimentalBuild": false,
+        "RegistryConfig": {"InsecureRegistryCIDRs": ["127.0.0.0/8"]}
       },
       "containers": [{
         "inspect": {
@@ -83,7 +87,8 @@ public struct RuleExample: Sendable {
             "PidsLimit": 100, "ReadonlyRootfs": true,
             "RestartPolicy": {"Name": "on-failure", "MaximumRetryCount": 5},
             "PortBindings": {},
-            "PublishAllPorts": false, "Devices": [], "Ulimits": [{"Name": "nofile", "Soft": 1024, "Hard": 2048}]
+            "PublishAllPorts": false, "Devices": [], "Ulimits": [{"Name": "nofile", "Soft": 1024, "Hard": 2048}],
+            "LogConfig": {"Type": "syslog", "Config": {}}
           },
           "Mounts": [{"Type": "volume", "Name": "data", "Source": "/var/lib/docker/volumes/data/_data",
                       "Destination": "/data", "Mode": "z", "RW": true, "Propagation": ""}],
@@ -113,7 +118,24 @@ public struct RuleExample: Sendable {
         ]
       }],
       "networks": [{"Id": "n1", "Name": "appnet", "Driver": "bridge", "Scope": "local"}],
-      "host": {"appArmorEnabled": false, "seLinuxEnabled": false, "daemonConfigSources": ["/etc/docker/daemon.json"]},
+      "host": {
+        "root": "/", "appArmorEnabled": false, "seLinuxEnabled": false, "seccompAvailable": true,
+        "kernelRelease": "6.1.0-13-amd64", "virtualization": "kvm",
+        "daemon": {
+          "running": true, "pid": 100, "configFile": "/etc/docker/daemon.json", "problems": [],
+          "sources": ["dockerd command line (pid 100)", "/etc/docker/daemon.json"],
+          "settings": [
+            {"key": "icc", "values": ["false"], "source": "/etc/docker/daemon.json:2"},
+            {"key": "no-new-privileges", "values": ["true"], "source": "/etc/docker/daemon.json:3"},
+            {"key": "live-restore", "values": ["true"], "source": "/etc/docker/daemon.json:4"},
+            {"key": "userland-proxy", "values": ["false"], "source": "/etc/docker/daemon.json:5"},
+            {"key": "userns-remap", "values": ["default"], "source": "/etc/docker/daemon.json:6"},
+            {"key": "authorization-plugins", "values": ["opa-docker-authz"], "source": "/etc/docker/daemon.json:7"}
+          ]
+        },
+        "files": [], "auditRules": {"source": "auditctl -l", "watchedPaths": [], "problems": []},
+        "mountPoints": ["/", "/var/lib/docker"], "dockerGroupMembers": [], "binaries": {}, "listeners": []
+      },
       "environment": {"dockerContentTrust": "1"},
       "problems": []
     }

@@ -114,6 +114,7 @@ public struct HostConfig: Codable, Sendable, Equatable {
     public var devices: [DeviceMapping]?
     public var deviceCgroupRules: [String]?
     public var ulimits: [Ulimit]?
+    public var logConfig: LogConfig?
 
     enum CodingKeys: String, CodingKey {
         case privileged = "Privileged", capAdd = "CapAdd", capDrop = "CapDrop", securityOpt = "SecurityOpt"
@@ -123,8 +124,14 @@ public struct HostConfig: Codable, Sendable, Equatable {
         case cpuQuota = "CpuQuota", cpusetCpus = "CpusetCpus", pidsLimit = "PidsLimit"
         case readonlyRootfs = "ReadonlyRootfs", restartPolicy = "RestartPolicy", portBindings = "PortBindings"
         case publishAllPorts = "PublishAllPorts", devices = "Devices", deviceCgroupRules = "DeviceCgroupRules"
-        case ulimits = "Ulimits"
+        case ulimits = "Ulimits", logConfig = "LogConfig"
     }
+}
+
+public struct LogConfig: Codable, Sendable, Equatable {
+    public var type: String?
+    public var config: [String: String]?
+    enum CodingKeys: String, CodingKey { case type = "Type", config = "Config" }
 }
 
 public struct RestartPolicy: Codable, Sendable, Equatable {

@@ -33,6 +33,27 @@ public struct EngineInfo: Codable, Sendable, Equatable {
     public var cgroupVersion: String?
     public var driver: String?
     public var dockerRootDir: String?
+    public var debug: Bool?
+    public var liveRestoreEnabled: Bool?
+    public var experimentalBuild: Bool?
+    public var registryConfig: RegistryConfig?
+
+    public struct RegistryConfig: Codable, Sendable, Equatable {
+        public var insecureRegistryCIDRs: [String]?
+        public var indexConfigs: [String: IndexConfig]?
+        public struct IndexConfig: Codable, Sendable, Equatable {
+            public var secure: Bool?
+            enum CodingKeys: String, CodingKey { case secure = "Secure" }
+        }
+        enum CodingKeys: String, CodingKey { case insecureRegistryCIDRs = "InsecureRegistryCIDRs", indexConfigs = "IndexConfigs" }
+
+        /// Registries the engine talks to without TLS verification, other than the loopback range it always allows.
+        public var insecure: [String] {
+            let cidrs = (insecureRegistryCIDRs ?? []).filter { $0 != "127.0.0.0/8" && $0 != "::1/128" }
+            let names = (indexConfigs ?? [:]).filter { $0.value.secure == false }.keys.sorted()
+            return cidrs + names
+        }
+    }
 
     public struct SwarmInfo: Codable, Sendable, Equatable {
         public var localNodeState: String?
@@ -44,7 +65,8 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         case id = "ID", name = "Name", serverVersion = "ServerVersion", operatingSystem = "OperatingSystem"
         case securityOptions = "SecurityOptions", swarm = "Swarm", loggingDriver = "LoggingDriver"
         case cgroupDriver = "CgroupDriver", cgroupVersion = "CgroupVersion", driver = "Driver"
-        case dockerRootDir = "DockerRootDir"
+        case dockerRootDir = "DockerRootDir", debug = "Debug", liveRestoreEnabled = "LiveRestoreEnabled"
+        case experimentalBuild = "ExperimentalBuild", registryConfig = "RegistryConfig"
     }
 
     /// The security option names the engine reports, e.g. `seccomp`, `apparmor`, `selinux`, `userns`, `rootless`.

@@ -78,35 +78,6 @@ public struct ImageRecord: Codable, Sendable, Equatable {
     }
 }
 
-/// Host facts that decide whether some checks apply at all.
-public struct HostFacts: Codable, Sendable, Equatable {
-    /// Whether AppArmor is enabled in the host kernel; nil when it could not be read.
-    public var appArmorEnabled: Bool?
-    /// Whether SELinux is enabled in the host kernel; nil when it could not be read.
-    public var seLinuxEnabled: Bool?
-    /// The daemon-wide `no-new-privileges` default and where it was set; nil when not set anywhere read.
-    public var daemonNoNewPrivileges: SettingValue?
-    /// Where the daemon's settings were looked for, so a report can say what was read.
-    public var daemonConfigSources: [String]
-
-    public init(appArmorEnabled: Bool?, seLinuxEnabled: Bool?, daemonNoNewPrivileges: SettingValue?, daemonConfigSources: [String]) {
-        self.appArmorEnabled = appArmorEnabled
-        self.seLinuxEnabled = seLinuxEnabled
-        self.daemonNoNewPrivileges = daemonNoNewPrivileges
-        self.daemonConfigSources = daemonConfigSources
-    }
-}
-
-/// A setting's value and where it came from (`/etc/docker/daemon.json`, `dockerd argument --no-new-privileges`).
-public struct SettingValue: Codable, Sendable, Equatable {
-    public var value: String
-    public var source: String
-    public init(value: String, source: String) {
-        self.value = value
-        self.source = source
-    }
-}
-
 public struct AuditEnvironment: Codable, Sendable, Equatable {
     /// `DOCKER_CONTENT_TRUST` as set where the audit ran; nil when unset.
     public var dockerContentTrust: String?

@@ -299,11 +299,9 @@ struct NoNewPrivilegesRule: ContainerRule {
         RuleExample(container: #"{"HostConfig": {"SecurityOpt": ["no-new-privileges"]}}"#, expect: .pass),
         RuleExample(container: #"{"HostConfig": {"SecurityOpt": ["no-new-privileges=true"]}}"#, expect: .pass),
         RuleExample(container: #"{"HostConfig": {"SecurityOpt": ["no-new-privileges:true"]}}"#, expect: .pass),
-        RuleExample(container: #"{"HostConfig": {"SecurityOpt": null}}"#, expect: .fail),
-        RuleExample(container: #"{"HostConfig": {"SecurityOpt": ["no-new-privileges:false"]}}"#,
-                    snapshot: #"{"host": {"daemonNoNewPrivileges": {"value": "true", "source": "/etc/docker/daemon.json"}}}"#, expect: .fail),
-        RuleExample(container: #"{"HostConfig": {"SecurityOpt": null}}"#,
-                    snapshot: #"{"host": {"daemonNoNewPrivileges": {"value": "true", "source": "/etc/docker/daemon.json"}}}"#, expect: .pass),
+        RuleExample(container: #"{"HostConfig": {"SecurityOpt": null}}"#, snapshot: #"{"host": {"daemon": {"settings": []}}}"#, expect: .fail),
+        RuleExample(container: #"{"HostConfig": {"SecurityOpt": ["no-new-privileges:false"]}}"#, expect: .fail),
+        RuleExample(container: #"{"HostConfig": {"SecurityOpt": null}}"#, expect: .pass),
         RuleExample(container: #"{"HostConfig": {"SecurityOpt": null}}"#, snapshot: #"{"host": null}"#, expect: .warn),
     ]
 
@@ -322,13 +320,13 @@ struct NoNewPrivilegesRule: ContainerRule {
             return .warn("not set on the container, and the daemon's default could not be read here: check daemon.json",
                          "容器未设置，且无法读取守护进程的全局默认值：请检查 daemon.json", evidence: evidence)
         }
-        if let daemonDefault = hostFacts.daemonNoNewPrivileges {
-            evidence["daemon default"] = "\(daemonDefault.value) (\(daemonDefault.source))"
-            if parseGoBool(daemonDefault.value) == true {
+        if let daemonDefault = hostFacts.daemon.setting("no-new-privileges") {
+            evidence["daemon default"] = daemonDefault.description
+            if hostFacts.daemon.bool("no-new-privileges") == true {
                 return .pass("the daemon's default applies", "应用守护进程的全局默认设置", evidence: evidence)
             }
         } else {
-            evidence["daemon default"] = "not set (read \(listEvidence(hostFacts.daemonConfigSources)))"
+            evidence["daemon default"] = "not set (read \(listEvidence(hostFacts.daemon.sources)))"
         }
         return .fail("no-new-privileges is not set", "未设置 no-new-privileges", evidence: evidence)
     }

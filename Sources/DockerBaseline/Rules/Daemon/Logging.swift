@@ -1,0 +1,65 @@
+// 2.13: centralized logging, and rotation of local logs, for the daemon and for each container.
+
+/// Drivers that keep logs on the host's disk, and whether they rotate by default.
+private let localDrivers: [String: Bool] = ["json-file": false, "local": true, "journald": true]
+
+private let rationale = LocalizedText(
+    en: "Logs kept only on the host are lost with it and can be erased by an intruder; the json-file driver without max-size also lets one noisy container fill the disk.",
+    zh: "仅保存在宿主机上的日志会随主机丢失，也可能被入侵者删除；json-file 驱动未设置 max-size 时，一个日志量大的容器就能写满磁盘。")
+private let remediation = LocalizedText(
+    en: "Send logs to a central collector (\"log-driver\": \"syslog\", \"fluentd\", \"gelf\", …); where json-file stays, set \"log-opts\": {\"max-size\": \"10m\", \"max-file\": \"3\"} (per container: --log-opt max-size=10m).",
+    zh: "将日志发送到集中收集端（\"log-driver\": \"syslog\"、\"fluentd\"、\"gelf\" 等）；保留 json-file 时设置 \"log-opts\": {\"max-size\": \"10m\", \"max-file\": \"3\"}（单个容器：--log-opt max-size=10m）。")
+
+struct CentralLoggingRule: HostRule {
+    let metadata = RuleMetadata(
+        id: "daemon.logging", cis: "2.13", cisCE: "2.12", level: 2, severity: .medium,
+        title: .init(en: "Centralized and remote logging is configured, and local logs rotate", zh: "配置集中远程日志，本地日志可轮转"),
+        rationale: rationale, remediation: remediation,
+        references: ["https://docs.docker.com/engine/logging/configure/", Reference.cisDocker])
+    let examples = [
+        RuleExample(snapshot: #"{"info": {"LoggingDriver": "syslog"}}"#, expect: .pass),
+        RuleExample(snapshot: #"{"info": {"LoggingDriver": "json-file"}, "host": {"daemon": {"settings": [{"key": "log-opts", "values": ["max-file=3", "max-size=10m"], "source": "/etc/docker/daemon.json:3"}]}}}"#, expect: .warn),
+        RuleExample(snapshot: #"{"info": {"LoggingDriver": "json-file"}}"#, expect: .fail),
+        RuleExample(snapshot: #"{"info": {"LoggingDriver": "journald"}}"#, expect: .warn),
+    ]
+
+    func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
+        let driver = context.snapshot.info.loggingDriver ?? host.daemon.string("log-driver") ?? "json-file"
+        let options = host.daemon.setting("log-opts")?.values ?? []
+        let evidence = ["log-driver": driver, "log-opts": host.daemon.setting("log-opts").map { "\($0.values.joined(separator: ",")) (\($0.source))" } ?? "not set"]
+        guard let rotatesByDefault = localDrivers[driver] else {
+            return [Finding(target: .daemon(host), verdict: .pass("logs go to \(driver)", "日志发送至 \(driver)", evidence: evidence))]
+        }
+        if !rotatesByDefault && !options.contains(where: { $0.hasPrefix("max-size=") }) {
+            return [Finding(target: .daemon(host), verdict: .fail("\(driver) without max-size: logs stay on this host and grow without limit",
+                                                                  "\(driver) 未设置 max-size：日志只在本机且无限增长", evidence: evidence))]
+        }
+        return [Finding(target: .daemon(host), verdict: .warn("logs stay on this host (\(driver)): ship them to a central collector",
+                                                              "日志仅保存在本机（\(driver)）：请发送到集中收集端", evidence: evidence))]
+    }
+}
+
+struct ContainerLogRotationRule: ContainerRule {
+    let metadata = RuleMetadata(
+        id: "container.log-rotation", cis: "2.13", cisCE: "2.12", level: 2, severity: .medium,
+        title: .init(en: "Each container's local log rotates", zh: "每个容器的本地日志可轮转"),
+        rationale: rationale, remediation: remediation,
+        references: ["https://docs.docker.com/engine/logging/drivers/json-file/", Reference.cisDocker])
+    let examples = [
+        RuleExample(container: #"{"HostConfig": {"LogConfig": {"Type": "json-file", "Config": {}}}}"#, expect: .fail),
+        RuleExample(container: #"{"HostConfig": {"LogConfig": {"Type": "json-file", "Config": {"max-size": "10m"}}}}"#, expect: .pass),
+        RuleExample(container: #"{"HostConfig": {"LogConfig": {"Type": "syslog", "Config": {}}}}"#, expect: .pass),
+        RuleExample(container: #"{"HostConfig": {"LogConfig": {"Type": "local", "Config": {}}}}"#, expect: .pass),
+    ]
+
+    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
+        guard let log = container.inspect.hostConfig?.logConfig, let driver = log.type else { return .notReported("HostConfig.LogConfig") }
+        // The engine copies the daemon's log-opts into each container's LogConfig at creation, so this is what applies.
+        let options = log.config ?? [:]
+        let evidence = ["LogConfig": "\(driver) \(options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))"]
+        if localDrivers[driver] == false && options["max-size"] == nil {
+            return .fail("\(driver) log without max-size grows without limit", "\(driver) 日志未设置 max-size，会无限增长", evidence: evidence)
+        }
+        return .pass("log bounded or shipped (\(driver))", "日志有上限或已外发（\(driver)）", evidence: evidence)
+    }
+}
