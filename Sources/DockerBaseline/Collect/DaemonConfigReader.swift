@@ -80,13 +80,24 @@ struct DaemonConfigReader {
             object = parsed
         } catch {
             let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? String(describing: error)
-            return ([], "\(path) is not valid JSON (\(detail)); dockerd refuses to start with it, and no setting in it was judged")
+            return ([], "\(path) is not valid JSON\(Self.position(of: detail, in: text)) (\(detail)); dockerd refuses to start with it, and no setting in it was judged")
         }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         return (object.keys.sorted().map { key in
             let line = lines.firstIndex { $0.contains("\"\(key)\"") }.map { $0 + 1 }
             return DaemonSetting(key: key, values: Self.strings(object[key]!), source: line.map { "\(path):\($0)" } ?? path)
         }, nil)
+    }
+
+    /// ` at line 3, column 15` for Foundation's "around character 32", counted in the text's characters.
+    static func position(of detail: String, in text: String) -> String {
+        guard let range = detail.range(of: "character "), let offset = Int(detail[range.upperBound...].prefix { $0.isNumber }) else { return "" }
+        var line = 1, column = 1
+        for (index, character) in text.utf8.enumerated() {
+            if index >= offset { break }
+            if character == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+        }
+        return " at line \(line), column \(column)"
     }
 
     /// JSON values as the strings the rules compare: `true`, `"info"`, `["a","b"]` → a, b, `{"max-size":"10m"}` → max-size=10m.
