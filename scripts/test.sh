@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh Debian 12 machine: installs what is missing (docker.io, busybox-static),
+# The whole test suite, from a fresh Debian 12 machine: installs what is missing (docker.io, busybox-static, auditd,
+# iproute2, openssl),
 # starts dockerd when it is not running, creates the fixtures, builds, runs `swift test`, and removes every
 # fixture it created (and stops the dockerd it started), even when tests fail.
 set -euo pipefail
@@ -14,8 +15,13 @@ missing=()
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 command -v busybox >/dev/null 2>&1 || missing+=(busybox-static)
 command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
+command -v nsenter >/dev/null 2>&1 || missing+=(util-linux)
 command -v script >/dev/null 2>&1 || missing+=(bsdutils)
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v auditctl >/dev/null 2>&1 || missing+=(auditd)
 if [ ${#missing[@]} -gt 0 ]; then
+    mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
     log "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq

@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 
-private struct ReportDocument: Decodable {
+struct ReportDocument: Decodable {
     struct Item: Decodable, Hashable {
         struct Target: Decodable, Hashable { let kind: String; let id: String; let name: String; let state: String? }
         let rule: String
@@ -20,7 +20,7 @@ private struct ReportDocument: Decodable {
     let results: [Item]
 }
 
-private func decodeReport(_ text: String) throws -> ReportDocument {
+func decodeReport(_ text: String) throws -> ReportDocument {
     try JSONDecoder().decode(ReportDocument.self, from: Data(text.utf8))
 }
 

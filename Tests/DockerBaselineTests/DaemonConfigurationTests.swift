@@ -1,0 +1,180 @@
+@testable import DockerBaseline
+import Foundation
+import Testing
+
+/// A second dockerd, configured by a daemon.json of the test's own, in a network namespace of its own (its own data,
+/// exec root, containerd and socket too): its iptables
+/// rules, loopback and TCP listeners never touch the engine the other tests use. The audit runs inside the same
+/// namespace, so its probe reaches the daemon's loopback listener.
+final class SecondDaemon {
+    let directory: URL
+    let namespace: String
+    let socket: String
+    private var process: Process?
+
+    init(settings: [String: Any]) throws {
+        let tag = String(UUID().uuidString.prefix(6)).lowercased()
+        // Short paths: unix socket paths are limited to 108 bytes.
+        directory = URL(fileURLWithPath: "/tmp/dbt-\(tag)")
+        namespace = "dbt-\(tag)"
+        socket = directory.appendingPathComponent("docker.sock").path
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var configuration = settings
+        configuration["hosts"] = ["unix://\(socket)"] + ((settings["hosts"] as? [String]) ?? [])
+        configuration["data-root"] = directory.appendingPathComponent("data").path
+        configuration["exec-root"] = directory.appendingPathComponent("exec").path
+        configuration["pidfile"] = directory.appendingPathComponent("docker.pid").path
+        let data = try JSONSerialization.data(withJSONObject: configuration, options: [.prettyPrinted, .sortedKeys])
+        try data.write(to: configFile)
+    }
+
+    var configFile: URL { directory.appendingPathComponent("daemon.json") }
+
+    /// Makes a CA and a server certificate for 127.0.0.1 with openssl; returns their paths (ca, cert, key).
+    static func makeCertificates(in directory: URL) throws -> (ca: String, cert: String, key: String) {
+        let path = { (name: String) in directory.appendingPathComponent(name).path }
+        try "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n".write(toFile: path("ext.cnf"), atomically: true, encoding: .utf8)
+        let steps: [[String]] = [
+            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", path("ca-key.pem"), "-out", path("ca.pem"), "-days", "2", "-subj", "/CN=dbt-test-ca"],
+            ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", path("server-key.pem"), "-out", path("server.csr"), "-subj", "/CN=127.0.0.1"],
+            ["x509", "-req", "-in", path("server.csr"), "-CA", path("ca.pem"), "-CAkey", path("ca-key.pem"), "-CAcreateserial",
+             "-out", path("server-cert.pem"), "-days", "2", "-extfile", path("ext.cnf")],
+        ]
+        for step in steps {
+            let result = try run("/usr/bin/openssl", step)
+            guard result.status == 0 else { throw TestSetupError("openssl \(step[0]) failed: \(result.stderr)") }
+        }
+        chmod(path("ca.pem"), 0o444)
+        chmod(path("server-cert.pem"), 0o444)
+        chmod(path("server-key.pem"), 0o400)
+        return (path("ca.pem"), path("server-cert.pem"), path("server-key.pem"))
+    }
+
+    func start() throws {
+        for command in [["netns", "add", namespace], ["netns", "exec", namespace, "ip", "link", "set", "lo", "up"]] {
+            let result = try run("/usr/sbin/ip", command)
+            guard result.status == 0 else { throw TestSetupError("ip \(command.joined(separator: " ")) failed: \(result.stderr)") }
+        }
+        let process = Process()
+        // nsenter --net enters the network namespace only: `ip netns exec` would also remount /sys and hide the
+        // cgroup mounts dockerd needs.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
+        process.arguments = ["--net=/var/run/netns/\(namespace)", "dockerd", "--config-file", configFile.path]
+        let log = FileHandle(forWritingAtPath: directory.appendingPathComponent("dockerd.log").path)
+            ?? { FileManager.default.createFile(atPath: directory.appendingPathComponent("dockerd.log").path, contents: nil)
+                 return FileHandle(forWritingAtPath: directory.appendingPathComponent("dockerd.log").path)! }()
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        self.process = process
+        for _ in 0..<120 {
+            if try run("/usr/bin/env", ["docker", "-H", "unix://\(socket)", "version"]).status == 0 { return }
+            guard process.isRunning else { break }
+            Thread.sleep(forTimeInterval: 0.25)
+        }
+        let output = (try? String(contentsOf: directory.appendingPathComponent("dockerd.log"), encoding: .utf8)) ?? ""
+        throw TestSetupError("the second dockerd did not start: \(output.suffix(1500))")
+    }
+
+    /// `docker-baseline audit` of this daemon, run inside its network namespace, as the JSON report.
+    func audit() throws -> ReportDocument {
+        let result = try run("/usr/bin/nsenter", ["--net=/var/run/netns/\(namespace)", TestEnvironment.binary, "audit", "--host", "unix://\(socket)",
+                                             "--format", "json", "--fail-on", "none"], environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"])
+        guard result.status == 0 else { throw TestSetupError("audit failed (\(result.status)): \(result.stderr)") }
+        return try decodeReport(result.stdout)
+    }
+
+    /// Stops the daemon and removes the namespace and every file; safe to call twice.
+    func stop() {
+        if let process, process.isRunning {
+            process.terminate()
+            for _ in 0..<80 where process.isRunning { Thread.sleep(forTimeInterval: 0.25) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        process = nil
+        _ = try? run("/usr/sbin/ip", ["netns", "del", namespace])
+        _ = try? run("/bin/umount", ["-R", "-l", directory.appendingPathComponent("exec").path])
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    deinit { stop() }
+}
+
+extension ReportDocument {
+    func daemonResult(_ rule: String) -> ReportDocument.Item? {
+        results.first { $0.rule == rule && $0.target.kind == "daemon" }
+    }
+}
+
+extension EngineTests {
+    @Suite("Daemon configurations, live") struct DaemonConfigurations {
+        @Test("An insecure daemon.json: remote API open on 127.0.0.1 without TLS, icc on, insecure registry, debug, unbounded logs")
+        func insecure() throws {
+            try TestEnvironment.requireFixtures()
+            let daemon = try SecondDaemon(settings: [
+                "hosts": ["tcp://127.0.0.1:23750"], "icc": true, "insecure-registries": ["registry.example:5000"],
+                "log-level": "debug", "log-driver": "json-file",
+            ])
+            defer { daemon.stop() }
+            try daemon.start()
+            let report = try daemon.audit()
+            let remote = try #require(report.daemonResult("daemon.remote-api-tls"))
+            #expect(remote.status == "fail" && remote.severity == "critical")
+            #expect(remote.message.contains("remote API open without authentication: 127.0.0.1:23750"), "\(remote.message)")
+            for rule in ["daemon.icc", "daemon.insecure-registries", "daemon.log-level", "daemon.logging", "daemon.live-restore",
+                         "daemon.userland-proxy", "daemon.no-new-privileges"] {
+                #expect(report.daemonResult(rule)?.status == "fail", "\(rule): \(report.daemonResult(rule)?.message ?? "no result")")
+            }
+            // Each finding names where its setting came from.
+            #expect(report.daemonResult("daemon.icc")?.evidence["icc"]?.contains(daemon.configFile.path + ":") == true)
+        }
+
+        @Test("A hardened daemon.json: mutual TLS on the TCP listener, icc off, no-new-privileges, live-restore, no userland proxy, log rotation")
+        func hardened() throws {
+            try TestEnvironment.requireFixtures()
+            let certificates = try FileManager.default.temporaryDirectory.appendingPathComponent("dbt-certs-\(UUID().uuidString.prefix(6))")
+            try FileManager.default.createDirectory(at: certificates, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: certificates) }
+            let (ca, cert, key) = try SecondDaemon.makeCertificates(in: certificates)
+            let daemon = try SecondDaemon(settings: [
+                "hosts": ["tcp://127.0.0.1:23760"], "tlsverify": true, "tlscacert": ca, "tlscert": cert, "tlskey": key,
+                "icc": false, "no-new-privileges": true, "live-restore": true, "userland-proxy": false, "log-level": "info",
+                "log-driver": "json-file", "log-opts": ["max-size": "10m", "max-file": "3"],
+            ])
+            defer { daemon.stop() }
+            try daemon.start()
+            let report = try daemon.audit()
+            let remote = try #require(report.daemonResult("daemon.remote-api-tls"))
+            #expect(remote.status == "pass", "\(remote.message) \(remote.evidence)")
+            #expect(remote.evidence["listening"]?.contains("127.0.0.1:23760: refused a client without a certificate") == true, "\(remote.evidence)")
+            for rule in ["daemon.icc", "daemon.insecure-registries", "daemon.log-level", "daemon.live-restore", "daemon.userland-proxy",
+                         "daemon.no-new-privileges", "daemon.configuration"] {
+                #expect(report.daemonResult(rule)?.status == "pass", "\(rule): \(report.daemonResult(rule)?.message ?? "no result")")
+            }
+            #expect(report.daemonResult("daemon.logging")?.status == "warn")
+            for (rule, path) in [("file.tls-ca-mode", ca), ("file.tls-cert-mode", cert), ("file.tls-key-mode", key), ("file.tls-key-owner", key)] {
+                let result = report.results.first { $0.rule == rule && $0.target.id == path }
+                #expect(result?.status == "pass", "\(rule): \(result?.message ?? "no result")")
+            }
+        }
+
+        @Test("Audit rules loaded with auditctl are read back from the kernel")
+        func auditctl() throws {
+            try TestEnvironment.requireFixtures()
+            let facts = HostCollector(root: "/").collect()
+            let dockerd = try #require(facts.binaries["dockerd"])
+            let key = "dbt-test-\(UUID().uuidString.prefix(6))"
+            let added = try run("/usr/sbin/auditctl", ["-w", dockerd, "-p", "wa", "-k", key])
+            try #require(added.status == 0, "auditctl -w failed: \(added.stderr)")
+            defer { _ = try? run("/usr/sbin/auditctl", ["-W", dockerd, "-p", "wa", "-k", key]) }
+            var snapshot = try RuleExample(expect: .pass).makeSnapshot()
+            snapshot.host = HostCollector(root: "/").collect()
+            #expect(snapshot.host?.auditRules.source == "auditctl -l")
+            let result = Evaluator.evaluate(snapshot).results.first { $0.rule.id == "host.audit-dockerd" }
+            #expect(result?.status == .pass, "\(result?.finding.message.en ?? "no result")")
+            _ = try run("/usr/sbin/auditctl", ["-W", dockerd, "-p", "wa", "-k", key])
+            snapshot.host = HostCollector(root: "/").collect()
+            #expect(Evaluator.evaluate(snapshot).results.first { $0.rule.id == "host.audit-dockerd" }?.status == .fail)
+        }
+    }
+}
