@@ -144,3 +144,31 @@ extension EngineTests {
         }
     }
 }
+
+@Suite("No engine running")
+struct HostOnlyTests {
+    @Test("With no engine and no dockerd on the host, the host and configuration files are judged, and the report says so")
+    func configurationFilesAlone() throws {
+        let root = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        for (path, content) in ["etc/docker/daemon.json": #"{"log-level": "debug", "icc": false}"#,
+                                "lib/systemd/system/docker.service": "[Service]\nExecStart=/usr/bin/dockerd -H fd:// -H tcp://0.0.0.0:2375\n",
+                                "proc/.keep": ""] {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try content.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let result = try runTool(["audit", "--root", root.path, "--host", "unix://\(root.path)/docker.sock", "--format", "json", "--fail-on", "none"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try decodeReport(result.stdout)
+        #expect(report.results.first { $0.rule == "daemon.log-level" }?.status == "fail")
+        #expect(report.results.first { $0.rule == "daemon.icc" }?.status == "pass")
+        let remote = report.results.first { $0.rule == "daemon.remote-api-tls" }
+        #expect(remote?.status == "fail")
+        #expect(remote?.evidence["hosts"]?.contains("docker.service ExecStart -H tcp://0.0.0.0:2375") == true)
+        #expect(report.results.first { $0.rule == "engine.swarm-mode" }?.status == "skipped")
+        #expect(report.results.first { $0.rule == "daemon.configuration" }?.status == "info")
+        let text = try runTool(["audit", "--root", root.path, "--host", "unix://\(root.path)/docker.sock", "--fail-on", "none"])
+        #expect(text.stdout.contains("no Docker engine is running"))
+    }
+}

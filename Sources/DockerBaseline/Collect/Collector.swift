@@ -36,26 +36,56 @@ public enum Collector {
         let endpoint = try EngineEndpoint.resolve(host: options.host, environment: options.environment)
         let client = EngineClient(endpoint: endpoint, timeoutSeconds: options.timeoutSeconds)
         do {
-            let scanner = options.processSource == .auto ? ProcessScanner(root: options.root) : nil
-            let root = options.root
-            let socket = endpoint.socketPath
-            let hostFacts = Task.detached { HostCollector(root: root, engineSocket: socket).collect() }
-            var snapshot = try await EngineCollector(client: client, concurrency: options.concurrency, processScanner: scanner).collect(
-                host: nil, environment: AuditEnvironment(dockerContentTrust: options.environment["DOCKER_CONTENT_TRUST"]))
-            var host = await hostFacts.value
-            // Listeners are probed from here only when "here" is the host itself.
-            if root == "/" {
-                host.listeners = await ListenerProbe().probe(host.listeners)
-            } else {
-                host.listeners = host.listeners.map { var listener = $0; listener.probe = "not probed: the host is audited through --root \(root)"; return listener }
-            }
-            snapshot.host = host
+            let snapshot = try await snapshot(options, endpoint: endpoint, client: client)
             await client.shutdown()
             return snapshot
         } catch {
             await client.shutdown()
             throw error
         }
+    }
+
+    private static func snapshot(_ options: CollectOptions, endpoint: EngineEndpoint, client: EngineClient) async throws -> Snapshot {
+        do {
+            try client.checkSocket()
+        } catch let error as EngineError where error.isEngineDown {
+            // No engine: if no dockerd runs on the host either, its configuration files can still be judged.
+            let host = HostCollector(root: options.root, engineSocket: endpoint.socketPath).collect()
+            guard !host.daemon.running else { throw error }
+            return Snapshot(
+                collectedAt: ISO8601DateFormatter().string(from: Date()), endpoint: endpoint.description,
+                engine: EngineVersion(), info: EngineInfo(), containers: [], images: [], networks: [], host: host,
+                environment: environment(options), problems: [],
+                engineUnavailable: "no Docker engine is running (\(error)): judged the host and the daemon's configuration files only")
+        }
+        return try await engineAndHost(options, endpoint: endpoint, client: client)
+    }
+
+    private static func environment(_ options: CollectOptions) -> AuditEnvironment {
+        AuditEnvironment(dockerContentTrust: options.environment["DOCKER_CONTENT_TRUST"])
+    }
+
+    /// The engine's data and the host's facts, read in parallel.
+    private static func engineAndHost(_ options: CollectOptions, endpoint: EngineEndpoint, client: EngineClient) async throws -> Snapshot {
+        let scanner = options.processSource == .auto ? ProcessScanner(root: options.root) : nil
+        let root = options.root
+        let socket = endpoint.socketPath
+        let hostFacts = Task.detached { HostCollector(root: root, engineSocket: socket).collect() }
+        var snapshot = try await EngineCollector(client: client, concurrency: options.concurrency, processScanner: scanner)
+            .collect(host: nil, environment: environment(options))
+        var host = await hostFacts.value
+        // Listeners are probed from here only when "here" is the host itself.
+        if root == "/" {
+            host.listeners = await ListenerProbe().probe(host.listeners)
+        } else {
+            host.listeners = host.listeners.map { listener in
+                var listener = listener
+                listener.probe = "not probed: the host is audited through --root \(root)"
+                return listener
+            }
+        }
+        snapshot.host = host
+        return snapshot
     }
 }
 

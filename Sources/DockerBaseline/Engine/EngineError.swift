@@ -36,6 +36,15 @@ public enum EngineError: Error, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The engine is not there at all (no socket, or nothing listening on it), as opposed to answering badly.
+    public var isEngineDown: Bool {
+        switch self {
+        case .socketMissing: return true
+        case let .notAnswering(_, detail): return detail.contains("connection refused")
+        default: return false
+        }
+    }
+
     /// A 404 answer: the object is gone (e.g. a container removed between list and inspect).
     public var isNotFound: Bool {
         if case let .httpStatus(_, status, _) = self { return status == 404 }

@@ -56,7 +56,11 @@ public struct TextReporter {
         let counts = language == .zh
             ? "\(snapshot.containers.count) 个容器（\(running) 个运行中），\(snapshot.images.count) 个镜像"
             : "\(snapshot.containers.count) containers (\(running) running), \(snapshot.images.count) images"
-        return "Docker Baseline \(ToolInfo.current.version) · \(engine) · \(snapshot.endpoint) · \(snapshot.collectedAt)\n\(counts)\n"
+        var header = "Docker Baseline \(ToolInfo.current.version) · \(engine) · \(snapshot.endpoint) · \(snapshot.collectedAt)\n\(counts)\n"
+        if let reason = snapshot.engineUnavailable {
+            header += style.yellow(language == .zh ? "注意：没有运行中的 Docker 引擎，仅判断了宿主机与守护进程配置文件\n" : "Note: \(reason)\n")
+        }
+        return header
     }
 
     private func block(_ results: [Result]) -> String {

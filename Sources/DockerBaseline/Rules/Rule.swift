@@ -133,7 +133,10 @@ public protocol EngineRule: Rule {
 
 extension EngineRule {
     public func evaluate(_ context: AuditContext) -> [Finding] {
-        [Finding(target: .engine(context.snapshot), verdict: judge(context))]
+        if let reason = context.snapshot.engineUnavailable {
+            return [Finding(target: .engine(context.snapshot), verdict: .skipped("not checked: \(reason)", "未检查：没有运行中的 Docker 引擎，仅判断了宿主机与配置文件"))]
+        }
+        return [Finding(target: .engine(context.snapshot), verdict: judge(context))]
     }
 }
 

@@ -8,6 +8,8 @@ public struct EngineVersion: Codable, Sendable, Equatable {
     public var kernelVersion: String?
     public var components: [Component]?
 
+    public init() {}
+
     public struct Component: Codable, Sendable, Equatable {
         public var name: String
         public var version: String?
@@ -37,6 +39,8 @@ public struct EngineInfo: Codable, Sendable, Equatable {
     public var liveRestoreEnabled: Bool?
     public var experimentalBuild: Bool?
     public var registryConfig: RegistryConfig?
+
+    public init() {}
 
     public struct RegistryConfig: Codable, Sendable, Equatable {
         public var insecureRegistryCIDRs: [String]?

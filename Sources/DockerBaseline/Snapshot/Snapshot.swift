@@ -21,11 +21,15 @@ public struct Snapshot: Codable, Sendable, Equatable {
     public var environment: AuditEnvironment
     /// What could not be collected, each with why; reported as skipped or error results.
     public var problems: [CollectionProblem]
+    /// Set when no engine was running: only the host and the daemon's configuration files were judged, and this
+    /// says why. Engine-wide rules are then skipped with it.
+    public var engineUnavailable: String?
 
     public init(
         format: Int = Snapshot.currentFormat, tool: ToolInfo = .current, collectedAt: String, endpoint: String,
         engine: EngineVersion, info: EngineInfo, containers: [ContainerRecord], images: [ImageRecord],
-        networks: [NetworkSummary], host: HostFacts?, environment: AuditEnvironment, problems: [CollectionProblem]
+        networks: [NetworkSummary], host: HostFacts?, environment: AuditEnvironment, problems: [CollectionProblem],
+        engineUnavailable: String? = nil
     ) {
         self.format = format
         self.tool = tool
@@ -39,6 +43,7 @@ public struct Snapshot: Codable, Sendable, Equatable {
         self.host = host
         self.environment = environment
         self.problems = problems
+        self.engineUnavailable = engineUnavailable
     }
 }
 

@@ -329,6 +329,7 @@ struct DaemonSeccompRule: HostRule {
         RuleExample(snapshot: #"{"info": {"SecurityOptions": ["name=seccomp,profile=unconfined"]}}"#, expect: .fail),
         RuleExample(snapshot: daemonPatch("seccomp-profile", ["unconfined"]), expect: .fail),
         RuleExample(snapshot: #"{"info": {"SecurityOptions": []}}"#, expect: .fail),
+        RuleExample(snapshot: #"{"info": {"SecurityOptions": null}, "engineUnavailable": "no engine"}"#, expect: .pass),
     ]
 
     func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
@@ -336,6 +337,10 @@ struct DaemonSeccompRule: HostRule {
         let evidence = ["engine": reported ?? "no seccomp", "seccomp-profile": setting(host.daemon, "seccomp-profile", default: "not set (builtin)")]
         if reported?.contains("profile=unconfined") == true || host.daemon.string("seccomp-profile") == "unconfined" {
             return daemonFinding(host, .fail("the daemon's seccomp profile is unconfined", "守护进程 seccomp 配置为 unconfined", evidence: evidence))
+        }
+        guard context.snapshot.engineUnavailable == nil else {
+            return daemonFinding(host, .pass("the configuration keeps the builtin or a custom profile (engine not running)",
+                                             "配置使用内置或自定义 seccomp 配置（引擎未运行）", evidence: evidence))
         }
         guard reported != nil else {
             return daemonFinding(host, .fail("the engine applies no seccomp profile", "引擎未应用 seccomp 配置", evidence: evidence))
