@@ -34,28 +34,42 @@ public enum JSONReporter {
           "results": [
         """
         out.reserveCapacity(report.results.count * 800)
+        // A rule's own fields are the same in each of its results: escape them once.
+        var ruleFields: [String: (head: String, remediation: String)] = [:]
         for (index, result) in report.results.enumerated() {
             out += index == 0 ? "\n" : ",\n"
-            out += item(result, language: language)
+            let fields = ruleFields[result.rule.id] ?? {
+                let made = (ruleHead(result.rule, language: language), jsonString(result.rule.remediation[language]))
+                ruleFields[result.rule.id] = made
+                return made
+            }()
+            out += item(result, head: fields.head, remediation: fields.remediation, language: language)
         }
         out += report.results.isEmpty ? "]\n}\n" : "\n  ]\n}\n"
         return Data(out.utf8)
     }
 
-    private static func item(_ result: Result, language: Language) -> String {
+    /// The rule's fields of a result, from `"rule"` to `"title"`.
+    private static func ruleHead(_ rule: RuleMetadata, language: Language) -> String {
+        """
+              "rule": \(jsonString(rule.id)),\(optional("cis", rule.cis, indent: 6))\(optional("cisCE", rule.cisCE, indent: 6))
+              "level": \(rule.level),
+              "title": \(jsonString(rule.title[language])),
+        """
+    }
+
+    private static func item(_ result: Result, head: String, remediation: String, language: Language) -> String {
         let target = result.target
         let evidence = result.finding.evidence.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)): \(jsonString($0.value))" }
         return """
             {
-              "rule": \(jsonString(result.rule.id)),\(optional("cis", result.rule.cis, indent: 6))\(optional("cisCE", result.rule.cisCE, indent: 6))
-              "level": \(result.rule.level),
-              "title": \(jsonString(result.rule.title[language])),
+        \(head)
               "status": \(jsonString(result.status.rawValue)),
               "severity": \(jsonString(result.severity.rawValue)),
               "target": {"kind": \(jsonString(target.kind.rawValue)), "id": \(jsonString(target.id)), "name": \(jsonString(target.name))\(target.state.map { ", \"state\": \(jsonString($0))" } ?? "")},
               "evidence": {\(evidence.joined(separator: ", "))},
               "message": \(jsonString(result.finding.message[language])),
-              "remediation": \(jsonString(result.rule.remediation[language]))
+              "remediation": \(remediation)
             }
         """
     }
