@@ -14,6 +14,11 @@ struct CouldNotAudit: Error, CustomStringConvertible {
     let description: String
 }
 
+/// A mistake in what the user asked for (a bad configuration file, conflicting outputs): exit 2.
+struct UsageProblem: Error, CustomStringConvertible {
+    let description: String
+}
+
 struct EngineOptions: ParsableArguments {
     @Option(name: [.customShort("H"), .long], help: "Engine address, e.g. unix:///var/run/docker.sock (default: $DOCKER_HOST, then /var/run/docker.sock).")
     var host: String?
@@ -63,8 +68,24 @@ func write(_ data: Data, to path: String?) throws {
 extension Language: ExpressibleByArgument {}
 extension ProcessSource: ExpressibleByArgument {}
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+extension ReportFormat: ExpressibleByArgument {}
+extension Benchmark: ExpressibleByArgument {}
+extension Profile: ExpressibleByArgument {}
+
+/// `json`, or `json=report.json`: a format and where it goes (standard output without a file).
+struct FormatTarget: ExpressibleByArgument {
+    var format: ReportFormat
+    var path: String?
+
+    init?(argument: String) {
+        let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
+        guard let format = ReportFormat(rawValue: parts[0]) else { return nil }
+        self.format = format
+        path = parts.count == 2 ? parts[1] : nil
+    }
+
+    static var allValueStrings: [String] { ReportFormat.allCases.map(\.rawValue) }
+    static var defaultValueDescription: String { "text" }
 }
 
 /// `none`, or a severity: the lowest severity of a failure that makes the exit code 1.
@@ -102,6 +123,9 @@ struct DockerBaselineCommand: AsyncParsableCommand {
         } catch let error as CouldNotAudit {
             FileHandle.standardError.write(Data("docker-baseline: \(error.description)\n".utf8))
             Foundation.exit(Exit.couldNotAudit)
+        } catch let error as UsageProblem {
+            FileHandle.standardError.write(Data("docker-baseline: \(error.description)\n".utf8))
+            Foundation.exit(Exit.usage)
         } catch {
             let code = exitCode(for: error)
             if code == .success || code.rawValue == Exit.findings {
@@ -117,7 +141,8 @@ struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Collect from the engine (or read a saved snapshot) and judge every rule.",
         discussion: """
-        Exit codes: 0 no failure at or above --fail-on; 1 failures at or above it; 2 usage error; \
+        Exit codes: 0 no failure at or above --fail-on (and the score at least --min-score); 1 failures at or above \
+        it (with --baseline, new ones only) or a score below --min-score; 2 usage or configuration error; \
         3 could not audit (engine unreachable, unreadable snapshot, unwritable output).
         """)
 
@@ -126,17 +151,47 @@ struct Audit: AsyncParsableCommand {
     @Option(help: "Judge a snapshot saved by `collect -o` instead of asking the engine.")
     var snapshot: String?
 
-    @Option(help: "Report format: text or json.")
-    var format: OutputFormat = .text
+    @Option(name: .customLong("format"), help: "Report format, repeatable: FORMAT or FORMAT=FILE, FORMAT one of text, json, sarif, junit, html, markdown (default text).")
+    var formats: [FormatTarget] = []
 
-    @Option(name: [.short, .long], help: "Write the report to this file (written atomically) instead of standard output.")
+    @Option(name: [.short, .long], help: "Write the one report without its own FILE here (atomically) instead of standard output.")
     var output: String?
 
     @Option(help: "Report language: en or zh (default: from LC_ALL / LC_MESSAGES / LANG).")
     var lang: Language?
 
+    @Option(help: "Benchmark numbering to show, and whose rules to run: cis-1.6 (default), cis-1.8, cis-ce-1.1.")
+    var benchmark: Benchmark?
+
+    @Option(help: "Rules to judge: cis-level1, cis-level2, baseline-basic, baseline-enhanced (default: every rule).")
+    var profile: Profile?
+
+    @Option(help: "Only these rules (rule id, CIS id, section or glob; repeatable).")
+    var include: [String] = []
+
+    @Option(help: "Not these rules (rule id, CIS id, section or glob; repeatable).")
+    var exclude: [String] = []
+
+    @Option(name: .customLong("include-target"), help: "Only targets whose name matches this glob (repeatable).")
+    var includeTargets: [String] = []
+
+    @Option(name: .customLong("exclude-target"), help: "Not targets whose name matches this glob (repeatable).")
+    var excludeTargets: [String] = []
+
+    @Option(name: .customLong("label"), help: "Only containers and images with this label, KEY or KEY=VALUE (repeatable).")
+    var labels: [String] = []
+
+    @Option(help: "Policy file with profile, selection and waivers (default: ./.docker-baseline.yaml when present).")
+    var config: String?
+
+    @Option(help: "A previous JSON report: mark results new / unchanged / fixed, and fail only on new failures.")
+    var baseline: String?
+
     @Option(name: .customLong("fail-on"), help: "Exit 1 when a failure of this severity or above is found: none, info, low, medium, high, critical.")
     var failOn: FailThreshold = FailThreshold(argument: "high")!
+
+    @Option(name: .customLong("min-score"), help: "Exit 1 when the score (pass / (pass + fail), in %) is below this.")
+    var minScore: Double?
 
     @Option(help: "Advisory table (JSON, the shape of the embedded one) to judge versions against, instead of the built-in table.")
     var advisories: String?
@@ -150,7 +205,40 @@ struct Audit: AsyncParsableCommand {
     @Flag(name: [.short, .long], help: "List passing targets one by one (text format).")
     var verbose = false
 
+    func validate() throws {
+        let targets = formats.isEmpty ? [FormatTarget(argument: "text")!] : formats
+        if targets.filter({ $0.path == nil }).count > 1 {
+            throw ValidationError("only one --format can go to standard output (or -o); give the others a file: --format json=report.json")
+        }
+        if let minScore, !(0...100).contains(minScore) { throw ValidationError("--min-score must be between 0 and 100") }
+    }
+
+    /// The policy from the configuration file, then the command line.
+    func policy() throws -> AuditPolicy {
+        var policy = AuditPolicy()
+        let path = config ?? (FileManager.default.fileExists(atPath: ".docker-baseline.yaml") ? ".docker-baseline.yaml" : nil)
+        if let path {
+            do { try PolicyFile.load(path, into: &policy) } catch { throw UsageProblem(description: String(describing: error)) }
+        }
+        if let benchmark { policy.benchmark = benchmark }
+        if let profile { policy.profile = profile }
+        if !include.isEmpty { policy.include = include }
+        if !exclude.isEmpty { policy.exclude = exclude }
+        policy.includeTargets = includeTargets
+        policy.excludeTargets = excludeTargets
+        policy.labels = labels
+        if let baseline {
+            do { policy.previousFailures = try AuditPolicy.failures(inReport: baseline) } catch { throw UsageProblem(description: String(describing: error)) }
+        }
+        return policy
+    }
+
     func run() async throws {
+        let policy = try policy()
+        var table = AdvisoryTable.embedded
+        if let advisories {
+            do { table = try AdvisoryTable.load(advisories) } catch { throw UsageProblem(description: String(describing: error)) }
+        }
         let snapshot: Snapshot
         if let path = self.snapshot {
             do {
@@ -161,26 +249,22 @@ struct Audit: AsyncParsableCommand {
         } else {
             snapshot = try await collect(engine)
         }
-        var table = AdvisoryTable.embedded
-        if let advisories {
-            do { table = try AdvisoryTable.load(advisories) } catch { throw CouldNotAudit(description: String(describing: error)) }
-        }
         let trusted = trustedUsers.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        let report = Evaluator.evaluate(snapshot, advisories: table, trustedUsers: trusted)
+        let report = policy.apply(to: Evaluator.evaluate(snapshot, advisories: table, trustedUsers: trusted))
         let environment = ProcessInfo.processInfo.environment
         let language = lang ?? Language.fromEnvironment(environment)
-        let data: Data
-        switch format {
-        case .json:
-            data = JSONReporter.render(report, language: language)
-        case .text:
-            let colour = output == nil && isatty(STDOUT_FILENO) == 1 && environment["NO_COLOR"].map(\.isEmpty) ?? true
+        for target in formats.isEmpty ? [FormatTarget(argument: "text")!] : formats {
+            let destination = target.path ?? output
+            let colour = destination == nil && isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"].map(\.isEmpty) ?? true)
                 && environment["TERM"] != "dumb"
-            data = Data(TextReporter(language: language, colour: colour, verbose: verbose, showRemediation: remediation)
-                .render(report).utf8)
+            let text = TextReporter(language: language, colour: colour, verbose: verbose, showRemediation: remediation)
+            try write(try target.format.render(report, language: language, text: text), to: destination)
         }
-        try write(data, to: output)
         if let threshold = failOn.severity, let worst = report.worstFailure, worst >= threshold {
+            throw ExitCode(Exit.findings)
+        }
+        if let minScore, let score = report.score, score < minScore {
+            FileHandle.standardError.write(Data("docker-baseline: score \(score)% is below --min-score \(minScore)%\n".utf8))
             throw ExitCode(Exit.findings)
         }
     }

@@ -33,6 +33,8 @@ public enum Evaluator {
 public struct AuditReport: Sendable {
     public var snapshot: Snapshot
     public var results: [Result]
+    /// The numbering reports show.
+    public var benchmark: Benchmark = .cis16
 
     public init(snapshot: Snapshot, results: [Result]) {
         self.snapshot = snapshot
@@ -48,6 +50,8 @@ public struct AuditReport: Sendable {
         return (Double(passed) * 1000 / Double(passed + failed)).rounded() / 10
     }
 
-    /// The highest severity among failures, nil when nothing failed.
-    public var worstFailure: Severity? { results.filter { $0.status == .fail }.map(\.severity).max() }
+    /// The highest severity among failures, nil when nothing failed. Against a previous report only new failures count.
+    public var worstFailure: Severity? {
+        results.filter { $0.status == .fail && ($0.change == nil || $0.change == .new) }.map(\.severity).max()
+    }
 }

@@ -8,6 +8,8 @@ public enum Status: String, Codable, Sendable, CaseIterable, Comparable {
     case skipped
     /// Could not be judged, with why.
     case error
+    /// A failure or warning accepted by a waiver that has not expired: shown, never dropped.
+    case waived
 
     /// Report order: worst first.
     private var rank: Int {
@@ -15,9 +17,10 @@ public enum Status: String, Codable, Sendable, CaseIterable, Comparable {
         case .fail: 0
         case .error: 1
         case .warn: 2
-        case .info: 3
-        case .skipped: 4
-        case .pass: 5
+        case .waived: 3
+        case .info: 4
+        case .skipped: 5
+        case .pass: 6
         }
     }
 
@@ -85,8 +88,39 @@ public struct Finding: Sendable, Equatable {
 public struct Result: Sendable, Equatable {
     public var rule: RuleMetadata
     public var finding: Finding
+    /// The waiver that accepts this result, or that did until it expired.
+    public var waiver: AppliedWaiver?
+    /// Against a previous report (`--baseline`): whether the finding is new, still there or fixed.
+    public var change: Change?
 
-    public var status: Status { finding.status }
+    public init(rule: RuleMetadata, finding: Finding, waiver: AppliedWaiver? = nil, change: Change? = nil) {
+        self.rule = rule
+        self.finding = finding
+        self.waiver = waiver
+        self.change = change
+    }
+
+    /// The status reports show: `waived` while a waiver holds, the rule's own otherwise.
+    public var status: Status { waiver?.expired == false ? .waived : finding.status }
     public var severity: Severity { finding.severity ?? rule.severity }
     public var target: Target { finding.target }
+}
+
+/// A waiver as it applied to one result.
+public struct AppliedWaiver: Sendable, Equatable {
+    public var reason: String
+    /// `YYYY-MM-DD`, nil for a waiver without an end.
+    public var expires: String?
+    public var expired: Bool
+    /// Where the waiver is written, `file:line`.
+    public var source: String
+}
+
+public enum Change: String, Sendable, Equatable, Codable {
+    /// Failing now, not failing in the previous report.
+    case new
+    /// Failing now and before.
+    case unchanged
+    /// Failing before, not now (the result is the previous one, kept so the fix shows).
+    case fixed
 }

@@ -26,6 +26,7 @@ public enum JSONReporter {
           },
           "collectedAt": \(jsonString(snapshot.collectedAt)),
           "language": \(jsonString(language.rawValue)),
+          "benchmark": \(jsonString(report.benchmark.rawValue)),
           "summary": {
             "total": \(report.results.count),
         \(counts)    "score": \(report.score.map { String($0) } ?? "null"),
@@ -52,7 +53,7 @@ public enum JSONReporter {
     /// The rule's fields of a result, from `"rule"` to `"title"`.
     private static func ruleHead(_ rule: RuleMetadata, language: Language) -> String {
         """
-              "rule": \(jsonString(rule.id)),\(optional("cis", rule.cis, indent: 6))\(optional("cisCE", rule.cisCE, indent: 6))
+              "rule": \(jsonString(rule.id)),\(optional("cis", rule.cis, indent: 6))\(optional("cis18", rule.cis18, indent: 6))\(optional("cisCE", rule.cisCE, indent: 6))
               "level": \(rule.level),
               "title": \(jsonString(rule.title[language])),
         """
@@ -68,10 +69,16 @@ public enum JSONReporter {
               "severity": \(jsonString(result.severity.rawValue)),
               "target": {"kind": \(jsonString(target.kind.rawValue)), "id": \(jsonString(target.id)), "name": \(jsonString(target.name))\(target.state.map { ", \"state\": \(jsonString($0))" } ?? "")},
               "evidence": {\(evidence.joined(separator: ", "))},
-              "message": \(jsonString(result.finding.message[language])),
+              "message": \(jsonString(result.finding.message[language])),\(waiver(result.waiver))\(result.change.map { "\n      \"change\": \"\($0.rawValue)\"," } ?? "")
               "remediation": \(remediation)
             }
         """
+    }
+
+    private static func waiver(_ waiver: AppliedWaiver?) -> String {
+        guard let waiver else { return "" }
+        let expires = waiver.expires.map { ", \"expires\": \(jsonString($0))" } ?? ""
+        return "\n      \"waiver\": {\"reason\": \(jsonString(waiver.reason))\(expires), \"expired\": \(waiver.expired), \"source\": \(jsonString(waiver.source))},"
     }
 
     /// `\n    "key": "value",` when there is a value, nothing otherwise.

@@ -44,7 +44,7 @@ public struct TextReporter {
                 if byRule[result.rule.id] == nil { rules.append(result.rule.id) }
                 byRule[result.rule.id, default: []].append(result)
             }
-            for rule in rules { out += block(byRule[rule]!) }
+            for rule in rules { out += block(byRule[rule]!, benchmark: report.benchmark) }
         }
         out += "\n" + summary(report) + "\n"
         return out
@@ -63,11 +63,11 @@ public struct TextReporter {
         return header
     }
 
-    private func block(_ results: [Result]) -> String {
+    private func block(_ results: [Result], benchmark: Benchmark) -> String {
         let rule = results[0].rule
         let worst = results.map(\.status).min() ?? .pass
         let severity = results.filter { $0.status == .fail }.map(\.severity).max() ?? rule.severity
-        var out = "\(badge(worst)) \(pad(rule.cis ?? "-", 5)) \(rule.title[language]) " + style.dim("[\(rule.id), \(severity.rawValue)]") + "\n"
+        var out = "\(badge(worst)) \(pad(benchmark.id(for: rule) ?? "-", 6)) \(rule.title[language]) " + style.dim("[\(rule.id), \(severity.rawValue)]") + "\n"
         var passed = 0
         var grouped: [String: (status: Status, count: Int)] = [:]
         var groupOrder: [String] = []
@@ -86,7 +86,15 @@ public struct TextReporter {
             out += "      \(mark(result.status)) \(targetLabel(result.target)) \(result.finding.message[language])"
             let evidence = result.finding.evidence.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
             if !evidence.isEmpty && result.status != .pass { out += "  " + style.dim("(\(evidence))") }
+            if let change = result.change { out += "  " + style.bold("[\(change.rawValue)]") }
             out += "\n"
+            if let waiver = result.waiver {
+                let until = waiver.expires.map { language == .zh ? "，有效期至 \($0)" : " until \($0)" } ?? ""
+                let text = waiver.expired
+                    ? (language == .zh ? "豁免已于 \(waiver.expires ?? "") 过期（\(waiver.source)）：\(waiver.reason)" : "waiver expired on \(waiver.expires ?? "") (\(waiver.source)): \(waiver.reason)")
+                    : (language == .zh ? "已豁免\(until)（\(waiver.source)）：\(waiver.reason)" : "waived\(until) (\(waiver.source)): \(waiver.reason)")
+                out += "          " + style.cyan(text) + "\n"
+            }
         }
         for key in groupOrder {
             let count = grouped[key]!.count
@@ -120,6 +128,7 @@ public struct TextReporter {
         case .warn: return style.bold(style.yellow(text))
         case .pass: return style.bold(style.green(text))
         case .info, .skipped: return style.dim(text)
+        case .waived: return style.bold(style.cyan(text))
         }
     }
 
@@ -131,6 +140,7 @@ public struct TextReporter {
         case .pass: return style.green("✓")
         case .info: return style.dim("i")
         case .skipped: return style.dim("-")
+        case .waived: return style.cyan("~")
         }
     }
 }
@@ -164,4 +174,5 @@ struct TerminalStyle {
     func green(_ text: String) -> String { wrap("32", text) }
     func yellow(_ text: String) -> String { wrap("33", text) }
     func magenta(_ text: String) -> String { wrap("35", text) }
+    func cyan(_ text: String) -> String { wrap("36", text) }
 }

@@ -6,6 +6,8 @@ public struct RuleMetadata: Sendable, Equatable {
     public var cis: String?
     /// The same item's id in the older CIS Docker CE 1.1.0 numbering used by many enterprise baselines.
     public var cisCE: String?
+    /// The item's id in CIS Docker Benchmark 1.8.0, which inserted 2.7 and moved 1.6.0's 2.7–2.18 to 2.8–2.19.
+    public var cis18: String?
     /// CIS profile level, 1 or 2.
     public var level: Int
     /// Severity of a failure unless the finding says otherwise.
@@ -18,12 +20,13 @@ public struct RuleMetadata: Sendable, Equatable {
     public var references: [String]
 
     public init(
-        id: String, cis: String?, cisCE: String?, level: Int = 1, severity: Severity, manual: Bool = false,
+        id: String, cis: String?, cisCE: String?, cis18: String? = nil, level: Int = 1, severity: Severity, manual: Bool = false,
         title: LocalizedText, rationale: LocalizedText, remediation: LocalizedText, references: [String] = []
     ) {
         self.id = id
         self.cis = cis
         self.cisCE = cisCE
+        self.cis18 = cis18 ?? cis.map(Self.cis18(from:))
         self.level = level
         self.severity = severity
         self.manual = manual
@@ -31,6 +34,13 @@ public struct RuleMetadata: Sendable, Equatable {
         self.rationale = rationale
         self.remediation = remediation
         self.references = references
+    }
+
+    /// 1.6.0 → 1.8.0: §2 items from 2.7 on move down by one; everything else keeps its id.
+    static func cis18(from cis: String) -> String {
+        let parts = cis.split(separator: ".").compactMap { Int($0) }
+        guard parts.count == 2, parts[0] == 2, parts[1] >= 7 else { return cis }
+        return "2.\(parts[1] + 1)"
     }
 
     /// The CIS section the rule belongs to (`1` … `6`); rules the benchmark lacks go with their family.

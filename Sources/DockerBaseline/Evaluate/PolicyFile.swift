@@ -1,0 +1,87 @@
+import Foundation
+import Yams
+
+/// `.docker-baseline.yaml`: the policy an organisation keeps next to its pipelines.
+///
+///     benchmark: cis-1.6            # cis-1.6 | cis-1.8 | cis-ce-1.1
+///     profile: baseline-basic       # cis-level1 | cis-level2 | baseline-basic | baseline-enhanced
+///     include: ["5.*"]              # rule ids, CIS ids, sections, globs
+///     exclude: [container.ulimits]
+///     waivers:
+///       - rule: container.privileged
+///         target: legacy-*          # target name glob, default *
+///         reason: vendor appliance, replaced in Q3   # required
+///         expires: 2027-06-30       # YYYY-MM-DD; after it the finding counts again
+public enum PolicyFile {
+    public struct Problem: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Reads `path` into `policy`; command-line options applied afterwards win.
+    public static func load(_ path: String, into policy: inout AuditPolicy) throws {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw Problem(description: "cannot read configuration \(path)")
+        }
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch {
+            throw Problem(description: "\(path) is not valid YAML: \(error)")
+        }
+        guard let mapping = root?.mapping else {
+            if root == nil { return }
+            throw Problem(description: "\(path): the top level must be a mapping (benchmark, profile, include, exclude, waivers)")
+        }
+        func line(_ node: Node) -> Int { (node.mark?.line ?? 0) }
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            switch key {
+            case "benchmark":
+                guard let name = value.string, let benchmark = Benchmark(rawValue: name) else {
+                    throw Problem(description: "\(path):\(line(value)): benchmark must be one of \(Benchmark.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                policy.benchmark = benchmark
+            case "profile":
+                guard let name = value.string, let profile = Profile(rawValue: name) else {
+                    throw Problem(description: "\(path):\(line(value)): profile must be one of \(Profile.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                policy.profile = profile
+            case "include", "exclude":
+                let items = try strings(value, "\(path):\(line(value)): \(key)")
+                if key == "include" { policy.include = items } else { policy.exclude = items }
+            case "waivers":
+                guard let sequence = value.sequence else { throw Problem(description: "\(path):\(line(value)): waivers must be a list") }
+                policy.waivers = try sequence.enumerated().map { index, item in try waiver(item, number: index + 1, path: path, line: line(item)) }
+            default:
+                throw Problem(description: "\(path):\(line(keyNode)): unknown key \(key) (expected benchmark, profile, include, exclude, waivers)")
+            }
+        }
+    }
+
+    private static func strings(_ node: Node, _ place: String) throws -> [String] {
+        if let single = node.string { return [single] }
+        guard let sequence = node.sequence else { throw Problem(description: "\(place) must be a list of strings") }
+        return try sequence.map { item in
+            guard let text = item.string else { throw Problem(description: "\(place) must be a list of strings") }
+            return text
+        }
+    }
+
+    private static func waiver(_ node: Node, number: Int, path: String, line: Int) throws -> Waiver {
+        let place = "\(path):\(line): waiver \(number)"
+        guard let fields = node.mapping else { throw Problem(description: "\(place) must be a mapping with rule, target, reason, expires") }
+        var values: [String: String] = [:]
+        for (key, value) in fields {
+            guard let name = key.string, ["rule", "target", "reason", "expires"].contains(name) else {
+                throw Problem(description: "\(place): unknown key \(key.string ?? "?") (expected rule, target, reason, expires)")
+            }
+            values[name] = value.string
+        }
+        guard let rule = values["rule"], !rule.isEmpty else { throw Problem(description: "\(place) names no rule") }
+        guard let reason = values["reason"]?.trimmingCharacters(in: .whitespaces), !reason.isEmpty else {
+            throw Problem(description: "\(place) (\(rule)) has no reason: every waiver must say why the finding is accepted")
+        }
+        if let expires = values["expires"], expires.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) == nil {
+            throw Problem(description: "\(place) (\(rule)): expires must be a date written YYYY-MM-DD, not \(expires)")
+        }
+        return Waiver(rule: rule, target: values["target"] ?? "*", reason: reason, expires: values["expires"], source: "\(path):\(line)")
+    }
+}

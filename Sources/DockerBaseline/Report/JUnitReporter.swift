@@ -1,0 +1,63 @@
+/// JUnit XML for CI test reports: a test suite per benchmark section, a test case per rule and target.
+/// fail → <failure>, error → <error>, skipped and waived → <skipped>; warn and info pass with their text in <system-out>.
+public enum JUnitReporter {
+    public static func render(_ report: AuditReport, language: Language) -> String {
+        var sections: [String] = []
+        var bySection: [String: [Result]] = [:]
+        for result in report.results {
+            if bySection[result.rule.section] == nil { sections.append(result.rule.section) }
+            bySection[result.rule.section, default: []].append(result)
+        }
+        func count(_ results: [Result], _ statuses: Set<Status>) -> Int { results.filter { statuses.contains($0.status) }.count }
+        let all = report.results
+        var out = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
+        out += #"<testsuites name="docker-baseline" tests="\#(all.count)" failures="\#(count(all, [.fail]))" errors="\#(count(all, [.error]))" skipped="\#(count(all, [.skipped, .waived]))">"# + "\n"
+        for section in sections {
+            let results = bySection[section]!
+            let name = TextReporter.sectionTitles[section]?[language] ?? section
+            out += #"  <testsuite name="\#(xml(name))" tests="\#(results.count)" failures="\#(count(results, [.fail]))" errors="\#(count(results, [.error]))" skipped="\#(count(results, [.skipped, .waived]))">"# + "\n"
+            for result in results {
+                let id = report.benchmark.id(for: result.rule).map { "\($0) " } ?? ""
+                let target = result.target.state.map { "\(result.target.name) (\($0))" } ?? result.target.name
+                let caseName = "\(id)\(result.rule.title[language]) — \(result.target.kind.rawValue) \(target)"
+                out += #"    <testcase classname="\#(xml(result.rule.id))" name="\#(xml(caseName))">"# + "\n"
+                let message = xml(result.finding.message[language])
+                let details = xml(evidenceText(result) + "\n" + result.rule.remediation[language])
+                switch result.status {
+                case .fail: out += #"      <failure type="\#(result.severity.rawValue)" message="\#(message)">\#(details)</failure>"# + "\n"
+                case .error: out += #"      <error message="\#(message)">\#(details)</error>"# + "\n"
+                case .skipped: out += #"      <skipped message="\#(message)"/>"# + "\n"
+                case .waived: out += #"      <skipped message="waived: \#(xml(result.waiver?.reason ?? "")) (\#(message))"/>"# + "\n"
+                case .warn, .info: out += "      <system-out>\(result.status.rawValue.uppercased()): \(message)\n\(details)</system-out>\n"
+                case .pass: break
+                }
+                out += "    </testcase>\n"
+            }
+            out += "  </testsuite>\n"
+        }
+        return out + "</testsuites>\n"
+    }
+
+    static func evidenceText(_ result: Result) -> String {
+        result.finding.evidence.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "\n")
+    }
+}
+
+/// Text escaped for XML and HTML attribute and element content.
+func xml(_ text: String) -> String {
+    var out = ""
+    out.reserveCapacity(text.utf8.count)
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&#39;"
+        // XML 1.0 forbids most control characters even escaped.
+        case _ where scalar.value < 0x20 && scalar != "\n" && scalar != "\t" && scalar != "\r": out += "\u{FFFD}"
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out
+}

@@ -1,0 +1,42 @@
+/// Markdown for pull requests and wikis: the summary, then every result that needs attention, by section.
+public enum MarkdownReporter {
+    public static func render(_ report: AuditReport, language: Language) -> String {
+        let zh = language == .zh
+        let snapshot = report.snapshot
+        var out = "# Docker Baseline\n\n"
+        out += zh ? "引擎 \(snapshot.engine.version ?? "?") · \(snapshot.endpoint) · \(snapshot.collectedAt)\n\n"
+                  : "Engine \(snapshot.engine.version ?? "?") · \(snapshot.endpoint) · \(snapshot.collectedAt)\n\n"
+        out += "| " + Status.allCases.map(\.rawValue).joined(separator: " | ") + (zh ? " | 得分 |\n" : " | score |\n")
+        out += "|" + String(repeating: "---|", count: Status.allCases.count + 1) + "\n"
+        out += "| " + Status.allCases.map { String(report.count($0)) }.joined(separator: " | ") + " | \(report.score.map { "\($0)%" } ?? "n/a") |\n"
+        var sections: [String] = []
+        var bySection: [String: [Result]] = [:]
+        for result in report.results where result.status != .pass && result.status != .skipped {
+            if bySection[result.rule.section] == nil { sections.append(result.rule.section) }
+            bySection[result.rule.section, default: []].append(result)
+        }
+        for section in sections {
+            out += "\n## \(TextReporter.sectionTitles[section]?[language] ?? section)\n\n"
+            out += zh ? "| 状态 | 编号 | 规则 | 目标 | 结论 | 证据 |\n" : "| status | id | rule | target | finding | evidence |\n"
+            out += "|---|---|---|---|---|---|\n"
+            for result in bySection[section]!.sorted(by: { $0.status < $1.status }) {
+                let target = result.target.state.map { "\(result.target.name) (\($0))" } ?? result.target.name
+                var finding = result.finding.message[language]
+                if let waiver = result.waiver { finding += zh ? "（豁免：\(waiver.reason)）" : " (waived: \(waiver.reason))" }
+                if let change = result.change { finding += " [\(change.rawValue)]" }
+                let cells = [
+                    "**\(result.status.rawValue)** \(result.status == .fail ? result.severity.rawValue : "")",
+                    report.benchmark.id(for: result.rule) ?? "-", "`\(result.rule.id)` \(result.rule.title[language])",
+                    "\(result.target.kind.rawValue) `\(target)`", finding, JUnitReporter.evidenceText(result),
+                ]
+                out += "| " + cells.map(cell).joined(separator: " | ") + " |\n"
+            }
+        }
+        return out
+    }
+
+    /// A table cell: pipes escaped, line breaks as <br>.
+    static func cell(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: "<br>")
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+
+/// SARIF 2.1.0, for code-scanning dashboards. Every result is included with its `kind` (fail, review, pass,
+/// notApplicable, informational); waived ones carry a suppression with the waiver's reason.
+public enum SARIFReporter {
+    struct Log: Encodable {
+        let schema = "https://json.schemastore.org/sarif-2.1.0.json"
+        let version = "2.1.0"
+        let runs: [Run]
+        enum CodingKeys: String, CodingKey { case schema = "$schema", version, runs }
+    }
+    struct Run: Encodable {
+        let tool: Tool
+        let results: [SARIFResult]
+        let invocations: [Invocation]
+    }
+    struct Tool: Encodable { let driver: Driver }
+    struct Driver: Encodable {
+        let name: String
+        let version: String
+        let informationUri: String
+        let rules: [Rule]
+    }
+    struct Text: Encodable { let text: String }
+    struct Help: Encodable { let text: String; let markdown: String }
+    struct Rule: Encodable {
+        let id: String
+        let name: String
+        let shortDescription: Text
+        let fullDescription: Text
+        let help: Help
+        let helpUri: String?
+        let defaultConfiguration: Configuration
+        let properties: RuleProperties
+    }
+    struct Configuration: Encodable { let level: String }
+    struct RuleProperties: Encodable {
+        let tags: [String]
+        let securitySeverity: String
+        let cis: String?
+        let cisCE: String?
+        enum CodingKeys: String, CodingKey { case tags, securitySeverity = "security-severity", cis, cisCE }
+    }
+    struct SARIFResult: Encodable {
+        let ruleId: String
+        let ruleIndex: Int
+        let kind: String
+        let level: String
+        let message: Text
+        let locations: [Location]
+        let suppressions: [Suppression]?
+        let properties: ResultProperties
+    }
+    struct Location: Encodable {
+        let physicalLocation: PhysicalLocation?
+        let logicalLocations: [LogicalLocation]?
+    }
+    struct PhysicalLocation: Encodable { let artifactLocation: ArtifactLocation }
+    struct ArtifactLocation: Encodable { let uri: String }
+    struct LogicalLocation: Encodable { let name: String; let fullyQualifiedName: String; let kind: String }
+    struct Suppression: Encodable { let kind = "external"; let status: String; let justification: String }
+    struct ResultProperties: Encodable {
+        let status: String
+        let severity: String
+        let target: Target
+        let evidence: [String: String]
+        let change: String?
+    }
+    struct Invocation: Encodable { let executionSuccessful: Bool }
+
+    static func level(_ result: Result) -> String {
+        switch result.status {
+        case .fail, .waived: return result.severity >= .high ? "error" : result.severity == .medium ? "warning" : "note"
+        case .error: return "error"
+        case .warn: return "warning"
+        case .pass, .skipped, .info: return "none"
+        }
+    }
+
+    static func kind(_ status: Status) -> String {
+        switch status {
+        case .fail, .waived, .error: "fail"
+        case .warn: "review"
+        case .pass: "pass"
+        case .skipped: "notApplicable"
+        case .info: "informational"
+        }
+    }
+
+    static func securitySeverity(_ severity: Severity) -> String {
+        switch severity {
+        case .critical: "9.5"
+        case .high: "8.0"
+        case .medium: "5.5"
+        case .low: "3.0"
+        case .info: "0.0"
+        }
+    }
+
+    public static func render(_ report: AuditReport, language: Language) throws -> Data {
+        var rules: [RuleMetadata] = []
+        var index: [String: Int] = [:]
+        for result in report.results where index[result.rule.id] == nil {
+            index[result.rule.id] = rules.count
+            rules.append(result.rule)
+        }
+        let driverRules = rules.map { rule in
+            Rule(id: rule.id, name: rule.id.split(separator: ".").map { $0.capitalized }.joined().replacingOccurrences(of: "-", with: ""),
+                 shortDescription: Text(text: rule.title[language]), fullDescription: Text(text: rule.rationale[language]),
+                 help: Help(text: rule.remediation[language], markdown: "**\(rule.title[language])**\n\n\(rule.rationale[language])\n\n\(rule.remediation[language])"),
+                 helpUri: rule.references.first, defaultConfiguration: Configuration(level: rule.severity >= .high ? "error" : "warning"),
+                 properties: RuleProperties(tags: ["security", "docker"] + [report.benchmark.id(for: rule).map { "cis-\($0)" }].compactMap { $0 },
+                                            securitySeverity: securitySeverity(rule.severity), cis: rule.cis, cisCE: rule.cisCE))
+        }
+        let results = report.results.map { result in
+            let target = result.target
+            let location: Location
+            if target.kind == .file, target.id.hasPrefix("/") {
+                location = Location(physicalLocation: PhysicalLocation(artifactLocation: ArtifactLocation(uri: "file://" + target.id)), logicalLocations: nil)
+            } else {
+                location = Location(physicalLocation: nil, logicalLocations: [LogicalLocation(
+                    name: target.name, fullyQualifiedName: "\(target.kind.rawValue)/\(target.name)", kind: target.kind == .daemon ? "module" : "object")])
+            }
+            let suppressions = result.waiver.map { [Suppression(status: $0.expired ? "rejected" : "accepted", justification: $0.reason)] }
+            return SARIFResult(
+                ruleId: result.rule.id, ruleIndex: index[result.rule.id]!, kind: kind(result.status), level: level(result),
+                message: Text(text: "\(target.kind.rawValue) \(target.name): \(result.finding.message[language])"), locations: [location],
+                suppressions: suppressions,
+                properties: ResultProperties(status: result.status.rawValue, severity: result.severity.rawValue, target: target,
+                                             evidence: result.finding.evidence, change: result.change?.rawValue))
+        }
+        let log = Log(runs: [Run(
+            tool: Tool(driver: Driver(name: "docker-baseline", version: ToolInfo.current.version,
+                                      informationUri: "https://www.cisecurity.org/benchmark/docker", rules: driverRules)),
+            results: results, invocations: [Invocation(executionSuccessful: true)])])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(log) + Data("\n".utf8)
+    }
+}
