@@ -9,6 +9,7 @@ struct ReportDocument: Decodable {
         let cis: String?
         let status: String
         let severity: String
+        let change: String?
         let target: Target
         let evidence: [String: String]
         let message: String
@@ -170,5 +171,77 @@ struct HostOnlyTests {
         #expect(report.results.first { $0.rule == "daemon.configuration" }?.status == "info")
         let text = try runTool(["audit", "--root", root.path, "--host", "unix://\(root.path)/docker.sock", "--fail-on", "none"])
         #expect(text.stdout.contains("no Docker engine is running"))
+    }
+}
+
+extension EngineTests {
+    @Suite("Reports and policy from the command line") struct ReportOptions {
+        @Test("Several formats in one run, each written whole to its file; text still on standard output")
+        func severalFormats() throws {
+            try TestEnvironment.requireFixtures()
+            let directory = try TestEnvironment.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let path = { (name: String) in directory.appendingPathComponent(name).path }
+            let result = try runTool(["audit", "--fail-on", "none", "--format", "text", "--format", "json=\(path("r.json"))",
+                                      "--format", "sarif=\(path("r.sarif"))", "--format", "junit=\(path("r.xml"))",
+                                      "--format", "html=\(path("r.html"))", "--format", "markdown=\(path("r.md"))"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("Summary"))
+            let json = try decodeReport(String(contentsOfFile: path("r.json"), encoding: .utf8))
+            let sarif = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("r.sarif")))) as? [String: Any]
+            #expect(((sarif?["runs"] as? [[String: Any]])?.first?["results"] as? [Any])?.count == json.results.count)
+            #expect(try String(contentsOfFile: path("r.html"), encoding: .utf8).contains("dbt-privileged"))
+            #expect(try String(contentsOfFile: path("r.xml"), encoding: .utf8).contains("<testsuites"))
+            #expect(try String(contentsOfFile: path("r.md"), encoding: .utf8).contains("| fail |"))
+            let twoToStdout = try runTool(["audit", "--format", "json", "--format", "sarif"])
+            #expect(twoToStdout.status == 2 && twoToStdout.stderr.contains("only one --format can go to standard output"))
+        }
+
+        @Test("--benchmark cis-1.8 numbers the remote-API check 2.8; --benchmark cis-ce-1.1 numbers privileged containers 5.4")
+        func benchmarkNumbering() throws {
+            try TestEnvironment.requireFixtures()
+            let cis18 = try runTool(["audit", "--fail-on", "none", "--benchmark", "cis-1.8", "--include", "daemon.remote-api-tls"])
+            #expect(cis18.stdout.contains("2.8    TLS authentication"), "\(cis18.stdout)")
+            let ce = try runTool(["audit", "--fail-on", "none", "--benchmark", "cis-ce-1.1", "--include", "container.privileged"])
+            #expect(ce.stdout.contains("5.4    Privileged containers are not used"), "\(ce.stdout)")
+        }
+
+        @Test("Waivers from .docker-baseline.yaml in the working directory; a broken file is a usage error naming it")
+        func configurationFile() throws {
+            try TestEnvironment.requireFixtures()
+            let directory = try TestEnvironment.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let file = directory.appendingPathComponent(".docker-baseline.yaml")
+            try """
+            include: ["container.privileged"]
+            waivers:
+              - rule: container.privileged
+                target: dbt-privileged
+                reason: fixture for the privileged check
+                expires: 2999-01-01
+            """.write(to: file, atomically: true, encoding: .utf8)
+            let waived = try run("/bin/sh", ["-c", "cd '\(directory.path)' && '\(TestEnvironment.binary)' audit --format json --fail-on critical"])
+            #expect(waived.status == 0, "the only critical failure is waived: \(waived.stderr)")
+            let report = try decodeReport(waived.stdout)
+            #expect(report.results.first { $0.target.name == "dbt-privileged" }?.status == "waived")
+            try "waivers:\n  - rule: container.privileged\n".write(to: file, atomically: true, encoding: .utf8)
+            let broken = try runTool(["audit", "--config", file.path])
+            #expect(broken.status == 2 && broken.stderr.contains("\(file.path):2") && broken.stderr.contains("has no reason"), "\(broken.stderr)")
+        }
+
+        @Test("--min-score and --baseline decide the exit code")
+        func exitPolicy() throws {
+            try TestEnvironment.requireFixtures()
+            let directory = try TestEnvironment.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let low = try runTool(["audit", "--fail-on", "none", "--min-score", "99.9", "--format", "json"])
+            #expect(low.status == 1 && low.stderr.contains("below --min-score"))
+            #expect(try runTool(["audit", "--fail-on", "none", "--min-score", "1", "--format", "json"]).status == 0)
+            let previous = directory.appendingPathComponent("previous.json").path
+            #expect(try runTool(["audit", "--fail-on", "none", "--format", "json=\(previous)"]).status == 0)
+            let again = try runTool(["audit", "--fail-on", "low", "--baseline", previous, "--format", "json"])
+            #expect(again.status == 0, "nothing new since the previous report: \(again.stderr)")
+            #expect(try decodeReport(again.stdout).results.contains { $0.status == "fail" })
+        }
     }
 }
