@@ -121,3 +121,24 @@ struct FormatTests {
         if let keep = ProcessInfo.processInfo.environment["DOCKER_BASELINE_KEEP_SCREENSHOT"] { try png.write(to: URL(fileURLWithPath: keep)) }
     }
 }
+
+extension EngineTests {
+    @Suite("JSON schema") struct Schema {
+        @Test("The golden report and a live report validate against docs/report.schema.json (Python jsonschema)")
+        func validates() throws {
+            try TestEnvironment.requireFixtures()
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            let directory = try TestEnvironment.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let live = directory.appendingPathComponent("live.json")
+            #expect(try runTool(["audit", "--fail-on", "none", "--format", "json=\(live.path)"]).status == 0)
+            for document in [goldenDirectory.appendingPathComponent("report.json").path, live.path] {
+                let check = try run("/usr/bin/python3", ["-c", """
+                    import json, sys, jsonschema
+                    jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))
+                    """, root.appendingPathComponent("docs/report.schema.json").path, document])
+                #expect(check.status == 0, "\(document): \(check.stderr.suffix(600))")
+            }
+        }
+    }
+}

@@ -99,9 +99,9 @@ struct AuditWatchRule: HostRule {
             metadata: RuleMetadata(
                 id: "host.audit-\(role.replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: " ", with: "-").trimmingCharacters(in: CharacterSet(charactersIn: "-")))",
                 cis: cis, cisCE: cisCE, level: level, severity: .low,
-                title: .init(en: "Auditing is configured for \(what.en)", zh: "为\(what.zh)配置审计"),
+                title: .init(en: "Auditing is configured for \(what.en)", zh: "为 \(what.zh) 配置审计"),
                 rationale: .init(en: "Audit records of changes to \(what.en) show who changed the container platform and when, which investigations and the enhanced baseline require.",
-                                 zh: "对\(what.zh)变更的审计记录能说明谁在何时改动了容器平台，这是事件调查和增强基线的要求。"),
+                                 zh: "对 \(what.zh) 变更的审计记录能说明谁在何时改动了容器平台，这是事件调查和增强基线的要求。"),
                 remediation: .init(en: "Add `-w <path> -p wa -k docker` to /etc/audit/rules.d/docker.rules and load it (augenrules --load).",
                                    zh: "在 /etc/audit/rules.d/docker.rules 中添加 `-w <路径> -p wa -k docker` 并加载（augenrules --load）。"),
                 references: ["https://man7.org/linux/man-pages/man8/auditctl.8.html", Reference.cisDocker]),
