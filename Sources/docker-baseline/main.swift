@@ -109,7 +109,7 @@ struct DockerBaselineCommand: AsyncParsableCommand {
         commandName: "docker-baseline",
         abstract: "Audit Docker engines, containers and images against the CIS Docker Benchmark and enterprise baselines.",
         version: ToolInfo.current.version,
-        subcommands: [Audit.self, Collect.self, Rules.self])
+        subcommands: [Audit.self, Collect.self, Harden.self, Rules.self])
 
     /// Maps argument errors to exit 2 and audit failures to exit 3, as documented.
     static func main() async {
@@ -267,6 +267,53 @@ struct Audit: AsyncParsableCommand {
             FileHandle.standardError.write(Data("docker-baseline: score \(score)% is below --min-score \(minScore)%\n".utf8))
             throw ExitCode(Exit.findings)
         }
+    }
+}
+
+struct Harden: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Turn the current findings into concrete changes. Dry run by default: prints the plan, changes nothing.",
+        discussion: """
+        With --apply, only host-level files change (daemon.json, audit rules, file modes and owners, all under --root), \
+        each after a timestamped backup, with the commands to roll back printed. Containers are never touched and the \
+        daemon is never restarted.
+        """)
+
+    @OptionGroup var engine: EngineOptions
+
+    @Option(help: "Plan from a snapshot saved by `collect -o` instead of asking the engine.")
+    var snapshot: String?
+
+    @Option(help: "Policy file whose waivers are respected (default: ./.docker-baseline.yaml when present).")
+    var config: String?
+
+    @Flag(help: "Apply the host-level file changes (after backups). Without it nothing is changed.")
+    var apply = false
+
+    func run() async throws {
+        var policy = AuditPolicy()
+        if let path = config ?? (FileManager.default.fileExists(atPath: ".docker-baseline.yaml") ? ".docker-baseline.yaml" : nil) {
+            do { try PolicyFile.load(path, into: &policy) } catch { throw UsageProblem(description: String(describing: error)) }
+        }
+        let snapshot: Snapshot
+        if let path = self.snapshot {
+            do { snapshot = try SnapshotFile.load(path) } catch { throw CouldNotAudit(description: String(describing: error)) }
+        } else {
+            snapshot = try await collect(engine)
+        }
+        let report = policy.apply(to: Evaluator.evaluate(snapshot))
+        let files = HostFiles(root: engine.root)
+        let plan = HardeningPlan.make(for: report, daemonConfigText: snapshot.host.flatMap { files.read($0.daemon.configFile) })
+        print(plan.text(), terminator: "")
+        guard apply else {
+            print(plan.isEmpty ? "" : "\nDry run: nothing was changed. `harden --apply` applies the daemon.json, audit-rule and file changes (with backups).")
+            return
+        }
+        let outcome: PlanApplier.Outcome
+        do { outcome = try PlanApplier(root: engine.root).apply(plan) } catch { throw CouldNotAudit(description: String(describing: error)) }
+        print("\nApplied:\n" + outcome.done.map { "  \($0)" }.joined(separator: "\n"))
+        if !outcome.skipped.isEmpty { print("Skipped:\n" + outcome.skipped.map { "  \($0)" }.joined(separator: "\n")) }
+        if !outcome.rollback.isEmpty { print("To roll back:\n" + outcome.rollback.reversed().map { "  \($0)" }.joined(separator: "\n")) }
     }
 }
 

@@ -5,11 +5,14 @@ import Foundation
 public struct HostFiles: Sendable {
     public var root: String
 
-    public init(root: String = "/") { self.root = root }
+    public init(root: String = "/") {
+        let trimmed = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+        self.root = trimmed.isEmpty ? "/" : trimmed
+    }
 
     /// The real path of a host path.
     public func real(_ path: String) -> String {
-        root == "/" ? path : (root as NSString).appendingPathComponent(path)
+        root == "/" ? path : root + (path.hasPrefix("/") ? path : "/" + path)
     }
 
     public func read(_ path: String) -> String? {
