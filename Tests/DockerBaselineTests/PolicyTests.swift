@@ -31,6 +31,10 @@ struct PolicyTests {
         #expect(cis18.benchmark.id(for: try #require(cis18.results.first { $0.rule.id == "daemon.experimental" }).rule) == "2.19")
         #expect(cis18.benchmark.id(for: try #require(cis18.results.first { $0.rule.id == "daemon.icc" }).rule) == "2.2")
         #expect(!cis18.results.contains { $0.rule.id == "host.kernel-advisories" })
+        #expect(cis18.results.contains { $0.rule.id == "daemon.devicemapper" && cis18.benchmark.id(for: $0.rule) == "2.7" })
+        var cis16 = AuditPolicy()
+        cis16.benchmark = .cis16
+        #expect(!cis16.apply(to: report).results.contains { $0.rule.id == "daemon.devicemapper" })
         policy.benchmark = .cisCE11
         let ce = policy.apply(to: report)
         #expect(!ce.results.contains { $0.rule.id == "daemon.rootless" })

@@ -18,12 +18,13 @@ public enum RuleCatalog {
             VirtualizationRule(), SecurityModulesRule(),
             // §2 daemon
             DaemonConfigurationRule(), RootlessRule(), LogLevelRule(), InsecureRegistriesRule(), StorageDriverRule(),
-            RemoteAPIRule(), DefaultUlimitRule(), UsernsRemapRule(), DaemonCgroupParentRule(), BaseDeviceSizeRule(),
+            RemoteAPIRule(), DevicemapperRule(), DefaultUlimitRule(), UsernsRemapRule(), DaemonCgroupParentRule(), BaseDeviceSizeRule(),
             AuthorizationPluginRule(), CentralLoggingRule(), ContainerLogRotationRule(), DaemonSeccompRule(),
         ] + HostNamespaceRule.all + DaemonBoolRule.all + AuditWatchRule.all + FileRule.all
         // Benchmark order; rules without a CIS id go after their section's (host.*, daemon.*) or at the end.
         func key(_ rule: any Rule) -> String {
             if let cis = rule.metadata.cis { return cis }
+            if let cis18 = rule.metadata.cis18 { return cis18 }
             return rule.metadata.id.hasPrefix("host.") ? "1.99" : rule.metadata.id.hasPrefix("daemon.") ? "2.99" : "99"
         }
         return rules.sorted { compareBenchmarkIDs(key($0), key($1)) || (key($0) == key($1) && $0.metadata.id < $1.metadata.id) }

@@ -105,6 +105,30 @@ struct LogLevelRule: HostRule {
     }
 }
 
+/// CIS 1.8.0 2.7, which 1.6.0 does not have: the deprecated devicemapper driver.
+struct DevicemapperRule: HostRule {
+    let metadata = RuleMetadata(
+        id: "daemon.devicemapper", cis: nil, cisCE: nil, cis18: "2.7", severity: .low, manual: true,
+        title: .init(en: "The devicemapper storage driver is not used", zh: "不使用 devicemapper 存储驱动"),
+        rationale: .init(en: "devicemapper is deprecated and removed from current Docker releases; in loop-lvm mode it is slow and can corrupt data under load.",
+                         zh: "devicemapper 已被弃用并从当前 Docker 版本移除；loop-lvm 模式下性能差，负载高时可能损坏数据。"),
+        remediation: .init(en: "Move to overlay2: export images and volumes, set \"storage-driver\": \"overlay2\", restart dockerd and reload them.",
+                           zh: "迁移到 overlay2：导出镜像和卷，设置 \"storage-driver\": \"overlay2\"，重启 dockerd 后重新导入。"),
+        references: ["https://docs.docker.com/engine/storage/drivers/select-storage-driver/", Reference.cisDocker])
+    let examples = [
+        RuleExample(snapshot: #"{"info": {"Driver": "overlay2"}}"#, expect: .pass),
+        RuleExample(snapshot: #"{"info": {"Driver": "devicemapper"}}"#, expect: .fail),
+    ]
+
+    func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
+        let driver = context.snapshot.info.driver ?? host.daemon.string("storage-driver") ?? "overlay2 (default)"
+        if driver == "devicemapper" {
+            return daemonFinding(host, .fail("uses the devicemapper storage driver", "使用 devicemapper 存储驱动", evidence: ["storage driver": driver]))
+        }
+        return daemonFinding(host, .pass("storage driver \(driver)", "存储驱动 \(driver)", evidence: ["storage driver": driver]))
+    }
+}
+
 struct InsecureRegistriesRule: HostRule {
     let metadata = daemonMetadata(
         "daemon.insecure-registries", "2.5", "2.4", .high,
