@@ -150,15 +150,10 @@ extension EngineTests {
 struct HostOnlyTests {
     @Test("With no engine and no dockerd on the host, the host and configuration files are judged, and the report says so")
     func configurationFilesAlone() throws {
-        let root = try TestEnvironment.temporaryDirectory()
+        let root = try makeFakeHost(["etc/docker/daemon.json": #"{"log-level": "debug", "icc": false}"#,
+                                     "lib/systemd/system/docker.service": "[Service]\nExecStart=/usr/bin/dockerd -H fd:// -H tcp://0.0.0.0:2375\n",
+                                     "proc/.keep": ""])
         defer { try? FileManager.default.removeItem(at: root) }
-        for (path, content) in ["etc/docker/daemon.json": #"{"log-level": "debug", "icc": false}"#,
-                                "lib/systemd/system/docker.service": "[Service]\nExecStart=/usr/bin/dockerd -H fd:// -H tcp://0.0.0.0:2375\n",
-                                "proc/.keep": ""] {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try content.write(to: url, atomically: true, encoding: .utf8)
-        }
         let result = try runTool(["audit", "--root", root.path, "--host", "unix://\(root.path)/docker.sock", "--format", "json", "--fail-on", "none"])
         #expect(result.status == 0, "\(result.stderr)")
         let report = try decodeReport(result.stdout)

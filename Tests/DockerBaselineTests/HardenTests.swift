@@ -6,19 +6,9 @@ import Testing
 struct HardenTests {
     /// A host with a debug, icc-on daemon.json (plus a key harden must keep), a world-writable daemon.json and no audit rules.
     private func makeHost() throws -> URL {
-        let root = try TestEnvironment.temporaryDirectory()
-        let files = [
-            "etc/docker/daemon.json": "{\n  \"data-root\": \"/srv/docker\",\n  \"debug\": true,\n  \"icc\": true\n}\n",
-            "usr/bin/runc": "", "proc/.keep": "",
-        ]
-        for (path, content) in files {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try content.write(to: url, atomically: true, encoding: .utf8)
-        }
-        chmod(root.appendingPathComponent("etc/docker/daemon.json").path, 0o666)
-        chmod(root.appendingPathComponent("usr/bin/runc").path, 0o755)
-        return root
+        try makeFakeHost(["etc/docker/daemon.json": "{\n  \"data-root\": \"/srv/docker\",\n  \"debug\": true,\n  \"icc\": true\n}\n",
+                          "usr/bin/runc": "", "proc/.keep": ""],
+                         modes: ["etc/docker/daemon.json": 0o666, "usr/bin/runc": 0o755])
     }
 
     private func plan(_ root: URL) throws -> HardeningPlan {

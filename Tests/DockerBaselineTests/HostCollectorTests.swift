@@ -4,19 +4,9 @@ import Testing
 
 @Suite("Host facts from a host filesystem root")
 struct HostCollectorTests {
-    private func makeHost(_ files: [String: String]) throws -> URL {
-        let root = try TestEnvironment.temporaryDirectory()
-        for (path, content) in files {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try content.write(to: url, atomically: true, encoding: .utf8)
-        }
-        return root
-    }
-
     @Test("daemon.json's no-new-privileges is the daemon default, with its file as the source")
     func daemonJSON() throws {
-        let root = try makeHost(["etc/docker/daemon.json": #"{"no-new-privileges": true, "icc": false}"#, "sys/kernel/.keep": ""])
+        let root = try makeFakeHost(["etc/docker/daemon.json": #"{"no-new-privileges": true, "icc": false}"#, "sys/kernel/.keep": ""])
         defer { try? FileManager.default.removeItem(at: root) }
         let facts = HostCollector(root: root.path, useAuditctl: false).collect()
         #expect(facts.daemon.setting("no-new-privileges") == DaemonSetting(key: "no-new-privileges", values: ["true"], source: "/etc/docker/daemon.json:1"))
@@ -26,7 +16,7 @@ struct HostCollectorTests {
 
     @Test("dockerd's own arguments are read, --config-file moves daemon.json, and a flag repeated in the file is a conflict")
     func commandLine() throws {
-        let root = try makeHost([
+        let root = try makeFakeHost([
             "proc/4242/comm": "dockerd\n",
             "proc/4242/cmdline": "/usr/bin/dockerd\0--config-file\0/srv/docker.json\0--no-new-privileges=false\0",
             "srv/docker.json": #"{"no-new-privileges": true}"#,
@@ -42,11 +32,11 @@ struct HostCollectorTests {
 
     @Test("AppArmor and SELinux status come from the kernel's interfaces")
     func securityModules() throws {
-        let enabled = try makeHost(["sys/kernel/security/lsm": "lockdown,capability,apparmor", "sys/fs/selinux/enforce": "0"])
+        let enabled = try makeFakeHost(["sys/kernel/security/lsm": "lockdown,capability,apparmor", "sys/fs/selinux/enforce": "0"])
         defer { try? FileManager.default.removeItem(at: enabled) }
         #expect(HostCollector(root: enabled.path).appArmorEnabled() == true)
         #expect(HostCollector(root: enabled.path).seLinuxEnabled() == true)
-        let unknown = try makeHost([:])
+        let unknown = try makeFakeHost([:])
         defer { try? FileManager.default.removeItem(at: unknown) }
         #expect(HostCollector(root: unknown.path).appArmorEnabled() == nil)
     }
@@ -76,17 +66,6 @@ struct OutputFileTests {
 
 @Suite("Fake hosts: daemon configuration, files, audit rules, listeners")
 struct FakeHostTests {
-    private func makeHost(_ files: [String: String], modes: [String: Int] = [:]) throws -> URL {
-        let root = try TestEnvironment.temporaryDirectory()
-        for (path, content) in files {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try content.write(to: url, atomically: true, encoding: .utf8)
-            if let mode = modes[path] { chmod(url.path, mode_t(mode)) }
-        }
-        return root
-    }
-
     private func evaluate(_ host: HostFacts) throws -> AuditReport {
         var snapshot = try RuleExample(expect: .pass).makeSnapshot()
         snapshot.host = host
@@ -95,7 +74,7 @@ struct FakeHostTests {
 
     @Test("A malformed daemon.json is reported with its position; the other checks still run")
     func malformedDaemonJSON() throws {
-        let root = try makeHost(["etc/docker/daemon.json": "{\n  \"icc\": false,\n  \"log-level\" \"debug\"\n}\n"])
+        let root = try makeFakeHost(["etc/docker/daemon.json": "{\n  \"icc\": false,\n  \"log-level\" \"debug\"\n}\n"])
         defer { try? FileManager.default.removeItem(at: root) }
         let host = HostCollector(root: root.path, useAuditctl: false).collect()
         let problem = try #require(host.daemon.problems.first { $0.contains("daemon.json is not valid JSON") })
@@ -107,7 +86,7 @@ struct FakeHostTests {
 
     @Test("With no dockerd running, the unit's ExecStart, its drop-ins and DOCKER_OPTS from its EnvironmentFile are judged, each with its source")
     func unitFileConfiguration() throws {
-        let root = try makeHost([
+        let root = try makeFakeHost([
             "lib/systemd/system/docker.service": "[Service]\nEnvironmentFile=-/etc/default/docker\nExecStart=/usr/bin/dockerd -H fd:// $DOCKER_OPTS\n",
             "etc/systemd/system/docker.service.d/override.conf": "[Service]\nExecStart=\nExecStart=/usr/bin/dockerd -H fd:// --icc=false $DOCKER_OPTS\n",
             "etc/default/docker": "DOCKER_OPTS=\"-H tcp://0.0.0.0:2375 --log-level debug\"\n",
@@ -129,7 +108,7 @@ struct FakeHostTests {
 
     @Test("File modes are judged as bit masks on real files: 0606 fails 0644, 0600 passes, 4644 fails")
     func modeBitMasks() throws {
-        let root = try makeHost(["etc/docker/daemon.json": "{}", "etc/default/docker": "", "etc/sysconfig/docker": ""],
+        let root = try makeFakeHost(["etc/docker/daemon.json": "{}", "etc/default/docker": "", "etc/sysconfig/docker": ""],
                                 modes: ["etc/docker/daemon.json": 0o606, "etc/default/docker": 0o600, "etc/sysconfig/docker": 0o4644])
         defer { try? FileManager.default.removeItem(at: root) }
         let report = try evaluate(HostCollector(root: root.path, useAuditctl: false).collect())
@@ -144,7 +123,7 @@ struct FakeHostTests {
 
     @Test("Audit rules files: -w and -F path= rules count, directory watches cover what is below them")
     func auditRulesFiles() throws {
-        let root = try makeHost([
+        let root = try makeFakeHost([
             "etc/audit/rules.d/docker.rules": "-w /usr/bin/dockerd -p wa -k docker\n-a always,exit -F path=/usr/bin/runc -F perm=wa -k docker\n# -w /usr/bin/containerd\n-w /etc/docker/ -k docker\n",
             "usr/bin/dockerd": "", "usr/bin/runc": "", "usr/bin/containerd": "", "etc/docker/daemon.json": "{}",
         ], modes: ["usr/bin/dockerd": 0o755, "usr/bin/runc": 0o755, "usr/bin/containerd": 0o755])
@@ -161,7 +140,7 @@ struct FakeHostTests {
 
     @Test("The docker group includes users whose primary group it is; --trusted-users turns review into a verdict")
     func dockerGroup() throws {
-        let root = try makeHost([
+        let root = try makeFakeHost([
             "etc/group": "root:x:0:\ndocker:x:999:alice\n",
             "etc/passwd": "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\nci:x:1001:999::/home/ci:/bin/sh\n",
         ])

@@ -27,6 +27,18 @@ enum TestEnvironment {
     }
 }
 
+/// A fake host root in a temporary directory: `files` at host paths (without the leading slash), `modes` applied.
+func makeFakeHost(_ files: [String: String], modes: [String: Int] = [:]) throws -> URL {
+    let root = try TestEnvironment.temporaryDirectory()
+    for (path, content) in files {
+        let url = root.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try content.write(to: url, atomically: true, encoding: .utf8)
+        if let mode = modes[path] { chmod(url.path, mode_t(mode)) }
+    }
+    return root
+}
+
 struct TestSetupError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }

@@ -17,6 +17,7 @@ enum Reference {
     static let prune = "https://docs.docker.com/engine/manage-resources/pruning/"
     static let swarm = "https://docs.docker.com/engine/swarm/"
     static let protectSocket = "https://docs.docker.com/engine/security/protect-access/"
+    static let dockerd = "https://docs.docker.com/reference/cli/dockerd/"
 }
 
 /// `a, b, c` for evidence values; `none` when empty.

@@ -1,14 +1,12 @@
 // §2 rules, judged from the daemon's effective configuration (Snapshot.host.daemon) and what the engine reports.
 
-private let dockerdReference = "https://docs.docker.com/reference/cli/dockerd/"
-
-/// `icc=false (dockerd argument --icc=false)`, or `icc not set (default true)`.
-private func settingEvidence(_ daemon: DaemonConfiguration, _ key: String, default value: String) -> [String: String] {
-    [key: daemon.setting(key).map { "\($0.values.joined(separator: ",")) (\($0.source))" } ?? "not set (default \(value))"]
+/// `false (dockerd argument --icc=false)`, or the given text when the setting is not set anywhere.
+func settingText(_ daemon: DaemonConfiguration, _ key: String, default value: String = "not set") -> String {
+    daemon.setting(key).map { "\($0.values.joined(separator: ",")) (\($0.source))" } ?? value
 }
 
-/// A daemon finding, named after the daemon.
-private func daemonFinding(_ host: HostFacts, _ verdict: Verdict) -> [Finding] { [Finding(target: .daemon(host), verdict: verdict)] }
+/// A daemon rule's one finding, about the daemon.
+func daemonFinding(_ host: HostFacts, _ verdict: Verdict) -> [Finding] { [Finding(target: .daemon(host), verdict: verdict)] }
 
 /// One type for the §2 items that ask a boolean setting to have one value.
 struct DaemonBoolRule: HostRule {
@@ -21,7 +19,7 @@ struct DaemonBoolRule: HostRule {
     let examples: [RuleExample]
 
     func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
-        var evidence = settingEvidence(host.daemon, key, default: String(defaultValue))
+        var evidence = [key: settingText(host.daemon, key, default: "not set (default \(defaultValue))")]
         let configured = host.daemon.bool(key)
         var effective = configured ?? defaultValue
         if let reported = engineValue(context.snapshot.info) {
@@ -47,7 +45,7 @@ struct DaemonBoolRule: HostRule {
         let unset = #"{\#(info(defaultValue))"host": {"daemon": {"settings": []}}}"#
         return DaemonBoolRule(
             metadata: RuleMetadata(id: id, cis: cis, cisCE: cisCE, level: level, severity: severity, title: title, rationale: rationale,
-                                   remediation: remediation, references: [dockerdReference, Reference.cisDocker]),
+                                   remediation: remediation, references: [Reference.dockerd, Reference.cisDocker]),
             key: key, compliant: compliant, defaultValue: defaultValue, engineValue: engineValue,
             examples: [
                 RuleExample(snapshot: good, expect: .pass),

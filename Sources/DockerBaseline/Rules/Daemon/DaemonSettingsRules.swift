@@ -2,16 +2,10 @@
 // TCP and TLS 2.7, ulimits 2.8, user namespaces 2.9, cgroup parent 2.10, authorization 2.12, seccomp 2.17,
 // and whether the configuration is one dockerd accepts at all.
 
-private let dockerdReference = "https://docs.docker.com/reference/cli/dockerd/"
-
 private func daemonMetadata(_ id: String, _ cis: String?, _ cisCE: String?, level: Int = 1, _ severity: Severity, manual: Bool = false,
                       _ title: LocalizedText, _ rationale: LocalizedText, _ remediation: LocalizedText, _ references: [String] = []) -> RuleMetadata {
     RuleMetadata(id: id, cis: cis, cisCE: cisCE, level: level, severity: severity, manual: manual, title: title, rationale: rationale,
-                 remediation: remediation, references: references + [dockerdReference, Reference.cisDocker])
-}
-
-private func setting(_ daemon: DaemonConfiguration, _ key: String, default value: String = "not set") -> String {
-    daemon.setting(key).map { "\($0.values.joined(separator: ",")) (\($0.source))" } ?? value
+                 remediation: remediation, references: references + [Reference.dockerd, Reference.cisDocker])
 }
 
 /// A `{"host": {"daemon": {"settings": […]}}}` patch setting `key` to `values` in daemon.json.
@@ -39,13 +33,13 @@ struct DaemonConfigurationRule: HostRule {
         let evidence = ["sources": listEvidence(daemon.sources), "problems": listEvidence(daemon.problems)]
         let serious = daemon.problems.filter { !$0.hasPrefix("no dockerd is running") }
         if !serious.isEmpty {
-            return [Finding(target: .daemon(host), verdict: .fail(serious.joined(separator: "; "), "守护进程配置有误：\(serious.joined(separator: "; "))", evidence: evidence))]
+            return daemonFinding(host, .fail(serious.joined(separator: "; "), "守护进程配置有误：\(serious.joined(separator: "; "))", evidence: evidence))
         }
         if !daemon.running {
-            return [Finding(target: .daemon(host), verdict: .info("no dockerd is running: the configuration files were judged alone",
-                                                                  "没有运行中的 dockerd：仅依据配置文件判断", evidence: evidence))]
+            return daemonFinding(host, .info("no dockerd is running: the configuration files were judged alone",
+                                             "没有运行中的 dockerd：仅依据配置文件判断", evidence: evidence))
         }
-        return [Finding(target: .daemon(host), verdict: .pass("the configuration is one dockerd accepts", "配置可被 dockerd 接受", evidence: evidence))]
+        return daemonFinding(host, .pass("the configuration is one dockerd accepts", "配置可被 dockerd 接受", evidence: evidence))
     }
 }
 
@@ -91,8 +85,8 @@ struct LogLevelRule: HostRule {
 
     func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
         let level = host.daemon.string("log-level") ?? "info"
-        var evidence = ["log-level": setting(host.daemon, "log-level", default: "not set (default info)"),
-                        "debug": setting(host.daemon, "debug", default: "not set")]
+        var evidence = ["log-level": settingText(host.daemon, "log-level", default: "not set (default info)"),
+                        "debug": settingText(host.daemon, "debug", default: "not set")]
         if let debug = context.snapshot.info.debug { evidence["engine reports Debug"] = String(debug) }
         // The running engine's own word wins: debug mode logs at debug whatever log-level says.
         if context.snapshot.info.debug == true || host.daemon.bool("debug") == true || level == "debug" {
@@ -148,7 +142,7 @@ struct InsecureRegistriesRule: HostRule {
         let configured = host.daemon.setting("insecure-registries")?.values ?? []
         let reported = context.snapshot.info.registryConfig?.insecure ?? []
         let all = Array(Set(configured + reported)).sorted()
-        let evidence = ["insecure-registries": setting(host.daemon, "insecure-registries"), "engine reports": listEvidence(reported)]
+        let evidence = ["insecure-registries": settingText(host.daemon, "insecure-registries"), "engine reports": listEvidence(reported)]
         if all.isEmpty { return daemonFinding(host, .pass("no insecure registries", "没有不安全的镜像仓库", evidence: evidence)) }
         return daemonFinding(host, .fail("insecure registries: \(all.joined(separator: ", "))", "存在不安全的镜像仓库：\(all.joined(separator: ", "))", evidence: evidence))
     }
@@ -171,7 +165,7 @@ struct StorageDriverRule: HostRule {
 
     func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
         let driver = context.snapshot.info.driver ?? host.daemon.string("storage-driver") ?? "overlay2 (default)"
-        let evidence = ["storage driver": driver, "storage-driver": setting(host.daemon, "storage-driver")]
+        let evidence = ["storage driver": driver, "storage-driver": settingText(host.daemon, "storage-driver")]
         if driver == "aufs" || host.daemon.string("storage-driver") == "aufs" {
             return daemonFinding(host, .fail("uses the aufs storage driver", "使用 aufs 存储驱动", evidence: evidence))
         }
@@ -199,7 +193,7 @@ struct RemoteAPIRule: HostRule {
     func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
         let daemon = host.daemon
         let tcpHosts = (daemon.setting("hosts")?.values ?? []).filter { $0.hasPrefix("tcp://") }
-        var evidence = ["hosts": setting(daemon, "hosts", default: "not set (unix socket only)"),
+        var evidence = ["hosts": settingText(daemon, "hosts", default: "not set (unix socket only)"),
                         "listening": listEvidence(host.listeners.map { "\($0.endpoint): \($0.probe)" })]
         let open = host.listeners.filter { $0.unauthenticated == true }
         if !open.isEmpty {
@@ -210,7 +204,7 @@ struct RemoteAPIRule: HostRule {
         guard !tcpHosts.isEmpty || !host.listeners.isEmpty else {
             return daemonFinding(host, .pass("no TCP listener: the API is only on its unix socket", "没有 TCP 监听，API 仅通过 unix 套接字提供", evidence: evidence))
         }
-        for key in ["tlsverify", "tlscacert", "tlscert", "tlskey"] { evidence[key] = setting(daemon, key) }
+        for key in ["tlsverify", "tlscacert", "tlscert", "tlskey"] { evidence[key] = settingText(daemon, key) }
         let verifies = daemon.bool("tlsverify") == true
         let hasFiles = ["tlscacert", "tlscert", "tlskey"].allSatisfy { daemon.string($0) != nil }
         if verifies && hasFiles {
@@ -239,7 +233,7 @@ struct DefaultUlimitRule: HostRule {
     ]
 
     func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
-        let evidence = ["default-ulimits": setting(host.daemon, "default-ulimits")]
+        let evidence = ["default-ulimits": settingText(host.daemon, "default-ulimits")]
         if host.daemon.setting("default-ulimits") != nil {
             return daemonFinding(host, .pass("default ulimits are set: review their values", "已设置默认 ulimit：请核对取值", evidence: evidence))
         }
@@ -265,7 +259,7 @@ struct UsernsRemapRule: HostRule {
 
     func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
         let options = context.snapshot.info.securityOptionNames
-        let evidence = ["userns-remap": setting(host.daemon, "userns-remap"), "SecurityOptions": listEvidence(options.sorted())]
+        let evidence = ["userns-remap": settingText(host.daemon, "userns-remap"), "SecurityOptions": listEvidence(options.sorted())]
         if options.contains("userns") || options.contains("rootless") || !(host.daemon.string("userns-remap") ?? "").isEmpty {
             return daemonFinding(host, .pass("container root is not host root (user namespaces)", "容器 root 不等于宿主机 root（用户命名空间）", evidence: evidence))
         }
@@ -286,7 +280,7 @@ struct DaemonCgroupParentRule: HostRule {
     ]
 
     func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
-        let evidence = ["cgroup-parent": setting(host.daemon, "cgroup-parent", default: "not set (default)")]
+        let evidence = ["cgroup-parent": settingText(host.daemon, "cgroup-parent", default: "not set (default)")]
         guard let parent = host.daemon.string("cgroup-parent"), !parent.isEmpty else {
             return daemonFinding(host, .pass("default cgroup parent", "使用默认 cgroup 父组", evidence: evidence))
         }
@@ -308,7 +302,7 @@ struct BaseDeviceSizeRule: HostRule {
 
     func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
         let options = host.daemon.setting("storage-opts")?.values ?? []
-        let evidence = ["storage-opts": setting(host.daemon, "storage-opts")]
+        let evidence = ["storage-opts": settingText(host.daemon, "storage-opts")]
         if let size = options.first(where: { $0.hasPrefix("dm.basesize") }) {
             return daemonFinding(host, .warn("\(size): confirm it is needed", "\(size)：请确认确有需要", evidence: evidence))
         }
@@ -332,7 +326,7 @@ struct AuthorizationPluginRule: HostRule {
 
     func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
         let plugins = host.daemon.setting("authorization-plugins")?.values.filter { !$0.isEmpty } ?? []
-        let evidence = ["authorization-plugins": setting(host.daemon, "authorization-plugins")]
+        let evidence = ["authorization-plugins": settingText(host.daemon, "authorization-plugins")]
         if plugins.isEmpty { return daemonFinding(host, .fail("no authorization plugin", "未配置授权插件", evidence: evidence)) }
         return daemonFinding(host, .pass("authorization by \(plugins.joined(separator: ", "))", "由 \(plugins.joined(separator: ", ")) 授权", evidence: evidence))
     }
@@ -358,7 +352,7 @@ struct DaemonSeccompRule: HostRule {
 
     func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
         let reported = (context.snapshot.info.securityOptions ?? []).first { $0.hasPrefix("name=seccomp") }
-        let evidence = ["engine": reported ?? "no seccomp", "seccomp-profile": setting(host.daemon, "seccomp-profile", default: "not set (builtin)")]
+        let evidence = ["engine": reported ?? "no seccomp", "seccomp-profile": settingText(host.daemon, "seccomp-profile", default: "not set (builtin)")]
         if reported?.contains("profile=unconfined") == true || host.daemon.string("seccomp-profile") == "unconfined" {
             return daemonFinding(host, .fail("the daemon's seccomp profile is unconfined", "守护进程 seccomp 配置为 unconfined", evidence: evidence))
         }
@@ -373,5 +367,3 @@ struct DaemonSeccompRule: HostRule {
                                          "已应用 seccomp 配置", evidence: evidence))
     }
 }
-
-private func daemonFinding(_ host: HostFacts, _ verdict: Verdict) -> [Finding] { [Finding(target: .daemon(host), verdict: verdict)] }

@@ -26,16 +26,16 @@ struct CentralLoggingRule: HostRule {
     func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
         let driver = context.snapshot.info.loggingDriver ?? host.daemon.string("log-driver") ?? "json-file"
         let options = host.daemon.setting("log-opts")?.values ?? []
-        let evidence = ["log-driver": driver, "log-opts": host.daemon.setting("log-opts").map { "\($0.values.joined(separator: ",")) (\($0.source))" } ?? "not set"]
+        let evidence = ["log-driver": driver, "log-opts": settingText(host.daemon, "log-opts")]
         guard let rotatesByDefault = localDrivers[driver] else {
-            return [Finding(target: .daemon(host), verdict: .pass("logs go to \(driver)", "日志发送至 \(driver)", evidence: evidence))]
+            return daemonFinding(host, .pass("logs go to \(driver)", "日志发送至 \(driver)", evidence: evidence))
         }
         if !rotatesByDefault && !options.contains(where: { $0.hasPrefix("max-size=") }) {
-            return [Finding(target: .daemon(host), verdict: .fail("\(driver) without max-size: logs stay on this host and grow without limit",
-                                                                  "\(driver) 未设置 max-size：日志只在本机且无限增长", evidence: evidence))]
+            return daemonFinding(host, .fail("\(driver) without max-size: logs stay on this host and grow without limit",
+                                             "\(driver) 未设置 max-size：日志只在本机且无限增长", evidence: evidence))
         }
-        return [Finding(target: .daemon(host), verdict: .warn("logs stay on this host (\(driver)): ship them to a central collector",
-                                                              "日志仅保存在本机（\(driver)）：请发送到集中收集端", evidence: evidence))]
+        return daemonFinding(host, .warn("logs stay on this host (\(driver)): ship them to a central collector",
+                                         "日志仅保存在本机（\(driver)）：请发送到集中收集端", evidence: evidence))
     }
 }
 
