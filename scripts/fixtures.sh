@@ -16,11 +16,12 @@ down() {
     ids=$(docker ps -aq --filter "label=$LABEL")
     [ -z "$ids" ] || docker rm -f $ids >/dev/null
     docker network rm ${PREFIX}-net >/dev/null 2>&1 || true
-    ids=$(docker images -q --filter "label=$LABEL" | sort -u)
-    [ -z "$ids" ] || docker rmi -f $ids >/dev/null 2>&1 || true
-    ids=$(docker images -q "${PREFIX}/*" | sort -u)
-    [ -z "$ids" ] || docker rmi -f $ids >/dev/null 2>&1 || true
-    docker image prune -f --filter "label=$LABEL" >/dev/null 2>&1 || true
+    # A parent image cannot go while its children exist, and the ids come in no particular order: repeat.
+    for _ in 1 2 3 4; do
+        ids=$( (docker images -q --filter "label=$LABEL"; docker images -q "${PREFIX}/*") | sort -u)
+        [ -n "$ids" ] || break
+        docker rmi -f $ids >/dev/null 2>&1 || true
+    done
 }
 
 # A root filesystem with a static busybox, plus coreutils' sleep (and the libraries it needs) installed as

@@ -40,8 +40,9 @@ public struct EngineCollector: Sendable {
         // The host's /proc is read while the engine answers.
         let scanner = processScanner
         let processTable = Task.detached { scanner?.scan() }
-        let (version, api) = try await client.negotiate()
+        let api = try await client.negotiate()
         let prefix = "/v\(api)"
+        async let version = client.get("\(prefix)/version", as: EngineVersion.self)
         async let info = client.get("\(prefix)/info", as: EngineInfo.self)
         async let containerList = client.get("\(prefix)/containers/json?all=1", as: [ContainerSummary].self)
         async let imageList = client.get("\(prefix)/images/json", as: [ImageSummary].self)
@@ -71,7 +72,7 @@ public struct EngineCollector: Sendable {
         containerRecords = try await addProcesses(to: containerRecords, from: await processTable.value, prefix: prefix)
         return Snapshot(
             collectedAt: ISO8601DateFormatter().string(from: now), endpoint: client.endpoint.description,
-            engine: version, info: try await info, containers: containerRecords, images: imageRecords,
+            engine: try await version, info: try await info, containers: containerRecords, images: imageRecords,
             networks: try await networks, host: host, environment: environment, problems: problems)
     }
 

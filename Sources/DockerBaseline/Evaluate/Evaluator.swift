@@ -1,13 +1,18 @@
+import Foundation
+
 /// Runs rules over a snapshot. Pure: the same snapshot always gives the same report.
 public enum Evaluator {
     public static func evaluate(_ snapshot: Snapshot, rules: [any Rule] = RuleCatalog.all, advisories: AdvisoryTable = .embedded,
                                 trustedUsers: [String]? = nil) -> AuditReport {
         let context = AuditContext(snapshot, advisories: advisories, trustedUsers: trustedUsers)
-        var results: [Result] = []
-        for rule in rules {
+        // Rules are pure and independent: judge them on every core, then keep the catalogue's order.
+        let perRule = ResultSlots([[Result]](repeating: [], count: rules.count))
+        DispatchQueue.concurrentPerform(iterations: rules.count) { index in
+            let rule = rules[index]
             let findings = rule.evaluate(context).sorted { ($0.target.kind.rawValue, $0.target.name) < ($1.target.kind.rawValue, $1.target.name) }
-            results += findings.map { Result(rule: rule.metadata, finding: $0) }
+            perRule.set(index, findings.map { Result(rule: rule.metadata, finding: $0) })
         }
+        var results = perRule.values.flatMap { $0 }
         results += snapshot.problems.map(result(for:))
         return AuditReport(snapshot: snapshot, results: results)
     }
@@ -27,6 +32,18 @@ public enum Evaluator {
         title: .init(en: "Every target could be read from the engine", zh: "所有目标均可从引擎读取"),
         rationale: .init(en: "A target the tool could not read is not judged by any rule.", zh: "无法读取的目标不会被任何规则评估。"),
         remediation: .init(en: "Check the engine's log and rerun the audit.", zh: "检查引擎日志后重新审计。"))
+}
+
+/// Per-rule result slots written from `concurrentPerform`: each index is written by exactly one iteration.
+private final class ResultSlots: @unchecked Sendable {
+    private(set) var values: [[Result]]
+    private let lock = NSLock()
+    init(_ values: [[Result]]) { self.values = values }
+    func set(_ index: Int, _ results: [Result]) {
+        lock.lock()
+        values[index] = results
+        lock.unlock()
+    }
 }
 
 /// The outcome of an audit: every result, and the figures reports lead with.
