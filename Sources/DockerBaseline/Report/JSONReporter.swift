@@ -34,20 +34,23 @@ public enum JSONReporter {
           },
           "results": [
         """
-        out.reserveCapacity(report.results.count * 800)
+        // Results are written straight into one byte buffer: a temporary string per value cost more than the
+        // whole collection on 200 containers.
+        var bytes = Array(out.utf8)
+        bytes.reserveCapacity(bytes.count + report.results.count * 900)
         // A rule's own fields are the same in each of its results: escape them once.
-        var ruleFields: [String: (head: String, remediation: String)] = [:]
+        var ruleFields: [String: (head: [UInt8], remediation: [UInt8])] = [:]
         for (index, result) in report.results.enumerated() {
-            out += index == 0 ? "\n" : ",\n"
+            bytes.append(contentsOf: (index == 0 ? "\n" : ",\n").utf8)
             let fields = ruleFields[result.rule.id] ?? {
-                let made = (ruleHead(result.rule, language: language), jsonString(result.rule.remediation[language]))
+                let made = (Array(ruleHead(result.rule, language: language).utf8), Array(jsonString(result.rule.remediation[language]).utf8))
                 ruleFields[result.rule.id] = made
                 return made
             }()
-            out += item(result, head: fields.head, remediation: fields.remediation, language: language)
+            appendItem(result, head: fields.head, remediation: fields.remediation, language: language, to: &bytes)
         }
-        out += report.results.isEmpty ? "]\n}\n" : "\n  ]\n}\n"
-        return Data(out.utf8)
+        bytes.append(contentsOf: (report.results.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8)
+        return Data(bytes)
     }
 
     /// The rule's fields of a result, from `"rule"` to `"title"`.
@@ -59,20 +62,30 @@ public enum JSONReporter {
         """
     }
 
-    private static func item(_ result: Result, head: String, remediation: String, language: Language) -> String {
+    private static func appendItem(_ result: Result, head: [UInt8], remediation: [UInt8], language: Language, to bytes: inout [UInt8]) {
+        func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+        func string(_ text: String) { appendJSONString(text, to: &bytes) }
         let target = result.target
-        let evidence = result.finding.evidence.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)): \(jsonString($0.value))" }
-        return """
-            {
-        \(head)
-              "status": \(jsonString(result.status.rawValue)),
-              "severity": \(jsonString(result.severity.rawValue)),
-              "target": {"kind": \(jsonString(target.kind.rawValue)), "id": \(jsonString(target.id)), "name": \(jsonString(target.name))\(target.state.map { ", \"state\": \(jsonString($0))" } ?? "")},
-              "evidence": {\(evidence.joined(separator: ", "))},
-              "message": \(jsonString(result.finding.message[language])),\(waiver(result.waiver))\(result.change.map { "\n      \"change\": \"\($0.rawValue)\"," } ?? "")
-              "remediation": \(remediation)
-            }
-        """
+        raw("    {\n")
+        bytes.append(contentsOf: head)
+        raw("\n      \"status\": "); string(result.status.rawValue)
+        raw(",\n      \"severity\": "); string(result.severity.rawValue)
+        raw(",\n      \"target\": {\"kind\": "); string(target.kind.rawValue)
+        raw(", \"id\": "); string(target.id)
+        raw(", \"name\": "); string(target.name)
+        if let state = target.state { raw(", \"state\": "); string(state) }
+        raw("},\n      \"evidence\": {")
+        for (index, item) in result.finding.evidence.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { raw(", ") }
+            string(item.key); raw(": "); string(item.value)
+        }
+        raw("},\n      \"message\": "); string(result.finding.message[language])
+        raw(",")
+        raw(waiver(result.waiver))
+        if let change = result.change { raw("\n      \"change\": \"\(change.rawValue)\",") }
+        raw("\n      \"remediation\": ")
+        bytes.append(contentsOf: remediation)
+        raw("\n    }")
     }
 
     private static func waiver(_ waiver: AppliedWaiver?) -> String {
@@ -86,6 +99,17 @@ public enum JSONReporter {
         guard let value else { return "" }
         return "\n" + String(repeating: " ", count: indent) + "\(jsonString(key)): \(jsonString(value)),"
     }
+}
+
+/// Appends a JSON string literal to a byte buffer (the same escaping as `jsonString`).
+func appendJSONString(_ value: String, to bytes: inout [UInt8]) {
+    bytes.append(0x22)
+    if value.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {
+        bytes.append(contentsOf: value.utf8)
+    } else {
+        bytes.append(contentsOf: jsonString(value).utf8.dropFirst().dropLast())
+    }
+    bytes.append(0x22)
 }
 
 /// A JSON string literal: quotes, backslashes and control characters escaped (RFC 8259 §7); the rest as UTF-8.
