@@ -158,6 +158,23 @@ extension EngineTests {
             }
         }
 
+        @Test("A swarm manager's own listeners (2377, 7946) are not mistaken for the remote API; swarm mode is reported for review")
+        func swarmManager() throws {
+            try TestEnvironment.requireFixtures()
+            let daemon = try SecondDaemon(settings: ["icc": false])
+            defer { daemon.stop() }
+            try daemon.start()
+            let swarm = try run("/usr/bin/nsenter", ["--net=/var/run/netns/\(daemon.namespace)", "docker", "-H", "unix://\(daemon.socket)",
+                                                     "swarm", "init", "--advertise-addr", "127.0.0.1"],
+                                environment: ["PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"])
+            try #require(swarm.status == 0, "swarm init failed: \(swarm.stderr)")
+            let report = try daemon.audit()
+            let remote = try #require(report.daemonResult("daemon.remote-api-tls"))
+            #expect(remote.status == "pass", "\(remote.message) \(remote.evidence)")
+            #expect(remote.evidence["listening"]?.contains(":2377") == true, "\(remote.evidence)")
+            #expect(report.results.first { $0.rule == "engine.swarm-mode" }?.status == "warn")
+        }
+
         @Test("Audit rules loaded with auditctl are read back from the kernel")
         func auditctl() throws {
             try TestEnvironment.requireFixtures()

@@ -188,21 +188,34 @@ struct RemoteAPIRule: HostRule {
         RuleExample(snapshot: #"{"host": {"daemon": {"settings": [{"key": "hosts", "values": ["tcp://0.0.0.0:2376"], "source": "dockerd argument -H tcp://0.0.0.0:2376"}, {"key": "tlsverify", "values": ["true"], "source": "dockerd argument --tlsverify"}, {"key": "tlscacert", "values": ["/etc/docker/ca.pem"], "source": "x"}, {"key": "tlscert", "values": ["/etc/docker/cert.pem"], "source": "x"}, {"key": "tlskey", "values": ["/etc/docker/key.pem"], "source": "x"}]}, "listeners": [{"address": "0.0.0.0", "port": 2376, "probe": "refused a client without a certificate", "unauthenticated": false}]}}"#, expect: .pass),
         RuleExample(snapshot: #"{"host": {"listeners": [{"address": "127.0.0.1", "port": 2375, "probe": "answered over HTTP without authentication", "unauthenticated": true, "answeredVersion": "20.10.24"}]}}"#, expect: .fail),
         RuleExample(snapshot: #"{"host": {"daemon": {"settings": [{"key": "hosts", "values": ["tcp://127.0.0.1:2376"], "source": "x"}, {"key": "tls", "values": ["true"], "source": "x"}]}}}"#, expect: .fail),
+        // A swarm manager's own listeners are not the remote API.
+        RuleExample(snapshot: #"{"host": {"listeners": [{"address": "::", "port": 2377, "probe": "refused a client without a certificate", "unauthenticated": false}, {"address": "::", "port": 7946, "probe": "answered HTTP 400, not as a Docker API", "unauthenticated": false}]}}"#, expect: .pass),
     ]
+
+    /// The port of a `tcp://host:port` entry (Docker's default ports when none is given).
+    static func port(of host: String) -> Int? {
+        let address = host.dropFirst("tcp://".count).split(separator: "/").first ?? ""
+        guard let colon = address.lastIndex(of: ":") else { return nil }
+        return Int(address[address.index(after: colon)...])
+    }
 
     func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
         let daemon = host.daemon
         let tcpHosts = (daemon.setting("hosts")?.values ?? []).filter { $0.hasPrefix("tcp://") }
+        // The daemon also listens for swarm (2377, 7946): only configured API hosts, or listeners that answered as the
+        // Docker API, are the remote API.
+        let apiPorts = Set(tcpHosts.compactMap(Self.port(of:)))
+        let apiListeners = host.listeners.filter { apiPorts.contains($0.port) || $0.unauthenticated == true }
         var evidence = ["hosts": settingText(daemon, "hosts", default: "not set (unix socket only)"),
                         "listening": listEvidence(host.listeners.map { "\($0.endpoint): \($0.probe)" })]
-        let open = host.listeners.filter { $0.unauthenticated == true }
+        let open = apiListeners.filter { $0.unauthenticated == true }
         if !open.isEmpty {
             let list = open.map { "\($0.endpoint) (\($0.probe)\($0.answeredVersion.map { ", engine \($0)" } ?? ""))" }.joined(separator: "; ")
             return daemonFinding(host, .fail("remote API open without authentication: \(list)", "远程 API 无需认证即可访问：\(list)",
                                              severity: .critical, evidence: evidence))
         }
-        guard !tcpHosts.isEmpty || !host.listeners.isEmpty else {
-            return daemonFinding(host, .pass("no TCP listener: the API is only on its unix socket", "没有 TCP 监听，API 仅通过 unix 套接字提供", evidence: evidence))
+        guard !tcpHosts.isEmpty else {
+            return daemonFinding(host, .pass("no TCP API listener: the API is only on its unix socket", "没有 TCP API 监听，API 仅通过 unix 套接字提供", evidence: evidence))
         }
         for key in ["tlsverify", "tlscacert", "tlscert", "tlskey"] { evidence[key] = settingText(daemon, key) }
         let verifies = daemon.bool("tlsverify") == true
