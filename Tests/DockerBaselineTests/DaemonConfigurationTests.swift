@@ -158,7 +158,7 @@ extension EngineTests {
             }
         }
 
-        @Test("A swarm manager's own listeners (2377, 7946) are not mistaken for the remote API; swarm mode is reported for review")
+        @Test("A swarm manager: its own listeners are not the remote API, and §7 is judged from what it reports (overlays, autolock, certificates, secrets)")
         func swarmManager() throws {
             try TestEnvironment.requireFixtures()
             let daemon = try SecondDaemon(settings: ["icc": false])
@@ -168,11 +168,38 @@ extension EngineTests {
                                                      "swarm", "init", "--advertise-addr", "127.0.0.1"],
                                 environment: ["PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"])
             try #require(swarm.status == 0, "swarm init failed: \(swarm.stderr)")
+            func docker(_ arguments: [String]) throws {
+                let result = try run("/usr/bin/nsenter", ["--net=/var/run/netns/\(daemon.namespace)", "docker", "-H", "unix://\(daemon.socket)"] + arguments,
+                                     environment: ["PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"])
+                try #require(result.status == 0, "docker \(arguments.joined(separator: " ")): \(result.stderr)")
+            }
+            try docker(["network", "create", "-d", "overlay", "dbt-plain"])
+            try docker(["network", "create", "-d", "overlay", "--opt", "encrypted", "dbt-encrypted"])
             let report = try daemon.audit()
             let remote = try #require(report.daemonResult("daemon.remote-api-tls"))
             #expect(remote.status == "pass", "\(remote.message) \(remote.evidence)")
             #expect(remote.evidence["listening"]?.contains(":2377") == true, "\(remote.evidence)")
             #expect(report.results.first { $0.rule == "engine.swarm-mode" }?.status == "warn")
+            // §7, from what the manager reports.
+            func status(_ rule: String, _ target: String? = nil) -> String? {
+                report.results.first { $0.rule == rule && (target == nil || $0.target.name == target) }?.status
+            }
+            #expect(status("swarm.managers") == "pass")
+            #expect(status("swarm.listen-address") == "fail", "swarm init listens on 0.0.0.0:2377 by default")
+            #expect(status("swarm.encrypted-overlays", "dbt-plain") == "fail")
+            #expect(status("swarm.encrypted-overlays", "dbt-encrypted") == "pass")
+            #expect(status("swarm.encrypted-overlays", "ingress") == "fail")
+            #expect(status("swarm.autolock") == "fail")
+            #expect(status("swarm.node-cert-expiry") == "pass", "the default is 90 days")
+            #expect(status("swarm.ca-rotation") == "pass", "a new swarm's root CA, read from the certificate: \(report.results.first { $0.rule == "swarm.ca-rotation" }?.message ?? "")")
+            #expect(status("swarm.secrets") == "warn")
+            try docker(["swarm", "update", "--autolock=true"])
+            let secret = try run("/bin/sh", ["-c", "echo s3cret | nsenter --net=/var/run/netns/\(daemon.namespace) docker -H unix://\(daemon.socket) secret create dbt-secret -"])
+            try #require(secret.status == 0, "\(secret.stderr)")
+            let after = try daemon.audit()
+            #expect(after.results.first { $0.rule == "swarm.autolock" }?.status == "pass")
+            #expect(after.results.first { $0.rule == "swarm.secrets" }?.status == "pass")
+            #expect(!(try String(contentsOfFile: daemon.directory.appendingPathComponent("daemon.json").path, encoding: .utf8)).isEmpty)
         }
 
         @Test("Audit rules loaded with auditctl are read back from the kernel")

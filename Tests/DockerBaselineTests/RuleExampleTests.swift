@@ -62,7 +62,8 @@ struct RuleMetadataTests {
         }
     }
 
-    /// ../shared/cis-ids.md, item by item for §1–§3; §4 and §6 keep their ids; 1.6.0's 5.n was CE 5.(n-1), 5.1 was 7.1.
+    /// ../shared/cis-ids.md, item by item for §1–§3; §4 and §6 keep their ids; 1.6.0's 5.n was CE 5.(n-1), 5.1 was 7.1,
+    /// and 7.n was 7.(n+1).
     static let ceForSections1to3: [String: String?] = [
         "1.1.1": "1.1", "1.2.1": "1.2", "1.2.2": "1.3", "1.1.2": "1.4", "1.1.3": "1.5", "1.1.5": "1.6", "1.1.6": "1.7",
         "1.1.7": "1.8", "1.1.9": "1.9", "1.1.10": "1.10", "1.1.11": "1.11", "1.1.14": "1.12", "1.1.18": "1.13",
@@ -85,6 +86,7 @@ struct RuleMetadataTests {
             case (1, _), (2, _): expected = try #require(Self.ceForSections1to3[cis], "\(cis) is not in the table")
             case (3, let n) where n > 20: expected = nil
             case (5, 1): expected = "7.1"
+            case (7, let n): expected = "7.\(n + 1)"
             case (5, let n): expected = "5.\(n - 1)"
             default: expected = cis
             }
@@ -97,6 +99,7 @@ struct RuleMetadataTests {
         let ids = Set(RuleCatalog.all.compactMap(\.metadata.cis))
         let wanted = (1...32).map { "5.\($0)" } + ["4.1", "4.5", "4.6", "4.7", "4.9", "4.10", "6.1", "6.2"]
             + (1...18).map { "1.1.\($0)" } + ["1.2.1", "1.2.2"] + (1...18).map { "2.\($0)" } + (1...24).map { "3.\($0)" }
+            + (1...9).map { "7.\($0)" }
         #expect(Set(wanted).subtracting(ids).isEmpty, "missing: \(Set(wanted).subtracting(ids).sorted())")
     }
 }

@@ -70,10 +70,15 @@ public struct EngineCollector: Sendable {
             }
         }
         containerRecords = try await addProcesses(to: containerRecords, from: await processTable.value, prefix: prefix)
-        return Snapshot(
+        let engineInfo = try await info
+        var snapshot = Snapshot(
             collectedAt: ISO8601DateFormatter().string(from: now), endpoint: client.endpoint.description,
-            engine: try await version, info: try await info, containers: containerRecords, images: imageRecords,
+            engine: try await version, info: engineInfo, containers: containerRecords, images: imageRecords,
             networks: try await networks, host: host, environment: environment, problems: problems)
+        if engineInfo.swarm?.localNodeState == "active", engineInfo.swarm?.controlAvailable == true {
+            snapshot.swarm = await SwarmCollector(client: client, prefix: prefix).collect()
+        }
+        return snapshot
     }
 
     private enum Job: Sendable {

@@ -36,7 +36,7 @@ public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
 
 /// What a result is about.
 public struct Target: Codable, Sendable, Hashable {
-    public enum Kind: String, Codable, Sendable { case container, image, daemon, host, file, engine }
+    public enum Kind: String, Codable, Sendable { case container, image, daemon, host, file, engine, swarm, network }
     public var kind: Kind
     /// The engine id for containers and images; a path or setting name otherwise.
     public var id: String

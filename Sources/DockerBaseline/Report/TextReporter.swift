@@ -22,6 +22,7 @@ public struct TextReporter {
         "4": .init(en: "4 Container images and build files", zh: "4 容器镜像与构建文件"),
         "5": .init(en: "5 Container runtime", zh: "5 容器运行时"),
         "6": .init(en: "6 Docker security operations", zh: "6 Docker 安全运维"),
+        "7": .init(en: "7 Docker swarm configuration", zh: "7 Docker Swarm 配置"),
         "other": .init(en: "Collection", zh: "数据采集"),
     ]
 

@@ -20,6 +20,9 @@ public enum RuleCatalog {
             DaemonConfigurationRule(), RootlessRule(), LogLevelRule(), InsecureRegistriesRule(), StorageDriverRule(),
             RemoteAPIRule(), DevicemapperRule(), DefaultUlimitRule(), UsernsRemapRule(), DaemonCgroupParentRule(), BaseDeviceSizeRule(),
             AuthorizationPluginRule(), CentralLoggingRule(), ContainerLogRotationRule(), DaemonSeccompRule(),
+            // §7 swarm
+            SwarmManagersRule(), SwarmListenAddressRule(), SwarmEncryptedOverlaysRule(), SwarmSecretsRule(), SwarmAutolockRule(),
+            SwarmUnlockKeyRotationRule(), SwarmNodeCertificateRule(), SwarmRootCARule(), SwarmTrafficSeparationRule(),
         ] + HostNamespaceRule.all + DaemonBoolRule.all + AuditWatchRule.all + FileRule.all
         // Benchmark order; rules without a CIS id go after their section's (host.*, daemon.*) or at the end.
         func key(_ rule: any Rule) -> String {

@@ -62,7 +62,8 @@ public struct EngineInfo: Codable, Sendable, Equatable {
     public struct SwarmInfo: Codable, Sendable, Equatable {
         public var localNodeState: String?
         public var controlAvailable: Bool?
-        enum CodingKeys: String, CodingKey { case localNodeState = "LocalNodeState", controlAvailable = "ControlAvailable" }
+        public var nodeAddr: String?
+        enum CodingKeys: String, CodingKey { case localNodeState = "LocalNodeState", controlAvailable = "ControlAvailable", nodeAddr = "NodeAddr" }
     }
 
     enum CodingKeys: String, CodingKey {
@@ -87,5 +88,10 @@ public struct NetworkSummary: Codable, Sendable, Equatable {
     public var name: String
     public var driver: String?
     public var scope: String?
-    enum CodingKeys: String, CodingKey { case id = "Id", name = "Name", driver = "Driver", scope = "Scope" }
+    public var ingress: Bool?
+    /// Driver options, e.g. `encrypted` for an encrypted overlay.
+    public var options: [String: String]?
+    enum CodingKeys: String, CodingKey {
+        case id = "Id", name = "Name", driver = "Driver", scope = "Scope", ingress = "Ingress", options = "Options"
+    }
 }

@@ -24,6 +24,8 @@ public struct Snapshot: Codable, Sendable, Equatable {
     /// Set when no engine was running: only the host and the daemon's configuration files were judged, and this
     /// says why. Engine-wide rules are then skipped with it.
     public var engineUnavailable: String?
+    /// The swarm as its manager sees it; nil when this engine is not a swarm manager.
+    public var swarm: SwarmFacts?
 
     public init(
         format: Int = Snapshot.currentFormat, tool: ToolInfo = .current, collectedAt: String, endpoint: String,
