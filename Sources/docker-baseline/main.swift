@@ -20,8 +20,26 @@ struct UsageProblem: Error, CustomStringConvertible {
 }
 
 struct EngineOptions: ParsableArguments {
-    @Option(name: [.customShort("H"), .long], help: "Engine address, e.g. unix:///var/run/docker.sock (default: $DOCKER_HOST, then /var/run/docker.sock).")
+    @Option(name: [.customShort("H"), .long], help: "Engine address: unix:///path/docker.sock or tcp://HOST:PORT (default: --context, $DOCKER_HOST, $DOCKER_CONTEXT, the current context, /var/run/docker.sock).")
     var host: String?
+
+    @Option(name: [.customShort("c"), .long], help: "Docker context to use (~/.docker/contexts), as `docker --context`.")
+    var context: String?
+
+    @Flag(help: "Use TLS to a tcp:// engine without verifying it.")
+    var tls = false
+
+    @Flag(help: "Use TLS and verify the engine with --tlscacert (also: DOCKER_TLS_VERIFY).")
+    var tlsverify = false
+
+    @Option(help: "CA certificate for --tlsverify (default: $DOCKER_CERT_PATH/ca.pem).")
+    var tlscacert: String?
+
+    @Option(help: "Client certificate (default: $DOCKER_CERT_PATH/cert.pem).")
+    var tlscert: String?
+
+    @Option(help: "Client key (default: $DOCKER_CERT_PATH/key.pem).")
+    var tlskey: String?
 
     @Option(help: "Seconds to wait for each engine answer.")
     var timeout: Int = 30
@@ -41,7 +59,15 @@ struct EngineOptions: ParsableArguments {
     }
 
     var collectOptions: CollectOptions {
-        CollectOptions(host: host, timeoutSeconds: timeout, concurrency: concurrency, root: root, processSource: processes)
+        var endpoint = EngineEndpoint.Request()
+        endpoint.host = host
+        endpoint.context = context
+        endpoint.tls = tls
+        endpoint.tlsVerify = tlsverify
+        endpoint.tlsCACert = tlscacert
+        endpoint.tlsCert = tlscert
+        endpoint.tlsKey = tlskey
+        return CollectOptions(endpoint: endpoint, timeoutSeconds: timeout, concurrency: concurrency, root: root, processSource: processes)
     }
 }
 

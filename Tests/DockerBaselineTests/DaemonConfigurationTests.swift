@@ -30,15 +30,20 @@ final class SecondDaemon {
 
     var configFile: URL { directory.appendingPathComponent("daemon.json") }
 
-    /// Makes a CA and a server certificate for 127.0.0.1 with openssl; returns their paths (ca, cert, key).
+    /// Makes a CA, a server certificate for 127.0.0.1 and a client certificate with openssl; returns the server's
+    /// (ca, cert, key); the client's are client-cert.pem and client-key.pem beside them.
     static func makeCertificates(in directory: URL) throws -> (ca: String, cert: String, key: String) {
         let path = { (name: String) in directory.appendingPathComponent(name).path }
         try "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n".write(toFile: path("ext.cnf"), atomically: true, encoding: .utf8)
+        try "extendedKeyUsage=clientAuth\n".write(toFile: path("client-ext.cnf"), atomically: true, encoding: .utf8)
         let steps: [[String]] = [
             ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", path("ca-key.pem"), "-out", path("ca.pem"), "-days", "2", "-subj", "/CN=dbt-test-ca"],
             ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", path("server-key.pem"), "-out", path("server.csr"), "-subj", "/CN=127.0.0.1"],
             ["x509", "-req", "-in", path("server.csr"), "-CA", path("ca.pem"), "-CAkey", path("ca-key.pem"), "-CAcreateserial",
              "-out", path("server-cert.pem"), "-days", "2", "-extfile", path("ext.cnf")],
+            ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", path("client-key.pem"), "-out", path("client.csr"), "-subj", "/CN=dbt-client"],
+            ["x509", "-req", "-in", path("client.csr"), "-CA", path("ca.pem"), "-CAkey", path("ca-key.pem"), "-CAcreateserial",
+             "-out", path("client-cert.pem"), "-days", "2", "-extfile", path("client-ext.cnf")],
         ]
         for step in steps {
             let result = try run("/usr/bin/openssl", step)
@@ -77,11 +82,16 @@ final class SecondDaemon {
     }
 
     /// `docker-baseline audit` of this daemon, run inside its network namespace, as the JSON report.
-    func audit() throws -> ReportDocument {
-        let result = try run("/usr/bin/nsenter", ["--net=/var/run/netns/\(namespace)", TestEnvironment.binary, "audit", "--host", "unix://\(socket)",
-                                             "--format", "json", "--fail-on", "none"], environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"])
+    func audit(_ arguments: [String]? = nil, environment: [String: String] = [:]) throws -> ReportDocument {
+        let result = try auditResult(arguments, environment: environment)
         guard result.status == 0 else { throw TestSetupError("audit failed (\(result.status)): \(result.stderr)") }
         return try decodeReport(result.stdout)
+    }
+
+    /// `docker-baseline audit ARGUMENTS` (default: this daemon's socket) inside the daemon's network namespace.
+    func auditResult(_ arguments: [String]? = nil, environment: [String: String] = [:]) throws -> CommandResult {
+        try run("/usr/bin/nsenter", ["--net=/var/run/netns/\(namespace)", TestEnvironment.binary, "audit"] + (arguments ?? ["--host", "unix://\(socket)"])
+                + ["--format", "json", "--fail-on", "none"], environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"].merging(environment) { _, new in new })
     }
 
     /// Stops the daemon and removes the namespace and every file; safe to call twice.
@@ -127,6 +137,11 @@ extension EngineTests {
             }
             // Each finding names where its setting came from.
             #expect(report.daemonResult("daemon.icc")?.evidence["icc"]?.contains(daemon.configFile.path + ":") == true)
+            // The same engine reached over TCP: a remote engine, whose host checks are reported as not checked.
+            let overTCP = try daemon.audit(["--host", "tcp://127.0.0.1:23750"])
+            #expect(overTCP.results.first { $0.rule == "engine.swarm-mode" }?.status == "pass")
+            let hostChecks = overTCP.results.filter { $0.rule.hasPrefix("daemon.") || $0.rule.hasPrefix("file.") || $0.rule.hasPrefix("host.") }
+            #expect(!hostChecks.isEmpty && hostChecks.allSatisfy { $0.status == "skipped" && $0.message.contains("remote engine") })
         }
 
         @Test("A hardened daemon.json: mutual TLS on the TCP listener, icc off, no-new-privileges, live-restore, no userland proxy, log rotation")
@@ -156,6 +171,35 @@ extension EngineTests {
                 let result = report.results.first { $0.rule == rule && $0.target.id == path }
                 #expect(result?.status == "pass", "\(rule): \(result?.message ?? "no result")")
             }
+            // Reached over TCP with mutual TLS: with the flags, with DOCKER_TLS_VERIFY/DOCKER_CERT_PATH, through a context.
+            let client = { (name: String) in certificates.appendingPathComponent(name).path }
+            let withFlags = try daemon.audit(["--host", "tcp://127.0.0.1:23760", "--tlsverify", "--tlscacert", ca,
+                                              "--tlscert", client("client-cert.pem"), "--tlskey", client("client-key.pem")])
+            #expect(withFlags.results.first { $0.rule == "engine.swarm-mode" }?.status == "pass")
+            let certPath = certificates.appendingPathComponent("cert-path")
+            try FileManager.default.createDirectory(at: certPath, withIntermediateDirectories: true)
+            for (from, to) in [("ca.pem", "ca.pem"), ("client-cert.pem", "cert.pem"), ("client-key.pem", "key.pem")] {
+                try FileManager.default.copyItem(atPath: client(from), toPath: certPath.appendingPathComponent(to).path)
+            }
+            let fromEnvironment = try daemon.auditResult(["--host", "tcp://127.0.0.1:23760"],
+                                                         environment: ["DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": certPath.path])
+            #expect(fromEnvironment.status == 0, "\(fromEnvironment.stderr)")
+            let config = certificates.appendingPathComponent("docker-config")
+            let meta = config.appendingPathComponent("contexts/meta/0123abcd")
+            let tls = config.appendingPathComponent("contexts/tls/0123abcd/docker")
+            try FileManager.default.createDirectory(at: meta, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: tls.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: certPath, to: tls)
+            try #"{"Name": "dbt-remote", "Metadata": {}, "Endpoints": {"docker": {"Host": "tcp://127.0.0.1:23760", "SkipTLSVerify": false}}}"#
+                .write(to: meta.appendingPathComponent("meta.json"), atomically: true, encoding: .utf8)
+            let byContext = try daemon.auditResult(["--context", "dbt-remote"], environment: ["DOCKER_CONFIG": config.path])
+            #expect(byContext.status == 0, "\(byContext.stderr)")
+            try #"{"currentContext": "dbt-remote"}"#.write(to: config.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
+            let current = try daemon.auditResult([], environment: ["DOCKER_CONFIG": config.path])
+            #expect(current.status == 0, "the current context is used with no flags: \(current.stderr)")
+            // Without a client certificate the engine refuses, and the tool says so instead of reporting anything.
+            let refused = try daemon.auditResult(["--host", "tcp://127.0.0.1:23760", "--tlsverify", "--tlscacert", ca])
+            #expect(refused.status == 3 && refused.stdout.isEmpty && refused.stderr.contains("tcp://127.0.0.1:23760"), "\(refused.stderr)")
         }
 
         @Test("A swarm manager: its own listeners are not the remote API, and §7 is judged from what it reports (overlays, autolock, certificates, secrets)")

@@ -2,8 +2,8 @@ import Foundation
 
 /// What `collect` and `audit` need to know to gather a snapshot.
 public struct CollectOptions: Sendable {
-    /// `--host`; nil uses `DOCKER_HOST`, then the default socket.
-    public var host: String?
+    /// `--host`, `--context` and the TLS flags; unset parts fall back to the environment as the docker CLI does.
+    public var endpoint: EngineEndpoint.Request
     public var environment: [String: String]
     public var timeoutSeconds: Int
     public var concurrency: Int
@@ -11,9 +11,10 @@ public struct CollectOptions: Sendable {
     public var root: String
     public var processSource: ProcessSource
 
-    public init(host: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+    public init(host: String? = nil, endpoint: EngineEndpoint.Request = .init(), environment: [String: String] = ProcessInfo.processInfo.environment,
                 timeoutSeconds: Int = 30, concurrency: Int = 6, root: String = "/", processSource: ProcessSource = .auto) {
-        self.host = host
+        self.endpoint = endpoint
+        if let host { self.endpoint.host = host }
         self.environment = environment
         self.timeoutSeconds = timeoutSeconds
         self.concurrency = concurrency
@@ -33,8 +34,8 @@ public enum ProcessSource: String, Sendable, CaseIterable {
 public enum Collector {
     /// Gathers engine, host and environment facts into one snapshot.
     public static func snapshot(_ options: CollectOptions) async throws -> Snapshot {
-        let endpoint = try EngineEndpoint.resolve(host: options.host, environment: options.environment)
-        let client = EngineClient(endpoint: endpoint, timeoutSeconds: options.timeoutSeconds)
+        let endpoint = try EngineEndpoint.resolve(options.endpoint, environment: options.environment)
+        let client = try EngineClient(endpoint: endpoint, timeoutSeconds: options.timeoutSeconds)
         do {
             let snapshot = try await snapshot(options, endpoint: endpoint, client: client)
             await client.shutdown()
@@ -48,7 +49,7 @@ public enum Collector {
     private static func snapshot(_ options: CollectOptions, endpoint: EngineEndpoint, client: EngineClient) async throws -> Snapshot {
         do {
             try client.checkSocket()
-        } catch let error as EngineError where error.isEngineDown {
+        } catch let error as EngineError where error.isEngineDown && endpoint.isLocal {
             // No engine: if no dockerd runs on the host either, its configuration files can still be judged.
             let host = HostCollector(root: options.root, engineSocket: endpoint.socketPath).collect()
             guard !host.daemon.running else { throw error }
@@ -65,8 +66,13 @@ public enum Collector {
         AuditEnvironment(dockerContentTrust: options.environment["DOCKER_CONTENT_TRUST"])
     }
 
-    /// The engine's data and the host's facts, read in parallel.
+    /// The engine's data and the host's facts, read in parallel. A remote engine's host is not this machine: its host
+    /// facts are not collected, and the host checks say so.
     private static func engineAndHost(_ options: CollectOptions, endpoint: EngineEndpoint, client: EngineClient) async throws -> Snapshot {
+        guard endpoint.isLocal else {
+            return try await EngineCollector(client: client, concurrency: options.concurrency, processScanner: nil)
+                .collect(host: nil, environment: environment(options))
+        }
         let scanner = options.processSource == .auto ? ProcessScanner(root: options.root) : nil
         let root = options.root
         let socket = endpoint.socketPath

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// Talks to the Docker Engine API over its unix socket. Read-only: it only ever sends GET requests.
 public final class EngineClient: Sendable {
@@ -17,26 +18,56 @@ public final class EngineClient: Sendable {
     private let http: HTTPClient
     private let baseURL: String
 
-    public init(endpoint: EngineEndpoint, timeoutSeconds: Int = 30) {
+    public init(endpoint: EngineEndpoint, timeoutSeconds: Int = 30) throws {
         self.endpoint = endpoint
         self.timeoutSeconds = timeoutSeconds
         var configuration = HTTPClient.Configuration()
+        if case let .tcp(_, _, tls?) = endpoint.transport {
+            configuration.tlsConfiguration = try Self.tlsConfiguration(tls)
+        }
         // `execute(timeout:)` bounds only the response head; the read timeout bounds a stalled body. A failed
         // connect is retried until the connect timeout, and a local socket connects at once or not at all.
         configuration.timeout = .init(connect: .seconds(2), read: .seconds(Int64(timeoutSeconds)))
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 8
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-        baseURL = "http+unix://" + (endpoint.socketPath.addingPercentEncoding(withAllowedCharacters: allowed) ?? endpoint.socketPath)
+        switch endpoint.transport {
+        case let .unix(path):
+            let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+            baseURL = "http+unix://" + (path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path)
+        case let .tcp(host, port, tls):
+            let name = host.contains(":") ? "[\(host)]" : host
+            baseURL = "\(tls == nil ? "http" : "https")://\(name):\(port)"
+        }
+    }
+
+    /// The docker CLI's client TLS: the CA verifies the server (unless verification is off), cert and key identify us.
+    static func tlsConfiguration(_ tls: EngineEndpoint.TLSSettings) throws -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if !tls.verify {
+            configuration.certificateVerification = .none
+        } else if let ca = tls.ca {
+            // The chain against the CA and the name (or IP address) we reach the engine by, as the docker CLI does.
+            configuration.trustRoots = .file(ca)
+            configuration.certificateVerification = .fullVerification
+        }
+        do {
+            if let cert = tls.cert, let key = tls.key {
+                configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) }
+                configuration.privateKey = .file(key)
+            }
+        } catch {
+            throw EngineError.unsupportedHost("TLS client certificate \(tls.cert ?? "")", reason: "cannot read it: \(error)")
+        }
+        return configuration
     }
 
     public func shutdown() async {
         try? await http.shutdown()
     }
 
-    /// Checks the socket can be reached before the first request, for a clearer message than a connect error.
+    /// Checks a unix socket can be reached before the first request, for a clearer message than a connect error.
     public func checkSocket() throws {
-        let path = endpoint.socketPath
+        guard let path = endpoint.socketPath else { return }
         var info = stat()
         guard stat(path, &info) == 0 else {
             if errno == EACCES { throw EngineError.permissionDenied(path) }
@@ -113,8 +144,8 @@ public final class EngineClient: Sendable {
         if error is NIOTooManyBytesError { return .answerTooLarge(endpoint: name, limit: Self.answerLimit) }
         if let error = error as? IOError {
             switch error.errnoCode {
-            case ENOENT: return .socketMissing(endpoint.socketPath)
-            case EACCES, EPERM: return .permissionDenied(endpoint.socketPath)
+            case ENOENT: return .socketMissing(endpoint.socketPath ?? endpoint.description)
+            case EACCES, EPERM: return .permissionDenied(endpoint.socketPath ?? endpoint.description)
             case ECONNREFUSED: return .notAnswering(endpoint: endpoint.description, detail: "connection refused (is dockerd running?)")
             default: break
             }
@@ -123,7 +154,10 @@ public final class EngineClient: Sendable {
         if text.contains("connectionRefused") || text.contains("Connection refused") {
             return .notAnswering(endpoint: endpoint.description, detail: "connection refused (is dockerd running?)")
         }
-        if text.contains("No such file") { return .socketMissing(endpoint.socketPath) }
+        if text.contains("No such file"), let path = endpoint.socketPath { return .socketMissing(path) }
+        if error is NIOSSLError || text.contains("handshake") || text.contains("SSL") {
+            return .notAnswering(endpoint: endpoint.description, detail: "TLS with the engine failed (\(text.prefix(200)))")
+        }
         return .notAnswering(endpoint: endpoint.description, detail: "\(name) failed: \(text)")
     }
 }
