@@ -91,6 +91,19 @@ func write(_ data: Data, to path: String?) throws {
     }
 }
 
+/// Writes a report in every requested format: to its file, to -o, or to standard output.
+func emit(_ report: AuditReport, formats: [FormatTarget], output: String?, lang: Language?, verbose: Bool, remediation: Bool) throws {
+    let environment = ProcessInfo.processInfo.environment
+    let language = lang ?? Language.fromEnvironment(environment)
+    for target in formats.isEmpty ? [FormatTarget(argument: "text")!] : formats {
+        let destination = target.path ?? output
+        let colour = destination == nil && isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"].map(\.isEmpty) ?? true)
+            && environment["TERM"] != "dumb"
+        let text = TextReporter(language: language, colour: colour, verbose: verbose, showRemediation: remediation)
+        try write(try target.format.render(report, language: language, text: text), to: destination)
+    }
+}
+
 extension Language: ExpressibleByArgument {}
 extension ProcessSource: ExpressibleByArgument {}
 
@@ -135,7 +148,7 @@ struct DockerBaselineCommand: AsyncParsableCommand {
         commandName: "docker-baseline",
         abstract: "Audit Docker engines, containers and images against the CIS Docker Benchmark and enterprise baselines.",
         version: ToolInfo.current.version,
-        subcommands: [Audit.self, Collect.self, Harden.self, Rules.self])
+        subcommands: [Audit.self, Collect.self, Harden.self, ScanAPI.self, Rules.self])
 
     /// Maps argument errors to exit 2 and audit failures to exit 3, as documented.
     static func main() async {
@@ -277,15 +290,7 @@ struct Audit: AsyncParsableCommand {
         }
         let trusted = trustedUsers.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         let report = policy.apply(to: Evaluator.evaluate(snapshot, advisories: table, trustedUsers: trusted))
-        let environment = ProcessInfo.processInfo.environment
-        let language = lang ?? Language.fromEnvironment(environment)
-        for target in formats.isEmpty ? [FormatTarget(argument: "text")!] : formats {
-            let destination = target.path ?? output
-            let colour = destination == nil && isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"].map(\.isEmpty) ?? true)
-                && environment["TERM"] != "dumb"
-            let text = TextReporter(language: language, colour: colour, verbose: verbose, showRemediation: remediation)
-            try write(try target.format.render(report, language: language, text: text), to: destination)
-        }
+        try emit(report, formats: formats, output: output, lang: lang, verbose: verbose, remediation: remediation)
         if let threshold = failOn.severity, let worst = report.worstFailure, worst >= threshold {
             throw ExitCode(Exit.findings)
         }
@@ -340,6 +345,79 @@ struct Harden: AsyncParsableCommand {
         print("\nApplied:\n" + outcome.done.map { "  \($0)" }.joined(separator: "\n"))
         if !outcome.skipped.isEmpty { print("Skipped:\n" + outcome.skipped.map { "  \($0)" }.joined(separator: "\n")) }
         if !outcome.rollback.isEmpty { print("To roll back:\n" + outcome.rollback.reversed().map { "  \($0)" }.joined(separator: "\n")) }
+    }
+}
+
+struct ScanAPI: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan-api",
+        abstract: "Find Docker APIs that answer without authentication on the hosts you name.",
+        discussion: """
+        TARGET is a host name, an IPv4 or IPv6 address, an IPv4 CIDR (at most a /16) or a file of them, one per line. \
+        Each port is asked GET /version without credentials, in plain HTTP and over TLS without a client certificate. \
+        Only the targets given are contacted. Exit 1 when an unauthenticated API is found (see --fail-on).
+        """)
+
+    @Argument(help: "Hosts, addresses, CIDRs, or files of them.")
+    var targets: [String]
+
+    @Option(help: "Comma-separated ports.")
+    var ports: String = "2375,2376"
+
+    @Option(help: "Seconds to wait to connect and for each answer.")
+    var timeout: Int = 3
+
+    @Option(help: "Probes in flight at once.")
+    var concurrency: Int = 16
+
+    @Option(help: "New connections per second at most.")
+    var rate: Int = 100
+
+    @Option(name: .customLong("format"), help: "Report format, repeatable: FORMAT or FORMAT=FILE (text, json, sarif, junit, html, markdown).")
+    var formats: [FormatTarget] = []
+
+    @Option(name: [.short, .long], help: "Write the one report without its own FILE here instead of standard output.")
+    var output: String?
+
+    @Option(help: "Report language: en or zh.")
+    var lang: Language?
+
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding of this severity or above is found.")
+    var failOn: FailThreshold = FailThreshold(argument: "high")!
+
+    @Flag(name: [.short, .long], help: "List every probed port, closed ones included (text format).")
+    var verbose = false
+
+    func validate() throws {
+        guard !targets.isEmpty else { throw ValidationError("name at least one target") }
+        guard (1...60).contains(timeout), (1...256).contains(concurrency), (1...10_000).contains(rate) else {
+            throw ValidationError("--timeout 1–60, --concurrency 1–256, --rate 1–10000")
+        }
+        guard parsedPorts != nil else { throw ValidationError("--ports must be comma-separated numbers from 1 to 65535") }
+    }
+
+    var parsedPorts: [Int]? {
+        let values = ports.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 65535 }) else { return nil }
+        return values.compactMap { $0 }
+    }
+
+    func run() async throws {
+        let addresses: [String]
+        do { addresses = try APIScanner.expand(targets) } catch { throw UsageProblem(description: String(describing: error)) }
+        var scanner = APIScanner()
+        scanner.ports = parsedPorts!
+        scanner.timeoutSeconds = Int64(timeout)
+        scanner.concurrency = concurrency
+        scanner.ratePerSecond = rate
+        let showProgress: @Sendable (Int, Int) -> Void = { done, total in
+            let line = "\rscan-api: \(done)/\(total) probed" + (done == total ? "\n" : "")
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+        let found = await scanner.scan(addresses, progress: isatty(STDERR_FILENO) == 1 ? showProgress : nil)
+        let report = APIScanner.report(found, targets: targets)
+        try emit(report, formats: formats, output: output, lang: lang, verbose: verbose, remediation: false)
+        if let threshold = failOn.severity, let worst = report.worstFailure, worst >= threshold { throw ExitCode(Exit.findings) }
     }
 }
 

@@ -94,8 +94,45 @@ final class SecondDaemon {
                 + ["--format", "json", "--fail-on", "none"], environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"].merging(environment) { _, new in new })
     }
 
+    /// Connects the daemon's namespace to this host with a veth pair in 10.211.SUBNET.0/30: the host side is .1, the
+    /// namespace side .2, which is returned. Removed with the namespace.
+    func attachVeth(subnet: Int) throws -> String {
+        let hostSide = "dbt\(subnet)h\(namespace.suffix(4))", inside = "dbt\(subnet)n\(namespace.suffix(4))"
+        let commands: [[String]] = [
+            ["link", "add", hostSide, "type", "veth", "peer", "name", inside],
+            ["link", "set", inside, "netns", namespace],
+            ["addr", "add", "10.211.\(subnet).1/30", "dev", hostSide],
+            ["link", "set", hostSide, "up"],
+            ["-n", namespace, "addr", "add", "10.211.\(subnet).2/30", "dev", inside],
+            ["-n", namespace, "link", "set", inside, "up"],
+        ]
+        for command in commands {
+            let result = try run("/usr/sbin/ip", command)
+            guard result.status == 0 else { throw TestSetupError("ip \(command.joined(separator: " ")): \(result.stderr)") }
+        }
+        links.append(hostSide)
+        return "10.211.\(subnet).2"
+    }
+
+    private var links: [String] = []
+
+    /// A process started inside the daemon's network namespace, ended by `stop()`.
+    func spawn(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
+        process.arguments = ["--net=/var/run/netns/\(namespace)"] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        helpers.append(process)
+    }
+
+    private var helpers: [Process] = []
+
     /// Stops the daemon and removes the namespace and every file; safe to call twice.
     func stop() {
+        for helper in helpers where helper.isRunning { helper.terminate() }
+        helpers = []
         if let process, process.isRunning {
             process.terminate()
             for _ in 0..<80 where process.isRunning { Thread.sleep(forTimeInterval: 0.25) }
@@ -103,6 +140,8 @@ final class SecondDaemon {
         }
         process = nil
         _ = try? run("/usr/sbin/ip", ["netns", "del", namespace])
+        for link in links { _ = try? run("/usr/sbin/ip", ["link", "del", link]) }
+        links = []
         _ = try? run("/bin/umount", ["-R", "-l", directory.appendingPathComponent("exec").path])
         try? FileManager.default.removeItem(at: directory)
     }
@@ -244,6 +283,46 @@ extension EngineTests {
             #expect(after.results.first { $0.rule == "swarm.autolock" }?.status == "pass")
             #expect(after.results.first { $0.rule == "swarm.secrets" }?.status == "pass")
             #expect(!(try String(contentsOfFile: daemon.directory.appendingPathComponent("daemon.json").path, encoding: .utf8)).isEmpty)
+        }
+
+        @Test("scan-api: finds the open API, the TLS one that accepts anyone, passes mutual TLS, and tells other servers, silent and closed ports apart")
+        func scanAPI() throws {
+            try TestEnvironment.requireFixtures()
+            let certificates = FileManager.default.temporaryDirectory.appendingPathComponent("dbt-scan-\(UUID().uuidString.prefix(6))")
+            try FileManager.default.createDirectory(at: certificates, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: certificates) }
+            let (ca, cert, key) = try SecondDaemon.makeCertificates(in: certificates)
+            let open = try SecondDaemon(settings: ["hosts": ["tcp://0.0.0.0:2375"]])
+            let mutual = try SecondDaemon(settings: ["hosts": ["tcp://0.0.0.0:2376"], "tlsverify": true, "tlscacert": ca, "tlscert": cert, "tlskey": key])
+            // dockerd still requires client certificates with tls on unless tlsverify is explicitly false.
+            let anyone = try SecondDaemon(settings: ["hosts": ["tcp://0.0.0.0:2376"], "tls": true, "tlsverify": false, "tlscert": cert, "tlskey": key])
+            defer { [open, mutual, anyone].forEach { $0.stop() } }
+            for daemon in [open, mutual, anyone] { try daemon.start() }
+            let openAddress = try open.attachVeth(subnet: 1)
+            let mutualAddress = try mutual.attachVeth(subnet: 2)
+            let anyoneAddress = try anyone.attachVeth(subnet: 3)
+            // Beside the open API: a web server that is not Docker, and a listener that never answers.
+            try open.spawn(["python3", "-m", "http.server", "8080", "--bind", "0.0.0.0"])
+            try open.spawn(["python3", "-c", "import socket,time\ns=socket.socket();s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1);s.bind(('0.0.0.0',9999));s.listen(8);c=s.accept();time.sleep(120)"])
+            Thread.sleep(forTimeInterval: 1)
+            let targets = certificates.appendingPathComponent("targets.txt")
+            try "# the TLS hosts\n\(mutualAddress)\n\(anyoneAddress)  # accepts anyone\n".write(to: targets, atomically: true, encoding: .utf8)
+            let result = try runTool(["scan-api", "10.211.1.0/30", targets.path, "--ports", "2375,2376,8080,9999", "--timeout", "2", "--format", "json"])
+            #expect(result.status == 1, "an unauthenticated API makes the exit code 1: \(result.stderr)")
+            let report = try decodeReport(result.stdout)
+            func status(_ endpoint: String) -> String? { report.results.first { $0.target.id == endpoint }?.status }
+            #expect(status("\(openAddress):2375") == "fail")
+            #expect(report.results.first { $0.target.id == "\(openAddress):2375" }?.evidence["engine version"]?.hasPrefix("20.10") == true)
+            #expect(status("\(openAddress):2376") == "skipped")
+            #expect(status("\(openAddress):8080") == "info")
+            #expect(report.results.first { $0.target.id == "\(openAddress):9999" }?.message.contains("no answer") == true)
+            #expect(status("10.211.1.1:2375") == "skipped", "the host side of the veth, inside the CIDR, is closed")
+            #expect(status("\(mutualAddress):2376") == "pass")
+            #expect(status("\(anyoneAddress):2376") == "fail")
+            #expect(report.results.first { $0.target.id == "\(anyoneAddress):2376" }?.message.contains("TLS, no client certificate needed") == true)
+            #expect(report.results.count == 4 * 4)
+            let refused = try runTool(["scan-api", "10.0.0.0/8"])
+            #expect(refused.status == 2 && refused.stderr.contains("at most 65536"), "\(refused.stderr)")
         }
 
         @Test("Audit rules loaded with auditctl are read back from the kernel")

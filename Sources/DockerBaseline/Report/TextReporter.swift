@@ -23,6 +23,7 @@ public struct TextReporter {
         "5": .init(en: "5 Container runtime", zh: "5 容器运行时"),
         "6": .init(en: "6 Docker security operations", zh: "6 Docker 安全运维"),
         "7": .init(en: "7 Docker swarm configuration", zh: "7 Docker Swarm 配置"),
+        "network": .init(en: "Docker APIs on the network", zh: "网络上的 Docker API"),
         "other": .init(en: "Collection", zh: "数据采集"),
     ]
 
@@ -57,6 +58,8 @@ public struct TextReporter {
         let counts = language == .zh
             ? "\(snapshot.containers.count) 个容器（\(running) 个运行中），\(snapshot.images.count) 个镜像"
             : "\(snapshot.containers.count) containers (\(running) running), \(snapshot.images.count) images"
+        // A network scan has no engine of its own to describe.
+        if snapshot.endpoint.hasPrefix("scan-api") { return "Docker Baseline \(ToolInfo.current.version) · \(snapshot.endpoint) · \(snapshot.collectedAt)\n" }
         var header = "Docker Baseline \(ToolInfo.current.version) · \(engine) · \(snapshot.endpoint) · \(snapshot.collectedAt)\n\(counts)\n"
         if let reason = snapshot.engineUnavailable {
             header += style.yellow(language == .zh ? "注意：没有运行中的 Docker 引擎，仅判断了宿主机与守护进程配置文件\n" : "Note: \(reason)\n")

@@ -187,7 +187,8 @@ struct RemoteAPIRule: HostRule {
         RuleExample(snapshot: daemonPatch("hosts", ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2375"]), expect: .fail),
         RuleExample(snapshot: #"{"host": {"daemon": {"settings": [{"key": "hosts", "values": ["tcp://0.0.0.0:2376"], "source": "dockerd argument -H tcp://0.0.0.0:2376"}, {"key": "tlsverify", "values": ["true"], "source": "dockerd argument --tlsverify"}, {"key": "tlscacert", "values": ["/etc/docker/ca.pem"], "source": "x"}, {"key": "tlscert", "values": ["/etc/docker/cert.pem"], "source": "x"}, {"key": "tlskey", "values": ["/etc/docker/key.pem"], "source": "x"}]}, "listeners": [{"address": "0.0.0.0", "port": 2376, "probe": "refused a client without a certificate", "unauthenticated": false}]}}"#, expect: .pass),
         RuleExample(snapshot: #"{"host": {"listeners": [{"address": "127.0.0.1", "port": 2375, "probe": "answered over HTTP without authentication", "unauthenticated": true, "answeredVersion": "20.10.24"}]}}"#, expect: .fail),
-        RuleExample(snapshot: #"{"host": {"daemon": {"settings": [{"key": "hosts", "values": ["tcp://127.0.0.1:2376"], "source": "x"}, {"key": "tls", "values": ["true"], "source": "x"}]}}}"#, expect: .fail),
+        RuleExample(snapshot: #"{"host": {"daemon": {"settings": [{"key": "hosts", "values": ["tcp://127.0.0.1:2376"], "source": "x"}, {"key": "tls", "values": ["true"], "source": "x"}, {"key": "tlsverify", "values": ["false"], "source": "x"}]}}}"#, expect: .fail),
+        RuleExample(snapshot: #"{"host": {"daemon": {"settings": [{"key": "hosts", "values": ["tcp://127.0.0.1:2376"], "source": "x"}, {"key": "tls", "values": ["true"], "source": "x"}, {"key": "tlscacert", "values": ["/c"], "source": "x"}, {"key": "tlscert", "values": ["/s"], "source": "x"}, {"key": "tlskey", "values": ["/k"], "source": "x"}]}}}"#, expect: .pass),
         // A swarm manager's own listeners are not the remote API.
         RuleExample(snapshot: #"{"host": {"listeners": [{"address": "::", "port": 2377, "probe": "refused a client without a certificate", "unauthenticated": false}, {"address": "::", "port": 7946, "probe": "answered HTTP 400, not as a Docker API", "unauthenticated": false}]}}"#, expect: .pass),
     ]
@@ -218,14 +219,20 @@ struct RemoteAPIRule: HostRule {
             return daemonFinding(host, .pass("no TCP API listener: the API is only on its unix socket", "没有 TCP API 监听，API 仅通过 unix 套接字提供", evidence: evidence))
         }
         for key in ["tlsverify", "tlscacert", "tlscert", "tlskey"] { evidence[key] = settingText(daemon, key) }
-        let verifies = daemon.bool("tlsverify") == true
+        // dockerd requires client certificates when TLS is on unless tlsverify is explicitly false.
+        let tls = daemon.bool("tls") == true || daemon.bool("tlsverify") == true
+        let verifies = daemon.bool("tlsverify") ?? tls
         let hasFiles = ["tlscacert", "tlscert", "tlskey"].allSatisfy { daemon.string($0) != nil }
         if verifies && hasFiles {
-            return daemonFinding(host, .pass("TCP listeners require client certificates (tlsverify)", "TCP 监听要求客户端证书（tlsverify）", evidence: evidence))
+            return daemonFinding(host, .pass("TCP listeners require client certificates (mutual TLS)", "TCP 监听要求客户端证书（双向 TLS）", evidence: evidence))
         }
-        if daemon.bool("tls") == true {
-            return daemonFinding(host, .fail("TLS without client verification: any client may use the API", "启用了 TLS 但未校验客户端证书：任何客户端都可使用 API",
+        if tls && !verifies {
+            return daemonFinding(host, .fail("TLS with tlsverify=false: any client may use the API", "启用了 TLS 但 tlsverify=false：任何客户端都可使用 API",
                                              severity: .critical, evidence: evidence))
+        }
+        if tls {
+            return daemonFinding(host, .fail("client verification has no CA, certificate or key to work with: set tlscacert, tlscert and tlskey",
+                                             "客户端校验缺少 CA、证书或私钥：请设置 tlscacert、tlscert、tlskey", severity: .high, evidence: evidence))
         }
         return daemonFinding(host, .fail("TCP listener without TLS authentication: \(tcpHosts.joined(separator: ", "))", "TCP 监听未启用 TLS 认证：\(tcpHosts.joined(separator: ", "))",
                                          severity: .critical, evidence: evidence))

@@ -1,0 +1,178 @@
+import Foundation
+
+/// `scan-api`: finds Docker APIs that answer without authentication on the hosts the user names, and only there.
+public struct APIScanner: Sendable {
+    public var ports: [Int] = [2375, 2376]
+    public var concurrency = 16
+    public var timeoutSeconds: Int64 = 3
+    /// New connections per second at most.
+    public var ratePerSecond = 100
+
+    public init() {}
+
+    public struct Found: Sendable {
+        public var address: String
+        public var port: Int
+        public var outcome: APIProbeOutcome
+    }
+
+    /// A CIDR larger than this many addresses is refused: scanning should be deliberate.
+    public static let maximumAddresses = 65_536
+
+    public struct TargetError: Error, CustomStringConvertible { public var description: String }
+
+    /// Hosts, IPv4/IPv6 addresses, IPv4 CIDRs, and files of them (one per line, # comments), as addresses to probe.
+    public static func expand(_ targets: [String]) throws -> [String] {
+        var addresses: [String] = []
+        for target in targets {
+            if FileManager.default.fileExists(atPath: target), !target.contains("/") || target.hasPrefix("/") || target.hasPrefix(".") {
+                guard let text = try? String(contentsOfFile: target, encoding: .utf8) else { throw TargetError(description: "cannot read target file \(target)") }
+                let lines = text.split(whereSeparator: \.isNewline)
+                    .map { $0.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "" }
+                    .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                addresses += try expand(lines)
+                continue
+            }
+            if target.contains("/") {
+                addresses += try cidr(target)
+            } else if isIPv4(target) || target.contains(":") {
+                addresses.append(target.trimmingCharacters(in: CharacterSet(charactersIn: "[]")))
+            } else {
+                addresses += try resolve(target)
+            }
+        }
+        var seen = Set<String>()
+        return addresses.filter { seen.insert($0).inserted }
+    }
+
+    static func isIPv4(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { UInt8($0) != nil }
+    }
+
+    /// `10.0.0.0/30` → 10.0.0.1, 10.0.0.2 (network and broadcast addresses left out from /30 and wider).
+    static func cidr(_ text: String) throws -> [String] {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, isIPv4(String(parts[0])), let bits = Int(parts[1]), (0...32).contains(bits) else {
+            throw TargetError(description: "\(text) is not an IPv4 CIDR (a.b.c.d/n)")
+        }
+        let size = 1 << (32 - bits)
+        guard size <= maximumAddresses else {
+            throw TargetError(description: "\(text) has \(size) addresses; scan at most \(maximumAddresses) (a /16) at a time")
+        }
+        let octets = parts[0].split(separator: ".").map { UInt32($0)! }
+        let base = (octets[0] << 24 | octets[1] << 16 | octets[2] << 8 | octets[3]) & (bits == 0 ? 0 : ~UInt32(0) << (32 - bits))
+        let range = size > 2 ? 1..<(size - 1) : 0..<size
+        return range.map { offset in
+            let value = base + UInt32(offset)
+            return "\(value >> 24).\(value >> 16 & 0xFF).\(value >> 8 & 0xFF).\(value & 0xFF)"
+        }
+    }
+
+    static func resolve(_ name: String) throws -> [String] {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(name, nil, &hints, &result) == 0, let first = result else {
+            throw TargetError(description: "cannot resolve \(name)")
+        }
+        defer { freeaddrinfo(first) }
+        var addresses: [String] = []
+        var current: UnsafeMutablePointer<addrinfo>? = first
+        while let entry = current {
+            var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+            if getnameinfo(entry.pointee.ai_addr, entry.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 {
+                addresses.append(String(cString: buffer))
+            }
+            current = entry.pointee.ai_next
+        }
+        return addresses
+    }
+
+    /// Probes every address on every port; `progress` is told how many of how many are done.
+    public func scan(_ addresses: [String], progress: (@Sendable (Int, Int) -> Void)? = nil) async -> [Found] {
+        let jobs = addresses.flatMap { address in ports.map { (address, $0) } }
+        let limiter = RateLimiter(perSecond: ratePerSecond)
+        let counter = ProgressCounter(total: jobs.count, report: progress)
+        let probe = APIProbe(timeoutSeconds: timeoutSeconds)
+        let found = try? await boundedMap(jobs, limit: concurrency) { job in
+            await limiter.wait()
+            let outcome = await probe.probe(host: job.0, port: job.1)
+            await counter.done()
+            return Found(address: job.0, port: job.1, outcome: outcome)
+        }
+        return found ?? []
+    }
+}
+
+/// Spaces connection starts so no more than `perSecond` begin in any second.
+actor RateLimiter {
+    private let interval: Double
+    private var next = Date()
+    init(perSecond: Int) { interval = 1 / Double(max(perSecond, 1)) }
+    func wait() async {
+        let start = max(next, Date())
+        next = start.addingTimeInterval(interval)
+        let delay = start.timeIntervalSinceNow
+        if delay > 0 { try? await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000)) }
+    }
+}
+
+actor ProgressCounter {
+    private let total: Int
+    private var count = 0
+    private let report: (@Sendable (Int, Int) -> Void)?
+    init(total: Int, report: (@Sendable (Int, Int) -> Void)?) {
+        self.total = total
+        self.report = report
+    }
+    func done() {
+        count += 1
+        report?(count, total)
+    }
+}
+
+extension APIScanner {
+    static let exposedAPIRule = RuleMetadata(
+        id: "network.exposed-api", cis: nil, cisCE: nil, severity: .critical,
+        title: .init(en: "No Docker API answers without authentication", zh: "不存在无需认证即可访问的 Docker API"),
+        rationale: .init(en: "A Docker API that answers without a client certificate gives whoever reaches it root on that host; port 2375 is scanned for constantly (enterprise baseline item 2).",
+                         zh: "无需客户端证书即可访问的 Docker API 会让任何能连上它的人获得该主机的 root 权限；2375 端口一直被持续扫描（企业基线第 2 项）。"),
+        remediation: .init(en: "On that host, remove the tcp:// listener, or serve it only with \"tlsverify\": true and a CA (mutual TLS), behind a firewall allow-list.",
+                           zh: "在该主机上删除 tcp:// 监听，或仅在 \"tlsverify\": true 并配置 CA（双向 TLS）时提供，并通过防火墙白名单限制。"),
+        references: [Reference.protectSocket])
+
+    /// The scan as a report, so every format can show it.
+    public static func report(_ found: [Found], targets: [String], advisories: AdvisoryTable = .embedded, now: Date = Date()) -> AuditReport {
+        let snapshot = Snapshot(collectedAt: ISO8601DateFormatter().string(from: now), endpoint: "scan-api \(targets.joined(separator: " "))",
+                                engine: EngineVersion(), info: EngineInfo(), containers: [], images: [], networks: [], host: nil,
+                                environment: AuditEnvironment(dockerContentTrust: nil), problems: [])
+        let results = found.map { item -> Result in
+            let endpoint = item.address.contains(":") ? "[\(item.address)]:\(item.port)" : "\(item.address):\(item.port)"
+            let target = Target(kind: .engine, id: endpoint, name: endpoint)
+            var evidence = ["endpoint": endpoint, "probe": item.outcome.description]
+            let verdict: Verdict
+            switch item.outcome {
+            case let .unauthenticated(tls, version, api):
+                evidence["engine version"] = version ?? "?"
+                evidence["API version"] = api ?? "?"
+                let known = version.flatMap(SoftwareVersion.init).map { version in
+                    advisories.advisories.filter { $0.component == "docker-engine" && $0.affects(version) }.map(\.id)
+                } ?? []
+                if !known.isEmpty { evidence["advisories"] = known.joined(separator: ", ") }
+                verdict = .fail("Docker API open without authentication\(tls ? " (TLS, no client certificate needed)" : ""): engine \(version ?? "?")",
+                                "Docker API 无需认证即可访问\(tls ? "（TLS，但不要求客户端证书）" : "")：引擎 \(version ?? "?")", severity: .critical, evidence: evidence)
+            case .requiresClientCertificate:
+                verdict = .pass("Docker API requires a client certificate", "Docker API 要求客户端证书", evidence: evidence)
+            case let .notDocker(detail):
+                verdict = .info("open, not a Docker API: \(detail)", "端口开放，但不是 Docker API：\(detail)", evidence: evidence)
+            case .closed:
+                verdict = .skipped("closed", "端口关闭", evidence: [:])
+            case let .noAnswer(detail):
+                verdict = .skipped("no answer (\(detail))", "无应答（\(detail)）", evidence: [:])
+            }
+            return Result(rule: exposedAPIRule, finding: Finding(target: target, verdict: verdict))
+        }
+        return AuditReport(snapshot: snapshot, results: results)
+    }
+}
