@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian 12 machine: installs what is missing (docker.io, busybox-static, auditd,
-# iproute2, openssl, chromium for the HTML report, python3-jsonschema for the JSON schema),
+# iproute2, openssl, openssh, chromium for the HTML report, python3-jsonschema for the JSON schema),
 # starts dockerd when it is not running, creates the fixtures, builds, runs `swift test`, and removes every
 # fixture it created (and stops the dockerd it started), even when tests fail.
 set -euo pipefail
@@ -21,6 +21,8 @@ command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v auditctl >/dev/null 2>&1 || missing+=(auditd)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v sshd >/dev/null 2>&1 || missing+=(openssh-server)
+command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 /usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1 || missing+=(python3-jsonschema)
 if [ ${#missing[@]} -gt 0 ]; then
     mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)

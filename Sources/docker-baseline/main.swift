@@ -238,6 +238,9 @@ struct Audit: AsyncParsableCommand {
     @Option(name: .customLong("trusted-users"), help: "Comma-separated users allowed in the docker group (1.1.2).")
     var trustedUsers: String?
 
+    @Option(name: .customLong("node-cert-max-days"), help: "The longest swarm node certificate lifetime accepted (7.7).")
+    var nodeCertMaxDays: Int = 90
+
     @Flag(help: "Show how to fix each failing rule (text format).")
     var remediation = false
 
@@ -289,7 +292,7 @@ struct Audit: AsyncParsableCommand {
             snapshot = try await collect(engine)
         }
         let trusted = trustedUsers.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        let report = policy.apply(to: Evaluator.evaluate(snapshot, advisories: table, trustedUsers: trusted))
+        let report = policy.apply(to: Evaluator.evaluate(snapshot, advisories: table, trustedUsers: trusted, nodeCertMaxDays: nodeCertMaxDays))
         try emit(report, formats: formats, output: output, lang: lang, verbose: verbose, remediation: remediation)
         if let threshold = failOn.severity, let worst = report.worstFailure, worst >= threshold {
             throw ExitCode(Exit.findings)

@@ -35,7 +35,7 @@ public enum Collector {
     /// Gathers engine, host and environment facts into one snapshot.
     public static func snapshot(_ options: CollectOptions) async throws -> Snapshot {
         let endpoint = try EngineEndpoint.resolve(options.endpoint, environment: options.environment)
-        let client = try EngineClient(endpoint: endpoint, timeoutSeconds: options.timeoutSeconds)
+        let client = try await EngineClient.connect(endpoint, timeoutSeconds: options.timeoutSeconds, environment: options.environment)
         do {
             let snapshot = try await snapshot(options, endpoint: endpoint, client: client)
             await client.shutdown()

@@ -17,9 +17,23 @@ public final class EngineClient: Sendable {
     public let timeoutSeconds: Int
     private let http: HTTPClient
     private let baseURL: String
+    private let bridge: SSHBridge?
 
-    public init(endpoint: EngineEndpoint, timeoutSeconds: Int = 30) throws {
+    /// A client for any endpoint; an `ssh://` one first starts its bridge.
+    public static func connect(_ endpoint: EngineEndpoint, timeoutSeconds: Int = 30, environment: [String: String]) async throws -> EngineClient {
+        guard case let .ssh(destination, port) = endpoint.transport else { return try EngineClient(endpoint: endpoint, timeoutSeconds: timeoutSeconds) }
+        let command = shellWords(environment["DOCKER_BASELINE_SSH_COMMAND"] ?? "ssh")
+        let bridge = try await SSHBridge(destination: destination, port: port, sshCommand: command.isEmpty ? ["ssh"] : command)
+        return try EngineClient(endpoint: endpoint, timeoutSeconds: timeoutSeconds, bridge: bridge)
+    }
+
+    public convenience init(endpoint: EngineEndpoint, timeoutSeconds: Int = 30) throws {
+        try self.init(endpoint: endpoint, timeoutSeconds: timeoutSeconds, bridge: nil)
+    }
+
+    private init(endpoint: EngineEndpoint, timeoutSeconds: Int, bridge: SSHBridge?) throws {
         self.endpoint = endpoint
+        self.bridge = bridge
         self.timeoutSeconds = timeoutSeconds
         var configuration = HTTPClient.Configuration()
         if case let .tcp(_, _, tls?) = endpoint.transport {
@@ -30,9 +44,12 @@ public final class EngineClient: Sendable {
         configuration.timeout = .init(connect: .seconds(2), read: .seconds(Int64(timeoutSeconds)))
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 8
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
         switch endpoint.transport {
         case let .unix(path):
-            let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+            baseURL = "http+unix://" + (path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path)
+        case .ssh:
+            let path = bridge?.socketPath ?? ""
             baseURL = "http+unix://" + (path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path)
         case let .tcp(host, port, tls):
             let name = host.contains(":") ? "[\(host)]" : host
@@ -63,6 +80,7 @@ public final class EngineClient: Sendable {
 
     public func shutdown() async {
         try? await http.shutdown()
+        await bridge?.close()
     }
 
     /// Checks a unix socket can be reached before the first request, for a clearer message than a connect error.

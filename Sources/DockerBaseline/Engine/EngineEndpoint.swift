@@ -5,6 +5,8 @@ public struct EngineEndpoint: Sendable, Equatable, CustomStringConvertible {
     public enum Transport: Sendable, Equatable {
         case unix(path: String)
         case tcp(host: String, port: Int, tls: TLSSettings?)
+        /// `ssh://[user@]host[:port]`, through `ssh … docker system dial-stdio`.
+        case ssh(destination: String, port: Int?)
     }
 
     /// Client TLS as the docker CLI sets it up: verify the server with `ca`, present `cert`/`key` when given.
@@ -40,6 +42,7 @@ public struct EngineEndpoint: Sendable, Equatable, CustomStringConvertible {
         switch transport {
         case let .unix(path): return "unix://\(path)"
         case let .tcp(host, port, _): return "tcp://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        case let .ssh(destination, port): return "ssh://\(destination)\(port.map { ":\($0)" } ?? "")"
         }
     }
 
@@ -113,7 +116,18 @@ public struct EngineEndpoint: Sendable, Equatable, CustomStringConvertible {
             return EngineEndpoint(transport: .tcp(host: host, port: port, tls: tls), context: context)
         }
         if value.hasPrefix("ssh://") {
-            throw EngineError.unsupportedHost(value, reason: "ssh:// is not supported yet; forward the socket (ssh -L /tmp/docker.sock:/var/run/docker.sock HOST) and use unix:///tmp/docker.sock")
+            var address = String(value.dropFirst("ssh://".count))
+            if let slash = address.firstIndex(of: "/") { address = String(address[..<slash]) }
+            var port: Int?
+            if let colon = address.lastIndex(of: ":"), !address.hasSuffix("]") {
+                guard let number = Int(address[address.index(after: colon)...]) else {
+                    throw EngineError.unsupportedHost(value, reason: "the port is not a number")
+                }
+                port = number
+                address = String(address[..<colon])
+            }
+            guard !address.isEmpty, !address.hasPrefix("-") else { throw EngineError.unsupportedHost(value, reason: "no host name") }
+            return EngineEndpoint(transport: .ssh(destination: address, port: port), context: context)
         }
         throw EngineError.unsupportedHost(value, reason: "expected unix://PATH or tcp://HOST:PORT")
     }

@@ -8,9 +8,12 @@ public struct AuditContext: Sendable {
     public let advisories: AdvisoryTable
     /// Users allowed in the docker group (1.1.2); nil when none were named.
     public let trustedUsers: [String]?
+    /// The longest swarm node certificate lifetime accepted (7.7).
+    public let nodeCertMaxDays: Int
 
-    public init(_ snapshot: Snapshot, advisories: AdvisoryTable = .embedded, trustedUsers: [String]? = nil) {
+    public init(_ snapshot: Snapshot, advisories: AdvisoryTable = .embedded, trustedUsers: [String]? = nil, nodeCertMaxDays: Int = 90) {
         self.snapshot = snapshot
+        self.nodeCertMaxDays = nodeCertMaxDays
         self.advisories = advisories
         self.trustedUsers = trustedUsers
         imagesByID = Dictionary(snapshot.images.map { ($0.inspect.id, $0) }, uniquingKeysWith: { first, _ in first })

@@ -171,7 +171,7 @@ struct SwarmModeRule: EngineRule {
 
     let examples = [
         RuleExample(snapshot: #"{"info": {"Swarm": {"LocalNodeState": "inactive"}}}"#, expect: .pass),
-        RuleExample(snapshot: #"{"info": {"Swarm": {"LocalNodeState": "active", "ControlAvailable": true}}}"#, expect: .warn),
+        RuleExample(snapshot: #"{"info": {"Swarm": {"LocalNodeState": "active", "ControlAvailable": true}}}"#, expect: .info),
         RuleExample(snapshot: #"{"info": {"Swarm": null}}"#, expect: .error),
     ]
 
@@ -181,7 +181,7 @@ struct SwarmModeRule: EngineRule {
         if state == "inactive" {
             return .pass("swarm mode is not enabled", "未启用 Swarm 模式", evidence: ["Swarm": state])
         }
-        return .warn("swarm mode is \(state) (\(role)): confirm this host needs it", "Swarm 模式状态为 \(state)（\(role)）：请确认确有需要",
+        return .info("swarm mode is \(state) (\(role)): confirm this host needs it", "Swarm 模式状态为 \(state)（\(role)）：请确认确有需要",
                      evidence: ["Swarm": state, "role": role])
     }
 }
