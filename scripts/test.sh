@@ -33,6 +33,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 started_dockerd=
+# A dockerd that is still starting or shutting down holds its pid file: let it settle first.
+for _ in $(seq 30); do
+    docker info >/dev/null 2>&1 && break
+    pgrep -x dockerd >/dev/null 2>&1 || break
+    sleep 1
+done
 if ! docker info >/dev/null 2>&1; then
     log "starting dockerd"
     nohup dockerd >/tmp/docker-baseline-dockerd.log 2>&1 &
