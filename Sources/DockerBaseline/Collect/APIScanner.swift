@@ -156,9 +156,7 @@ extension APIScanner {
             case let .unauthenticated(tls, version, api):
                 evidence["engine version"] = version ?? "?"
                 evidence["API version"] = api ?? "?"
-                let known = version.flatMap(SoftwareVersion.init).map { version in
-                    advisories.advisories.filter { $0.component == "docker-engine" && $0.affects(version) }.map(\.id)
-                } ?? []
+                let known = version.flatMap(SoftwareVersion.init).map { advisories.affecting("docker-engine", $0).map(\.id) } ?? []
                 if !known.isEmpty { evidence["advisories"] = known.joined(separator: ", ") }
                 verdict = .fail("Docker API open without authentication\(tls ? " (TLS, no client certificate needed)" : ""): engine \(version ?? "?")",
                                 "Docker API 无需认证即可访问\(tls ? "（TLS，但不要求客户端证书）" : "")：引擎 \(version ?? "?")", severity: .critical, evidence: evidence)
@@ -173,6 +171,8 @@ extension APIScanner {
             }
             return Result(rule: exposedAPIRule, finding: Finding(target: target, verdict: verdict))
         }
-        return AuditReport(snapshot: snapshot, results: results)
+        var report = AuditReport(snapshot: snapshot, results: results)
+        report.subject = .networkScan
+        return report
     }
 }

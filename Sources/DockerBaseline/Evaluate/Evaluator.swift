@@ -52,6 +52,10 @@ public struct AuditReport: Sendable {
     public var results: [Result]
     /// The numbering reports show.
     public var benchmark: Benchmark = .cis16
+    /// What was audited: an engine and its host, or the network (`scan-api`), which has no engine to describe.
+    public var subject: Subject = .engine
+
+    public enum Subject: Sendable { case engine, networkScan }
 
     public init(snapshot: Snapshot, results: [Result]) {
         self.snapshot = snapshot

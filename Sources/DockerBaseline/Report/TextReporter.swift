@@ -30,7 +30,7 @@ public struct TextReporter {
     private var style: TerminalStyle { TerminalStyle(enabled: colour) }
 
     public func render(_ report: AuditReport) -> String {
-        var out = header(report.snapshot)
+        var out = header(report)
         var sections: [String] = []
         var bySection: [String: [Result]] = [:]
         for result in report.results {
@@ -52,14 +52,14 @@ public struct TextReporter {
         return out
     }
 
-    private func header(_ snapshot: Snapshot) -> String {
+    private func header(_ report: AuditReport) -> String {
+        let snapshot = report.snapshot
         let engine = snapshot.engine.version.map { "engine \($0) (API \(snapshot.engine.apiVersion ?? "?"))" } ?? "engine"
         let running = snapshot.containers.filter { $0.inspect.isRunning }.count
         let counts = language == .zh
             ? "\(snapshot.containers.count) 个容器（\(running) 个运行中），\(snapshot.images.count) 个镜像"
             : "\(snapshot.containers.count) containers (\(running) running), \(snapshot.images.count) images"
-        // A network scan has no engine of its own to describe.
-        if snapshot.endpoint.hasPrefix("scan-api") { return "Docker Baseline \(ToolInfo.current.version) · \(snapshot.endpoint) · \(snapshot.collectedAt)\n" }
+        if report.subject == .networkScan { return "Docker Baseline \(ToolInfo.current.version) · \(snapshot.endpoint) · \(snapshot.collectedAt)\n" }
         var header = "Docker Baseline \(ToolInfo.current.version) · \(engine) · \(snapshot.endpoint) · \(snapshot.collectedAt)\n\(counts)\n"
         if let reason = snapshot.engineUnavailable {
             header += style.yellow(language == .zh ? "注意：没有运行中的 Docker 引擎，仅判断了宿主机与守护进程配置文件\n" : "Note: \(reason)\n")

@@ -30,6 +30,11 @@ public struct AdvisoryTable: Codable, Sendable, Equatable {
     public var updated: String
     public var advisories: [Advisory]
 
+    /// The advisories of `component` that affect `version`.
+    public func affecting(_ component: String, _ version: SoftwareVersion) -> [Advisory] {
+        advisories.filter { $0.component == component && $0.affects(version) }
+    }
+
     public static func load(_ path: String) throws -> AdvisoryTable {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {

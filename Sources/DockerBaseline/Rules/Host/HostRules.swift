@@ -180,7 +180,7 @@ struct AdvisoryRule: HostRule {
         var distributionBuilds: [String] = []
         for (component, text) in checked {
             guard let version = SoftwareVersion(text) else { continue }
-            for advisory in context.advisories.advisories where advisory.component == component && advisory.affects(version) {
+            for advisory in context.advisories.affecting(component, version) {
                 if let required = advisory.requiresSetting, host.daemon.setting(required) == nil {
                     notExploitable.append("\(advisory.id) (\(component) \(text), needs \(required))")
                     continue
