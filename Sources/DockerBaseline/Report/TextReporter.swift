@@ -54,7 +54,8 @@ public struct TextReporter {
 
     private func header(_ report: AuditReport) -> String {
         let snapshot = report.snapshot
-        let engine = snapshot.engine.version.map { "engine \($0) (API \(snapshot.engine.apiVersion ?? "?"))" } ?? "engine"
+        let engineWord = language == .zh ? "引擎" : "engine"
+        let engine = snapshot.engine.version.map { "\(engineWord) \($0) (API \(snapshot.engine.apiVersion ?? "?"))" } ?? engineWord
         let running = snapshot.containers.filter { $0.inspect.isRunning }.count
         let counts = language == .zh
             ? "\(snapshot.containers.count) 个容器（\(running) 个运行中），\(snapshot.images.count) 个镜像"
