@@ -107,6 +107,9 @@ extension EngineTests {
 
         @Test("A missing socket, a bad address, a bad snapshot, bad arguments: one clear line and a distinct exit code")
         func errors() throws {
+            // A socket that cannot be reached is a could-not-audit error only while a dockerd runs on this host;
+            // with none running the configuration files are judged instead (HostOnlyTests).
+            try TestEnvironment.requireFixtures()
             let directory = try TestEnvironment.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
             let missing = try runTool(["audit", "--host", "unix:///nonexistent/docker.sock"])
@@ -130,6 +133,14 @@ extension EngineTests {
             #expect(wrong.status == 3 && wrong.stderr.contains(wrongShape.path))
             let absent = try runTool(["audit", "--snapshot", directory.appendingPathComponent("absent.json").path])
             #expect(absent.status == 3 && absent.stderr.contains("cannot read snapshot"))
+            // A huge file is refused by its size, before anything is read (a sparse file takes no disk).
+            let huge = directory.appendingPathComponent("huge.json")
+            FileManager.default.createFile(atPath: huge.path, contents: nil)
+            #expect(truncate(huge.path, 2 << 30) == 0)
+            let tooLarge = try runTool(["audit", "--snapshot", huge.path])
+            #expect(tooLarge.status == 3 && tooLarge.stderr.contains("2048 MiB; the limit is 1024 MiB"), "\(tooLarge.stderr)")
+            let directoryAsSnapshot = try runTool(["audit", "--snapshot", directory.path])
+            #expect(directoryAsSnapshot.status == 3 && directoryAsSnapshot.stderr.contains("is not a regular file"))
             #expect(try runTool(["audit", "--fail-on", "bogus"]).status == 2)
             #expect(try runTool(["audit", "--format", "yaml"]).status == 2)
             #expect(try runTool(["nonsense"]).status == 2)

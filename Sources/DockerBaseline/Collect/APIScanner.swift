@@ -26,7 +26,10 @@ public struct APIScanner: Sendable {
         var addresses: [String] = []
         for target in targets {
             if FileManager.default.fileExists(atPath: target), !target.contains("/") || target.hasPrefix("/") || target.hasPrefix(".") {
-                guard let text = try? String(contentsOfFile: target, encoding: .utf8) else { throw TargetError(description: "cannot read target file \(target)") }
+                let text: String
+                do { text = String(decoding: try readInputFile(target, what: "target file", limit: 16 << 20), as: UTF8.self) } catch {
+                    throw TargetError(description: String(describing: error))
+                }
                 let lines = text.split(whereSeparator: \.isNewline)
                     .map { $0.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "" }
                     .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -158,10 +158,7 @@ public struct AuditPolicy: Sendable {
             }
             let results: [Item]
         }
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw SnapshotFile.LoadError(description: "cannot read baseline report \(path): \((error as NSError).localizedDescription)")
-        }
+        let data = try readInputFile(path, what: "baseline report")
         do {
             let document = try JSONDecoder().decode(Document.self, from: data)
             return Set(document.results.filter { $0.status == "fail" }.map { key($0.rule, $0.target.id) })

@@ -19,8 +19,9 @@ public enum PolicyFile {
 
     /// Reads `path` into `policy`; command-line options applied afterwards win.
     public static func load(_ path: String, into policy: inout AuditPolicy) throws {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw Problem(description: "cannot read configuration \(path)")
+        let text: String
+        do { text = String(decoding: try readInputFile(path, what: "configuration", limit: 16 << 20), as: UTF8.self) } catch {
+            throw Problem(description: String(describing: error))
         }
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch {

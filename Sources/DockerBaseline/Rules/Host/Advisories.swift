@@ -36,10 +36,7 @@ public struct AdvisoryTable: Codable, Sendable, Equatable {
     }
 
     public static func load(_ path: String) throws -> AdvisoryTable {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw SnapshotFile.LoadError(description: "cannot read advisories \(path): \((error as NSError).localizedDescription)")
-        }
+        let data = try readInputFile(path, what: "advisories", limit: 64 << 20)
         do { return try JSONDecoder().decode(AdvisoryTable.self, from: data) } catch {
             throw SnapshotFile.LoadError(description: "\(path) is not an advisory table: \(describe(decodingError: error))")
         }
