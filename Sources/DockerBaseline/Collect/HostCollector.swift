@@ -23,15 +23,16 @@ public struct HostCollector: Sendable {
         let dockerService = unitFile("docker.service")
         let daemon = DaemonConfigReader(files: files).read(pid: daemonProcess?.pid, arguments: daemonProcess?.arguments, unitFile: dockerService)
         let binaries = locateBinaries(daemonPID: daemonProcess?.pid)
-        let (users, groups) = files.accountNames()
+        let accounts = files.accounts()
         var facts = HostFacts(
             root: files.root, appArmorEnabled: appArmorEnabled(), seLinuxEnabled: seLinuxEnabled(),
             seccompAvailable: seccompAvailable(), kernelRelease: files.read("/proc/sys/kernel/osrelease")?.trimmingCharacters(in: .whitespacesAndNewlines),
             virtualization: virtualization(), daemon: daemon, auditRules: readAuditRules(), mountPoints: mountPoints(),
-            dockerGroupMembers: dockerGroupMembers(), binaries: binaries,
+            dockerGroupMembers: dockerGroupMembers(accounts), binaries: binaries,
             listeners: daemonProcess.map { tcpListeners(pid: $0.pid) } ?? [])
         facts.files = filesToExamine(daemon: daemon, binaries: binaries, dockerService: dockerService)
-            .map { files.facts($0.path, role: $0.role, users: users, groups: groups) }
+            .map { files.facts($0.path, role: $0.role, users: accounts.users, groups: accounts.groups) }
+        if accounts.group == nil { facts.dockerGroupUnreadable = "\(files.real("/etc/group")) could not be read" }
         return facts
     }
 
@@ -229,14 +230,13 @@ public struct HostCollector: Sendable {
         }
     }
 
-    func dockerGroupMembers() -> [String]? {
-        guard let group = (files.meaningfulLines("/etc/group") ?? []).first(where: { $0.hasPrefix("docker:") }) else { return nil }
-        let fields = group.split(separator: ":", omittingEmptySubsequences: false)
-        guard fields.count >= 4 else { return [] }
-        var members = fields[3].split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        for user in files.meaningfulLines("/etc/passwd") ?? [] {
-            let parts = user.split(separator: ":", omittingEmptySubsequences: false)
-            if parts.count > 3, parts[3] == fields[2], !members.contains(String(parts[0])) { members.append(String(parts[0])) }
+    /// Members of the docker group, by /etc/group and by primary group in /etc/passwd; nil when there is no such group.
+    func dockerGroupMembers(_ accounts: HostFiles.Accounts) -> [String]? {
+        guard let group = accounts.group?.first(where: { $0.first == "docker" }) else { return nil }
+        guard group.count >= 4 else { return [] }
+        var members = group[3].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        for user in accounts.passwd ?? [] where user.count > 3 && user[3] == group[2] && !members.contains(String(user[0])) {
+            members.append(String(user[0]))
         }
         return members
     }

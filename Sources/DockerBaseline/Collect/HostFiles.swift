@@ -56,16 +56,35 @@ public struct HostFiles: Sendable {
                          owner: users[uid], group: groups[gid])
     }
 
-    /// uid → name from /etc/passwd, and gid → name from /etc/group, of the host (not of this process's namespace).
-    public func accountNames() -> (users: [Int: String], groups: [Int: String]) {
-        func table(_ path: String) -> [Int: String] {
+    /// The host's accounts (not this process's namespace's), from /etc/passwd and /etc/group, read once.
+    public struct Accounts {
+        /// Fields of each line; nil when the file could not be read.
+        public var passwd: [[Substring]]?
+        public var group: [[Substring]]?
+
+        /// uid → user name, gid → group name.
+        public var users: [Int: String] { Self.names(passwd) }
+        public var groups: [Int: String] { Self.names(group) }
+
+        private static func names(_ lines: [[Substring]]?) -> [Int: String] {
             var names: [Int: String] = [:]
-            for line in meaningfulLines(path) ?? [] {
-                let fields = line.split(separator: ":", omittingEmptySubsequences: false)
-                if fields.count > 2, let id = Int(fields[2]), names[id] == nil { names[id] = String(fields[0]) }
+            for fields in lines ?? [] where fields.count > 2 {
+                if let id = Int(fields[2]), names[id] == nil { names[id] = String(fields[0]) }
             }
             return names
         }
-        return (table("/etc/passwd"), table("/etc/group"))
+    }
+
+    public func accounts() -> Accounts {
+        func fields(_ path: String) -> [[Substring]]? {
+            meaningfulLines(path)?.map { $0.split(separator: ":", omittingEmptySubsequences: false) }
+        }
+        return Accounts(passwd: fields("/etc/passwd"), group: fields("/etc/group"))
+    }
+
+    /// uid → name and gid → name.
+    public func accountNames() -> (users: [Int: String], groups: [Int: String]) {
+        let accounts = accounts()
+        return (accounts.users, accounts.groups)
     }
 }

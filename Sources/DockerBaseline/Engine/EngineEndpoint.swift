@@ -15,6 +15,13 @@ public struct EngineEndpoint: Sendable, Equatable, CustomStringConvertible {
         public var ca: String?
         public var cert: String?
         public var key: String?
+
+        public init(verify: Bool, ca: String? = nil, cert: String? = nil, key: String? = nil) {
+            self.verify = verify
+            self.ca = ca
+            self.cert = cert
+            self.key = key
+        }
     }
 
     public var transport: Transport

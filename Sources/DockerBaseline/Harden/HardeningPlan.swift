@@ -131,14 +131,14 @@ extension HardeningPlan {
             let rule = result.rule
             if rule.id.hasPrefix("host.audit-"), let path = result.finding.evidence["path"] {
                 auditRules.append("-w \(path) -p wa -k docker")
-            } else if rule.id.hasPrefix("file."), let facts = host?.file(result.target.id) {
-                if rule.id.hasSuffix("-mode"), let mode = facts.mode, let allowed = allowedMode(rule) {
-                    let fixed = mode & allowed
-                    files.append(FileChange(path: facts.path, command: "chmod \(String(fixed, radix: 8)) \(facts.path)", mode: fixed, owner: nil,
-                                            fixes: "\(rule.cis ?? "") \(rule.id)"))
-                } else if rule.id.hasSuffix("-owner") {
-                    let group = rule.title.en.contains("root:docker") ? "docker" : "root"
-                    files.append(FileChange(path: facts.path, command: "chown root:\(group) \(facts.path)", mode: nil, owner: ("root", group),
+            } else if let fileRule = FileRule.all.first(where: { $0.metadata.id == rule.id }), let facts = host?.file(result.target.id) {
+                switch fileRule.check {
+                case let .mode(allowed):
+                    guard let mode = facts.mode else { continue }
+                    files.append(FileChange(path: facts.path, command: "chmod \(String(mode & allowed, radix: 8)) \(facts.path)", mode: mode & allowed,
+                                            owner: nil, fixes: "\(rule.cis ?? "") \(rule.id)"))
+                case let .owner(user, group):
+                    files.append(FileChange(path: facts.path, command: "chown \(user):\(group) \(facts.path)", mode: nil, owner: (user, group),
                                             fixes: "\(rule.cis ?? "") \(rule.id)"))
                 }
             } else if result.target.kind == .container, let fix = containerFixes[rule.id] {
@@ -156,11 +156,6 @@ extension HardeningPlan {
             daemonConfigPath: daemon.configFile, daemonConfigBefore: before, daemonConfigAfter: after, daemonChanges: daemonChanges,
             flagChanges: flagChanges, auditRules: Array(Set(auditRules)).sorted(), fileCommands: files,
             containers: order.compactMap { containers[$0] }, manual: Array(Set(manual)).sorted())
-    }
-
-    /// The permission bits a §3 rule allows, read from its title ("… 644 or more restrictive").
-    static func allowedMode(_ rule: RuleMetadata) -> Int? {
-        rule.title.en.split(separator: " ").lazy.compactMap { Int($0, radix: 8) }.first { $0 >= 0o400 && $0 <= 0o777 }
     }
 
     static func describe(_ value: Any) -> String {

@@ -20,6 +20,8 @@ public struct HostFacts: Codable, Sendable, Equatable {
     public var mountPoints: [String]?
     /// The `docker` group's members, from /etc/group and primary groups in /etc/passwd; nil when it does not exist.
     public var dockerGroupMembers: [String]?
+    /// Why the groups could not be read, so "no docker group" is never concluded from an unreadable file.
+    public var dockerGroupUnreadable: String?
     /// Where the programs the audit rules must watch are on this host.
     public var binaries: [String: String]
     /// TCP sockets the daemon listens on, from /proc/net/tcp{,6} matched to its file descriptors, with probe results.

@@ -193,19 +193,18 @@ struct RemoteAPIRule: HostRule {
         RuleExample(snapshot: #"{"host": {"listeners": [{"address": "::", "port": 2377, "probe": "refused a client without a certificate", "unauthenticated": false}, {"address": "::", "port": 7946, "probe": "answered HTTP 400, not as a Docker API", "unauthenticated": false}]}}"#, expect: .pass),
     ]
 
-    /// The port of a `tcp://host:port` entry (Docker's default ports when none is given).
-    static func port(of host: String) -> Int? {
-        let address = host.dropFirst("tcp://".count).split(separator: "/").first ?? ""
-        guard let colon = address.lastIndex(of: ":") else { return nil }
-        return Int(address[address.index(after: colon)...])
-    }
-
     func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
         let daemon = host.daemon
         let tcpHosts = (daemon.setting("hosts")?.values ?? []).filter { $0.hasPrefix("tcp://") }
         // The daemon also listens for swarm (2377, 7946): only configured API hosts, or listeners that answered as the
         // Docker API, are the remote API.
-        let apiPorts = Set(tcpHosts.compactMap(Self.port(of:)))
+        // The endpoint parser knows dockerd's default ports (2375, or 2376 with TLS) for a host written without one.
+        let usesTLS = daemon.bool("tls") == true || daemon.bool("tlsverify") == true
+        let apiPorts = Set(tcpHosts.compactMap { host -> Int? in
+            let settings = usesTLS ? EngineEndpoint.TLSSettings(verify: false) : nil
+            guard case let .tcp(_, port, _)? = (try? EngineEndpoint.parse(host, tls: settings, context: nil))?.transport else { return nil }
+            return port
+        })
         let apiListeners = host.listeners.filter { apiPorts.contains($0.port) || $0.unauthenticated == true }
         var evidence = ["hosts": settingText(daemon, "hosts", default: "not set (unix socket only)"),
                         "listening": listEvidence(host.listeners.map { "\($0.endpoint): \($0.probe)" })]
@@ -220,17 +219,16 @@ struct RemoteAPIRule: HostRule {
         }
         for key in ["tlsverify", "tlscacert", "tlscert", "tlskey"] { evidence[key] = settingText(daemon, key) }
         // dockerd requires client certificates when TLS is on unless tlsverify is explicitly false.
-        let tls = daemon.bool("tls") == true || daemon.bool("tlsverify") == true
-        let verifies = daemon.bool("tlsverify") ?? tls
+        let verifies = daemon.bool("tlsverify") ?? usesTLS
         let hasFiles = ["tlscacert", "tlscert", "tlskey"].allSatisfy { daemon.string($0) != nil }
         if verifies && hasFiles {
             return daemonFinding(host, .pass("TCP listeners require client certificates (mutual TLS)", "TCP 监听要求客户端证书（双向 TLS）", evidence: evidence))
         }
-        if tls && !verifies {
+        if usesTLS && !verifies {
             return daemonFinding(host, .fail("TLS with tlsverify=false: any client may use the API", "启用了 TLS 但 tlsverify=false：任何客户端都可使用 API",
                                              severity: .critical, evidence: evidence))
         }
-        if tls {
+        if usesTLS {
             return daemonFinding(host, .fail("client verification has no CA, certificate or key to work with: set tlscacert, tlscert and tlskey",
                                              "客户端校验缺少 CA、证书或私钥：请设置 tlscacert、tlscert、tlskey", severity: .high, evidence: evidence))
         }

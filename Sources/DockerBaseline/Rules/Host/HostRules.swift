@@ -48,9 +48,13 @@ struct DockerGroupRule: HostRule {
         RuleExample(snapshot: #"{"host": {"dockerGroupMembers": []}}"#, expect: .pass),
         RuleExample(snapshot: #"{"host": {"dockerGroupMembers": null}}"#, expect: .pass),
         RuleExample(snapshot: #"{"host": {"dockerGroupMembers": ["alice", "bob"]}}"#, expect: .warn),
+        RuleExample(snapshot: #"{"host": {"dockerGroupMembers": null, "dockerGroupUnreadable": "/etc/group could not be read"}}"#, expect: .error),
     ]
 
     func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
+        if let reason = host.dockerGroupUnreadable {
+            return hostFinding(.error("the docker group could not be checked: \(reason)", "无法检查 docker 组：\(reason)"))
+        }
         guard let members = host.dockerGroupMembers else {
             return hostFinding(.pass("there is no docker group: only root can use the socket", "不存在 docker 组：只有 root 能使用套接字"))
         }
