@@ -148,7 +148,7 @@ struct DockerBaselineCommand: AsyncParsableCommand {
         commandName: "docker-baseline",
         abstract: "Audit Docker engines, containers and images against the CIS Docker Benchmark and enterprise baselines.",
         version: ToolInfo.current.version,
-        subcommands: [Audit.self, Collect.self, Harden.self, ScanAPI.self, Rules.self])
+        subcommands: [Audit.self, Lint.self, Collect.self, Harden.self, ScanAPI.self, Rules.self])
 
     /// Maps argument errors to exit 2 and audit failures to exit 3, as documented.
     static func main() async {
@@ -304,6 +304,106 @@ struct Audit: AsyncParsableCommand {
     }
 }
 
+extension BuildFileKind: ExpressibleByArgument {}
+
+struct Lint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check Dockerfiles and Compose files against the baseline before anything is built or run.",
+        discussion: """
+        PATH is a file, a directory (searched recursively for Dockerfile, Dockerfile.*, *.Dockerfile, Containerfile, \
+        compose.y(a)ml and docker-compose*.y(a)ml, honouring .gitignore) or - for standard input (with --kind). \
+        Suppress a finding in the file with `# docker-baseline ignore=RULE reason` before the instruction or on the \
+        YAML line (`ignore-stage=`, `ignore-file=` for wider scopes); a reason is required. \
+        Exit codes: 0 no failure at or above --fail-on; 1 failures at or above it; 2 usage error or nothing to lint.
+        """)
+
+    @Argument(help: "Files, directories, or - for standard input.")
+    var paths: [String]
+
+    @Option(help: "What the files given (and standard input) are, when their names do not say: dockerfile or compose.")
+    var kind: BuildFileKind?
+
+    @Option(name: .customLong("exclude-path"), help: "Skip paths matching this .gitignore-style pattern (repeatable).")
+    var excludePaths: [String] = []
+
+    @Option(name: .customLong("format"), help: "Report format, repeatable: FORMAT or FORMAT=FILE (text, json, sarif, junit, html, markdown).")
+    var formats: [FormatTarget] = []
+
+    @Option(name: [.short, .long], help: "Write the one report without its own FILE here instead of standard output.")
+    var output: String?
+
+    @Option(help: "Report language: en or zh (default: from LC_ALL / LC_MESSAGES / LANG).")
+    var lang: Language?
+
+    @Option(help: "Only these rules (rule id, CIS id or glob; repeatable).")
+    var include: [String] = []
+
+    @Option(help: "Not these rules (rule id, CIS id or glob; repeatable).")
+    var exclude: [String] = []
+
+    @Option(help: "Policy file with waivers (with expiry dates) and `lint:` settings (default: ./.docker-baseline.yaml when present).")
+    var config: String?
+
+    @Option(name: .customLong("allowed-registry"), help: "A registry base images may come from (repeatable, globs allowed); without one, dockerfile.base-registry is skipped.")
+    var allowedRegistries: [String] = []
+
+    @Flag(name: .customLong("require-digest"), help: "Base images must be pinned by digest (FROM image:tag@sha256:…).")
+    var requireDigest = false
+
+    @Flag(name: .customLong("no-inline-ignores"), help: "Ignore `# docker-baseline ignore=…` comments (for CI that must see everything).")
+    var noInlineIgnores = false
+
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when a failure of this severity or above is found: none, info, low, medium, high, critical.")
+    var failOn: FailThreshold = FailThreshold(argument: "high")!
+
+    @Flag(help: "Show how to fix each failure (text format).")
+    var remediation = false
+
+    @Flag(name: [.short, .long], help: "Also list what passed and what was skipped (text format).")
+    var verbose = false
+
+    func validate() throws {
+        guard !paths.isEmpty else { throw ValidationError("name at least one file or directory (or - for standard input)") }
+        if paths.contains("-"), kind == nil { throw ValidationError("reading standard input (-) needs --kind dockerfile or --kind compose") }
+        if (formats.isEmpty ? 1 : formats.filter({ $0.path == nil }).count) > 1 {
+            throw ValidationError("only one --format can go to standard output (or -o); give the others a file: --format json=report.json")
+        }
+    }
+
+    func run() throws {
+        var policy = AuditPolicy()
+        if let path = config ?? (FileManager.default.fileExists(atPath: ".docker-baseline.yaml") ? ".docker-baseline.yaml" : nil) {
+            do { try PolicyFile.load(path, into: &policy) } catch { throw UsageProblem(description: String(describing: error)) }
+        }
+        if !include.isEmpty { policy.include = include }
+        if !exclude.isEmpty { policy.exclude = exclude }
+        var settings = policy.lint
+        settings.allowedRegistries += allowedRegistries
+        settings.requireDigest = settings.requireDigest || requireDigest
+        settings.inlineIgnores = settings.inlineIgnores && !noInlineIgnores
+        let candidates = BuildFileCollector.find(paths, exclude: policy.lintExcludePaths + excludePaths, kind: kind)
+        guard !candidates.isEmpty else {
+            throw UsageProblem(description: "no Dockerfile or Compose file found in \(paths.joined(separator: " "))")
+        }
+        let input = paths.contains("-") ? readStandardInput(limit: BuildFileCollector.sizeLimit) : nil
+        let files = BuildFileCollector.load(candidates, standardInput: input)
+        let report = policy.apply(to: Linter.lint(files, settings: settings), rules: LintCatalog.metadata)
+        try emit(report, formats: formats, output: output, lang: lang, verbose: verbose, remediation: remediation)
+        if let threshold = failOn.severity, let worst = report.worstFailure, worst >= threshold { throw ExitCode(Exit.findings) }
+    }
+
+    /// Standard input, at most `limit` bytes (more is refused by the file's own lint error, not read into memory).
+    func readStandardInput(limit: Int) -> Data {
+        var data = Data()
+        while data.count <= limit {
+            let chunk = FileHandle.standardInput.readData(ofLength: 1 << 16)
+            if chunk.isEmpty { break }
+            data.append(chunk)
+        }
+        return data
+    }
+}
+
 struct Harden: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Turn the current findings into concrete changes. Dry run by default: prints the plan, changes nothing.",
@@ -455,7 +555,7 @@ struct Rules: ParsableCommand {
     var lang: Language?
 
     func run() throws {
-        let rules = RuleCatalog.all.map(\.metadata)
+        let rules = RuleCatalog.all.map(\.metadata) + LintCatalog.all.map(\.metadata)
         switch format {
         case .text:
             print(RuleListing.text(rules, language: lang ?? Language.fromEnvironment(ProcessInfo.processInfo.environment)), terminator: "")

@@ -6,7 +6,7 @@ public enum Evaluator {
                                 trustedUsers: [String]? = nil, nodeCertMaxDays: Int = 90) -> AuditReport {
         let context = AuditContext(snapshot, advisories: advisories, trustedUsers: trustedUsers, nodeCertMaxDays: nodeCertMaxDays)
         // Rules are pure and independent: judge them on every core, then keep the catalogue's order.
-        let perRule = ResultSlots([[Result]](repeating: [], count: rules.count))
+        let perRule = ConcurrentSlots([[Result]](repeating: [], count: rules.count))
         DispatchQueue.concurrentPerform(iterations: rules.count) { index in
             let rule = rules[index]
             let findings = rule.evaluate(context).sorted { ($0.target.kind.rawValue, $0.target.name) < ($1.target.kind.rawValue, $1.target.name) }
@@ -34,14 +34,14 @@ public enum Evaluator {
         remediation: .init(en: "Check the engine's log and rerun the audit.", zh: "检查引擎日志后重新审计。"))
 }
 
-/// Per-rule result slots written from `concurrentPerform`: each index is written by exactly one iteration.
-private final class ResultSlots: @unchecked Sendable {
-    private(set) var values: [[Result]]
+/// Slots written from `concurrentPerform`: each index is written by exactly one iteration.
+final class ConcurrentSlots<Value>: @unchecked Sendable {
+    private(set) var values: [Value]
     private let lock = NSLock()
-    init(_ values: [[Result]]) { self.values = values }
-    func set(_ index: Int, _ results: [Result]) {
+    init(_ values: [Value]) { self.values = values }
+    func set(_ index: Int, _ value: Value) {
         lock.lock()
-        values[index] = results
+        values[index] = value
         lock.unlock()
     }
 }
@@ -52,10 +52,11 @@ public struct AuditReport: Sendable {
     public var results: [Result]
     /// The numbering reports show.
     public var benchmark: Benchmark = .cis16
-    /// What was audited: an engine and its host, or the network (`scan-api`), which has no engine to describe.
+    /// What was audited: an engine and its host, the network (`scan-api`) or build files (`lint`); the last two have
+    /// no engine to describe.
     public var subject: Subject = .engine
 
-    public enum Subject: Sendable { case engine, networkScan }
+    public enum Subject: Sendable { case engine, networkScan, files }
 
     public init(snapshot: Snapshot, results: [Result]) {
         self.snapshot = snapshot

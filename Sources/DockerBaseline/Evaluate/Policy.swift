@@ -79,6 +79,10 @@ public struct AuditPolicy: Sendable {
     public var today: String
     /// Failing (rule, target id) pairs of a previous report.
     public var previousFailures: Set<String>?
+    /// `lint:` settings of the configuration file.
+    public var lint = LintSettings()
+    /// `lint: exclude-paths`: .gitignore-style patterns `lint` skips.
+    public var lintExcludePaths: [String] = []
 
     public init(today: Date = Date()) {
         let formatter = DateFormatter()
@@ -106,7 +110,8 @@ public struct AuditPolicy: Sendable {
     }
 
     /// The report with unselected results dropped, waivers applied (stale ones reported) and changes marked.
-    public func apply(to report: AuditReport) -> AuditReport {
+    /// Only waivers for `rules` (the command's own) can be stale: one file serves both `audit` and `lint`.
+    public func apply(to report: AuditReport, rules: [RuleMetadata] = RuleCatalog.all.map(\.metadata)) -> AuditReport {
         let labels = Self.labels(in: report.snapshot)
         var results = report.results.filter { selects($0.rule) && selects($0.target, labels: labels[$0.target.id]) }
         var used = Set<Int>()
@@ -116,7 +121,7 @@ public struct AuditPolicy: Sendable {
             let expired = waiver.expires.map { $0 < today } ?? false
             results[index].waiver = AppliedWaiver(reason: waiver.reason, expires: waiver.expires, expired: expired, source: waiver.source)
         }
-        for (number, waiver) in waivers.enumerated() where !used.contains(number) {
+        for (number, waiver) in waivers.enumerated() where !used.contains(number) && rules.contains(where: { RuleSelector.matches(waiver.rule, $0) }) {
             results.append(Result(rule: Self.staleWaiverRule, finding: Finding(
                 target: .file(waiver.source), status: .warn,
                 message: .init(en: "waiver for \(waiver.rule) on \(waiver.target) matches no finding: remove it",

@@ -12,6 +12,11 @@ import Yams
 ///         target: legacy-*          # target name glob, default *
 ///         reason: vendor appliance, replaced in Q3   # required
 ///         expires: 2027-06-30       # YYYY-MM-DD; after it the finding counts again
+///     lint:                         # docker-baseline lint only
+///       allowed-registries: [registry.example.com, "*.corp.example"]
+///       require-digest: true
+///       inline-ignores: false       # as --no-inline-ignores
+///       exclude-paths: [vendor/, "**/testdata/**"]
 public enum PolicyFile {
     public struct Problem: Error, CustomStringConvertible {
         public var description: String
@@ -51,8 +56,30 @@ public enum PolicyFile {
             case "waivers":
                 guard let sequence = value.sequence else { throw Problem(description: "\(path):\(line(value)): waivers must be a list") }
                 policy.waivers = try sequence.enumerated().map { index, item in try waiver(item, number: index + 1, path: path, line: line(item)) }
+            case "lint":
+                try lintSettings(value, path: path, into: &policy)
             default:
-                throw Problem(description: "\(path):\(line(keyNode)): unknown key \(key) (expected benchmark, profile, include, exclude, waivers)")
+                throw Problem(description: "\(path):\(line(keyNode)): unknown key \(key) (expected benchmark, profile, include, exclude, waivers, lint)")
+            }
+        }
+    }
+
+    private static func lintSettings(_ node: Node, path: String, into policy: inout AuditPolicy) throws {
+        let place = "\(path):\(node.mark?.line ?? 0): lint"
+        guard let mapping = node.mapping else { throw Problem(description: "\(place) must be a mapping") }
+        for (key, value) in mapping {
+            let name = key.string ?? ""
+            func bool() throws -> Bool {
+                guard let flag = value.bool else { throw Problem(description: "\(place).\(name) must be true or false") }
+                return flag
+            }
+            switch name {
+            case "allowed-registries": policy.lint.allowedRegistries = try strings(value, "\(place).\(name)")
+            case "require-digest": policy.lint.requireDigest = try bool()
+            case "inline-ignores": policy.lint.inlineIgnores = try bool()
+            case "exclude-paths": policy.lintExcludePaths = try strings(value, "\(place).\(name)")
+            default:
+                throw Problem(description: "\(place): unknown key \(name) (expected allowed-registries, require-digest, inline-ignores, exclude-paths)")
             }
         }
     }

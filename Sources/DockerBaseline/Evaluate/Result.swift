@@ -74,13 +74,50 @@ public struct Finding: Sendable, Equatable {
     public var message: LocalizedText
     /// The values judged, by name. Secret values are masked before they get here.
     public var evidence: [String: String]
+    /// Where in a file (lint findings).
+    public var location: SourceLocation?
+    /// A change that fixes it safely, where one exists.
+    public var fix: Fix?
 
-    public init(target: Target, status: Status, severity: Severity? = nil, message: LocalizedText, evidence: [String: String] = [:]) {
+    public init(target: Target, status: Status, severity: Severity? = nil, message: LocalizedText, evidence: [String: String] = [:],
+                location: SourceLocation? = nil, fix: Fix? = nil) {
         self.target = target
         self.status = status
         self.severity = severity
         self.message = message
         self.evidence = evidence
+        self.location = location
+        self.fix = fix
+    }
+}
+
+/// A range in a named file.
+public struct SourceLocation: Sendable, Equatable {
+    public var file: String
+    public var range: SourceRange
+
+    public init(file: String, range: SourceRange) {
+        self.file = file
+        self.range = range
+    }
+
+    /// `path:line:column`.
+    public var description: String { "\(file):\(range.line):\(range.column)" }
+}
+
+/// Text replacements in the finding's file that fix it.
+public struct Fix: Sendable, Equatable {
+    public var description: LocalizedText
+    public var replacements: [Replacement]
+
+    public struct Replacement: Sendable, Equatable {
+        public var range: SourceRange
+        public var text: String
+    }
+
+    public init(description: LocalizedText, replacements: [Replacement]) {
+        self.description = description
+        self.replacements = replacements
     }
 }
 
@@ -114,6 +151,8 @@ public struct AppliedWaiver: Sendable, Equatable {
     public var expired: Bool
     /// Where the waiver is written, `file:line`.
     public var source: String
+    /// Written in the linted file itself (`# docker-baseline ignore=…`), not in the configuration file.
+    public var inSource = false
 }
 
 public enum Change: String, Sendable, Equatable, Codable {

@@ -81,6 +81,16 @@ public enum JSONReporter {
         }
         raw("},\n      \"message\": "); string(result.finding.message[language])
         raw(",")
+        if let location = result.finding.location {
+            raw("\n      \"location\": {\"file\": "); string(location.file); raw(", " + rangeFields(location.range) + "},")
+        }
+        if let fix = result.finding.fix {
+            raw("\n      \"fix\": {\"description\": "); string(fix.description[language]); raw(", \"replacements\": [")
+            for (index, replacement) in fix.replacements.enumerated() {
+                raw((index > 0 ? ", " : "") + "{" + rangeFields(replacement.range) + ", \"text\": "); string(replacement.text); raw("}")
+            }
+            raw("]},")
+        }
         raw(waiver(result.waiver))
         if let change = result.change { raw("\n      \"change\": \"\(change.rawValue)\",") }
         raw("\n      \"remediation\": ")
@@ -91,7 +101,12 @@ public enum JSONReporter {
     private static func waiver(_ waiver: AppliedWaiver?) -> String {
         guard let waiver else { return "" }
         let expires = waiver.expires.map { ", \"expires\": \(jsonString($0))" } ?? ""
-        return "\n      \"waiver\": {\"reason\": \(jsonString(waiver.reason))\(expires), \"expired\": \(waiver.expired), \"source\": \(jsonString(waiver.source))},"
+        let inSource = waiver.inSource ? ", \"inSource\": true" : ""
+        return "\n      \"waiver\": {\"reason\": \(jsonString(waiver.reason))\(expires), \"expired\": \(waiver.expired), \"source\": \(jsonString(waiver.source))\(inSource)},"
+    }
+
+    private static func rangeFields(_ range: SourceRange) -> String {
+        "\"line\": \(range.line), \"column\": \(range.column), \"endLine\": \(range.endLine), \"endColumn\": \(range.endColumn)"
     }
 
     /// `\n    "key": "value",` when there is a value, nothing otherwise.

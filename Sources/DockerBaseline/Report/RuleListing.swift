@@ -1,5 +1,10 @@
 /// The rule catalogue as a table, for `docker-baseline rules` and docs/rules.md.
 public enum RuleListing {
+    /// Where the project's rule documentation (docs/rules.md) is published; each rule has an anchor named by its id.
+    public static let documentation = "https://github.com/docker-baseline/docker-baseline/blob/main/docs/rules.md"
+
+    public static func documentationURL(for rule: RuleMetadata) -> String { "\(documentation)#\(rule.id)" }
+
     public static func text(_ rules: [RuleMetadata], language: Language) -> String {
         rules.map { rule in
             [pad(rule.cis ?? "-", 6), pad(rule.cisCE ?? "-", 6), pad(rule.id, 30), pad(rule.severity.rawValue, 9),
@@ -26,7 +31,7 @@ public enum RuleListing {
         }
         out += "\n## What each rule checks and how to fix it\n"
         for rule in rules {
-            out += "\n### \(rule.cis ?? "-") `\(rule.id)`: \(rule.title.en)\n\n"
+            out += "\n<a id=\"\(rule.id)\"></a>\n### \(rule.cis ?? "-") `\(rule.id)`: \(rule.title.en)\n\n"
             out += "\(rule.rationale.en)\n\n**Fix:** \(rule.remediation.en)\n\n"
             out += "\(rule.title.zh)：\(rule.rationale.zh)\n\n**修复：**\(rule.remediation.zh)\n\n"
             out += "References: " + rule.references.joined(separator: ", ") + "\n"

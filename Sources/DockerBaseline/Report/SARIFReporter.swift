@@ -49,16 +49,47 @@ public enum SARIFReporter {
         let message: Text
         let locations: [Location]
         let suppressions: [Suppression]?
+        let fixes: [SARIFFix]?
         let properties: ResultProperties
     }
     struct Location: Encodable {
         let physicalLocation: PhysicalLocation?
         let logicalLocations: [LogicalLocation]?
     }
-    struct PhysicalLocation: Encodable { let artifactLocation: ArtifactLocation }
-    struct ArtifactLocation: Encodable { let uri: String }
+    struct PhysicalLocation: Encodable {
+        let artifactLocation: ArtifactLocation
+        var region: Region? = nil
+    }
+    struct ArtifactLocation: Encodable {
+        let uri: String
+        var uriBaseId: String? = nil
+    }
+    struct Region: Encodable {
+        let startLine: Int
+        let startColumn: Int
+        let endLine: Int
+        let endColumn: Int
+        init(_ range: SourceRange) {
+            startLine = range.line
+            startColumn = range.column
+            endLine = range.endLine
+            endColumn = range.endColumn
+        }
+    }
+    struct SARIFFix: Encodable {
+        let description: Text
+        let artifactChanges: [ArtifactChange]
+    }
+    struct ArtifactChange: Encodable {
+        let artifactLocation: ArtifactLocation
+        let replacements: [SARIFReplacement]
+    }
+    struct SARIFReplacement: Encodable {
+        let deletedRegion: Region
+        let insertedContent: Text
+    }
     struct LogicalLocation: Encodable { let name: String; let fullyQualifiedName: String; let kind: String }
-    struct Suppression: Encodable { let kind = "external"; let status: String; let justification: String }
+    struct Suppression: Encodable { let kind: String; let status: String; let justification: String }
     struct ResultProperties: Encodable {
         let status: String
         let severity: String
@@ -97,6 +128,11 @@ public enum SARIFReporter {
         }
     }
 
+    /// Absolute paths as file URIs; relative ones relative to the checkout (`%SRCROOT%`), as code-scanning expects.
+    static func artifact(_ path: String) -> ArtifactLocation {
+        path.hasPrefix("/") ? ArtifactLocation(uri: "file://" + path) : ArtifactLocation(uri: path, uriBaseId: "%SRCROOT%")
+    }
+
     public static func render(_ report: AuditReport, language: Language) throws -> Data {
         var rules: [RuleMetadata] = []
         var index: [String: Int] = [:]
@@ -108,24 +144,34 @@ public enum SARIFReporter {
             Rule(id: rule.id, name: rule.id.split(separator: ".").map { $0.capitalized }.joined().replacingOccurrences(of: "-", with: ""),
                  shortDescription: Text(text: rule.title[language]), fullDescription: Text(text: rule.rationale[language]),
                  help: Help(text: rule.remediation[language], markdown: "**\(rule.title[language])**\n\n\(rule.rationale[language])\n\n\(rule.remediation[language])"),
-                 helpUri: rule.references.first, defaultConfiguration: Configuration(level: rule.severity >= .high ? "error" : "warning"),
+                 helpUri: RuleListing.documentationURL(for: rule), defaultConfiguration: Configuration(level: rule.severity >= .high ? "error" : "warning"),
                  properties: RuleProperties(tags: ["security", "docker"] + [report.benchmark.id(for: rule).map { "cis-\($0)" }].compactMap { $0 },
                                             securitySeverity: securitySeverity(rule.severity), cis: rule.cis, cisCE: rule.cisCE))
         }
         let results = report.results.map { result in
             let target = result.target
             let location: Location
-            if target.kind == .file, target.id.hasPrefix("/") {
+            if let place = result.finding.location {
+                location = Location(physicalLocation: PhysicalLocation(artifactLocation: artifact(place.file), region: Region(place.range)),
+                                    logicalLocations: nil)
+            } else if target.kind == .file, target.id.hasPrefix("/") {
                 location = Location(physicalLocation: PhysicalLocation(artifactLocation: ArtifactLocation(uri: "file://" + target.id)), logicalLocations: nil)
             } else {
                 location = Location(physicalLocation: nil, logicalLocations: [LogicalLocation(
                     name: target.name, fullyQualifiedName: "\(target.kind.rawValue)/\(target.name)", kind: target.kind == .daemon ? "module" : "object")])
             }
-            let suppressions = result.waiver.map { [Suppression(status: $0.expired ? "rejected" : "accepted", justification: $0.reason)] }
+            let suppressions = result.waiver.map {
+                [Suppression(kind: $0.inSource ? "inSource" : "external", status: $0.expired ? "rejected" : "accepted", justification: $0.reason)]
+            }
+            let fixes = result.finding.fix.map { fix in
+                [SARIFFix(description: Text(text: fix.description[language]), artifactChanges: [ArtifactChange(
+                    artifactLocation: artifact(result.finding.location?.file ?? target.id),
+                    replacements: fix.replacements.map { SARIFReplacement(deletedRegion: Region($0.range), insertedContent: Text(text: $0.text)) })])]
+            }
             return SARIFResult(
                 ruleId: result.rule.id, ruleIndex: index[result.rule.id]!, kind: kind(result.status), level: level(result),
                 message: Text(text: "\(target.kind.rawValue) \(target.name): \(result.finding.message[language])"), locations: [location],
-                suppressions: suppressions,
+                suppressions: suppressions, fixes: fixes,
                 properties: ResultProperties(status: result.status.rawValue, severity: result.severity.rawValue, target: target,
                                              evidence: result.finding.evidence, change: result.change?.rawValue))
         }

@@ -30,6 +30,7 @@ public struct TextReporter {
     private var style: TerminalStyle { TerminalStyle(enabled: colour) }
 
     public func render(_ report: AuditReport) -> String {
+        if report.subject == .files { return renderFiles(report) }
         var out = header(report)
         var sections: [String] = []
         var bySection: [String: [Result]] = [:]
@@ -50,6 +51,33 @@ public struct TextReporter {
         }
         out += "\n" + summary(report) + "\n"
         return out
+    }
+
+    /// Lint results as compilers print diagnostics, `file:line:column: status`, by file and line, then the summary.
+    private func renderFiles(_ report: AuditReport) -> String {
+        let files = Set(report.results.map(\.target.id)).count
+        var out = "Docker Baseline \(ToolInfo.current.version) · lint · " + (language == .zh ? "\(files) 个文件" : "\(files) file(s)") + "\n\n"
+        let shown = report.results.filter { verbose || ![.pass, .skipped].contains($0.status) }.sorted { a, b in
+            let left = (a.finding.location?.file ?? a.target.id, a.finding.location?.range.line ?? 0, a.finding.location?.range.column ?? 0)
+            let right = (b.finding.location?.file ?? b.target.id, b.finding.location?.range.line ?? 0, b.finding.location?.range.column ?? 0)
+            return left < right
+        }
+        for result in shown {
+            let place = result.finding.location.map(\.description) ?? result.target.id
+            let severity = [.fail, .waived].contains(result.status) ? " " + result.severity.rawValue : ""
+            let cis = result.rule.cis.map { " CIS \($0)" } ?? ""
+            out += "\(place): \(paint(result.status, result.status.rawValue))\(severity) " + style.dim("[\(result.rule.id)\(cis)]") + " \(result.finding.message[language])\n"
+            if let waiver = result.waiver {
+                let text = language == .zh ? "已忽略（\(waiver.source)）：\(waiver.reason)" : "ignored (\(waiver.source)): \(waiver.reason)"
+                out += "    " + style.cyan(waiver.expired ? (language == .zh ? "豁免已过期：" : "waiver expired: ") + waiver.reason : text) + "\n"
+            }
+            if showRemediation, result.status == .fail {
+                out += "    " + style.bold(language == .zh ? "修复：" : "Fix: ") + (result.finding.fix?.description[language].appending(language == .zh ? "。" : ". ") ?? "")
+                    + result.rule.remediation[language] + "\n"
+            }
+        }
+        if shown.isEmpty { out += style.green(language == .zh ? "没有发现问题。" : "No findings.") + "\n" }
+        return out + "\n" + summary(report) + "\n"
     }
 
     private func header(_ report: AuditReport) -> String {
@@ -125,15 +153,17 @@ public struct TextReporter {
         return style.bold(language == .zh ? "汇总  " : "Summary  ") + parts + (language == .zh ? "   得分 " : "   score ") + score
     }
 
-    private func badge(_ status: Status) -> String {
-        let text = pad(status.rawValue.uppercased(), 7)
+    private func badge(_ status: Status) -> String { paint(status, pad(status.rawValue.uppercased(), 7)) }
+
+    /// A status's colour: bold for the ones that need attention.
+    private func paint(_ status: Status, _ text: String) -> String {
         switch status {
-        case .fail: return style.bold(style.red(text))
-        case .error: return style.bold(style.magenta(text))
-        case .warn: return style.bold(style.yellow(text))
-        case .pass: return style.bold(style.green(text))
-        case .info, .skipped: return style.dim(text)
-        case .waived: return style.bold(style.cyan(text))
+        case .fail: style.bold(style.red(text))
+        case .error: style.bold(style.magenta(text))
+        case .warn: style.bold(style.yellow(text))
+        case .pass: style.bold(style.green(text))
+        case .info, .skipped: style.dim(text)
+        case .waived: style.bold(style.cyan(text))
         }
     }
 

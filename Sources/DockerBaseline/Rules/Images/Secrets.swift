@@ -56,7 +56,7 @@ enum SecretScanner {
             ("\\bglpat-[A-Za-z0-9_-]{20,}", "GitLab token"),
             ("\\bxox[abprs]-[A-Za-z0-9-]{10,}", "Slack token"),
             ("\\bsk_live_[A-Za-z0-9]{16,}", "Stripe secret key"),
-            ("[a-zA-Z][a-zA-Z0-9+.-]*://[^/\\s:@]+:[^/\\s@]+@", "URL with a password"),
+            ("(?<![A-Za-z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]{0,31}://[^/\\s:@]{1,256}:[^/\\s@]{1,256}@", "URL with a password"),
         ]
         for (pattern, kind) in patterns where value.range(of: pattern, options: .regularExpression) != nil {
             return kind
@@ -79,7 +79,8 @@ enum SecretScanner {
 
     /// `NAME=VALUE` words in a command line or instruction (`ENV A=1 B="x y"`, `export TOKEN=abc`).
     static func assignments(in text: String) -> [(name: String, value: String, range: Range<String.Index>)] {
-        let pattern = "([A-Za-z_][A-Za-z0-9_.-]*)=(\"[^\"]*\"|'[^']*'|[^\\s;&|]*)"
+        // Bounded repetitions and a name that starts a word keep this linear on a 10 MB line.
+        let pattern = "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]{0,127})=(\"[^\"]{0,4096}\"|'[^']{0,4096}'|[^\\s;&|]{0,4096})"
         guard let regex = try? NSRegularExpression(pattern: pattern) else { return [] }
         let nsText = text as NSString
         return regex.matches(in: text, range: NSRange(location: 0, length: nsText.length)).compactMap { match in
@@ -99,7 +100,7 @@ enum SecretScanner {
             reasons.insert(reason, at: 0)
             masked.replaceSubrange(assignment.range, with: "\(assignment.name)=<masked>")
         }
-        let flagPattern = "(--?(?:password|passwd|token|secret|api-key)[= ])(\"[^\"]*\"|'[^']*'|[^\\s;&|]+)"
+        let flagPattern = "(--?(?:password|passwd|token|secret|api-key)[= ])(\"[^\"]{0,4096}\"|'[^']{0,4096}'|[^\\s;&|]{1,4096})"
         if let regex = try? NSRegularExpression(pattern: flagPattern, options: .caseInsensitive) {
             let matches = regex.matches(in: masked, range: NSRange(location: 0, length: (masked as NSString).length))
             for match in matches.reversed() {

@@ -1,0 +1,181 @@
+import Foundation
+
+/// Runs the lint rules over parsed build files and applies inline ignores. Pure, like `Evaluator`.
+public enum Linter {
+    public static func lint(_ files: [BuildFile], settings: LintSettings = .init(), rules: [any LintRule] = LintCatalog.all) -> AuditReport {
+        let slots = ConcurrentSlots([[Result]](repeating: [], count: files.count))
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            slots.set(index, results(for: files[index], settings: settings, rules: rules))
+        }
+        let snapshot = Snapshot(collectedAt: ISO8601DateFormatter().string(from: Date()), endpoint: "lint", engine: EngineVersion(),
+                                info: EngineInfo(), containers: [], images: [], networks: [], host: nil,
+                                environment: AuditEnvironment(dockerContentTrust: nil), problems: [])
+        var report = AuditReport(snapshot: snapshot, results: slots.values.flatMap { $0 })
+        report.subject = .files
+        return report
+    }
+
+    static func results(for file: BuildFile, settings: LintSettings, rules: [any LintRule]) -> [Result] {
+        let target = Target.file(file.path)
+        var results: [Result] = []
+        let kind: BuildFileKind?
+        var unreadable: String?
+        switch file {
+        case let .unreadable(_, fileKind, message):
+            kind = fileKind
+            unreadable = message
+        case let .dockerfile(dockerfile):
+            kind = .dockerfile
+            for problem in dockerfile.problems where problem.range == nil {
+                results.append(Result(rule: inputRule, finding: Finding(target: target, status: .error,
+                                                                        message: .init(en: problem.message, zh: "无法读取：\(problem.message)"))))
+            }
+            if dockerfile.instructions.isEmpty { unreadable = dockerfile.problems.first?.message ?? "no instructions" }
+        case let .compose(project):
+            kind = .compose
+            if project.services.isEmpty, let problem = project.problems.first { unreadable = problem.message }
+        }
+        if case let .unreadable(_, _, message) = file {
+            results.append(Result(rule: inputRule, finding: Finding(target: target, status: .error, message: .init(en: message, zh: "无法读取：\(message)"))))
+        }
+        let ignores = settings.inlineIgnores ? InlineIgnores(file) : nil
+        for rule in rules where kind == nil || rule.kind == kind {
+            let findings = rule.check(file, settings)
+            if findings.isEmpty {
+                // Nothing found is a pass only where the file was read; otherwise the rule could not look.
+                let verdict: Verdict = unreadable.map { .skipped("not checked: \($0)", "未检查：\($0)") } ?? .pass("passes", "通过")
+                results.append(Result(rule: rule.metadata, finding: Finding(target: target, verdict: verdict)))
+                continue
+            }
+            for finding in findings {
+                let location = SourceLocation(file: finding.file ?? file.path, range: finding.range)
+                var result = Result(rule: rule.metadata, finding: Finding(
+                    target: target, status: finding.status, severity: finding.severity, message: finding.message, evidence: finding.evidence,
+                    location: location, fix: finding.fix))
+                if [.fail, .warn].contains(finding.status), let ignore = ignores?.match(rule.metadata, location) {
+                    result.waiver = AppliedWaiver(reason: ignore.reason, expires: nil, expired: false, source: "\(ignore.file):\(ignore.line)", inSource: true)
+                }
+                results.append(result)
+            }
+        }
+        results += ignores?.problems.map { problem in
+            Result(rule: ignoreRule, finding: Finding(target: target, status: .warn, message: problem.message,
+                                                      location: SourceLocation(file: problem.file, range: .line(problem.line))))
+        } ?? []
+        return results
+    }
+
+    static let inputRule = lintMetadata(
+        "lint.input", severity: .medium,
+        title: .init(en: "Every file given could be read", zh: "所有指定文件均可读取"),
+        rationale: .init(en: "A file that cannot be read (binary, too large, not UTF-8) is not checked by any rule.",
+                         zh: "无法读取的文件（二进制、过大、非 UTF-8）不会被任何规则检查。"),
+        remediation: .init(en: "Check the path, or exclude the file with --exclude-path.", zh: "检查路径，或用 --exclude-path 排除该文件。"),
+        references: [Reference.dockerfile])
+
+    static let ignoreRule = lintMetadata(
+        "lint.ignore", severity: .low,
+        title: .init(en: "Inline ignores name known rules and give a reason", zh: "行内忽略注释写明已知规则及理由"),
+        rationale: .init(en: "An ignore without a reason cannot be reviewed, and one naming no known rule hides nothing but looks as if it does.",
+                         zh: "没有理由的忽略无法审查；指向不存在规则的忽略看似生效，实际什么也没忽略。"),
+        remediation: .init(en: "Write `# docker-baseline ignore=RULE reason why it is accepted`.", zh: "写成 `# docker-baseline ignore=规则 接受该问题的理由`。"),
+        references: [Reference.dockerfile])
+}
+
+/// `# docker-baseline ignore=RULE[,RULE] reason`: on the instruction (Dockerfile) or line (Compose) it precedes or
+/// ends; `ignore-stage=` for the Dockerfile stage it is in, `ignore-file=` for the whole file.
+struct InlineIgnores {
+    enum Scope { case line, stage, file }
+
+    struct Ignore {
+        var selectors: [String]
+        var reason: String
+        var scope: Scope
+        var file: String
+        var line: Int
+        /// Lines it covers (line scope: the instruction or YAML line; stage scope: the stage).
+        var lines: ClosedRange<Int>?
+    }
+
+    struct Problem {
+        var message: LocalizedText
+        var file: String
+        var line: Int
+    }
+
+    var ignores: [Ignore] = []
+    var problems: [Problem] = []
+
+    init(_ file: BuildFile) {
+        switch file {
+        case let .dockerfile(dockerfile):
+            let starts = dockerfile.instructions.map(\.range)
+            let stageLines = dockerfile.stages.enumerated().map { index, stage -> ClosedRange<Int> in
+                let first = dockerfile.instructions[stage.fromIndex].range.line
+                let next = index + 1 < dockerfile.stages.count ? dockerfile.instructions[dockerfile.stages[index + 1].fromIndex].range.line - 1 : Int.max - 1
+                return first...max(first, next)
+            }
+            for (line, text) in dockerfile.comments.sorted(by: { $0.key < $1.key }) {
+                guard var ignore = parse(text, file: dockerfile.path, line: line) else { continue }
+                switch ignore.scope {
+                case .line:
+                    // The instruction it is inside (a comment in a continuation) or the next one.
+                    ignore.lines = starts.first { $0.line <= line && line <= $0.endLine }.map { $0.line...$0.line }
+                        ?? starts.first { $0.line > line }.map { $0.line...$0.line }
+                case .stage:
+                    ignore.lines = stageLines.first { $0.contains(line) } ?? stageLines.first { $0.lowerBound > line }
+                case .file:
+                    break
+                }
+                ignores.append(ignore)
+            }
+        case let .compose(project):
+            for (path, comments) in project.comments {
+                for (line, text) in comments {
+                    guard var ignore = parse(text, file: path, line: line) else { continue }
+                    if ignore.scope == .line {
+                        // The line it ends, or the first non-comment line after a block of comment lines.
+                        var next = line + 1
+                        while comments[next]?.hasPrefix("#") == true { next += 1 }
+                        ignore.lines = line...next
+                    }
+                    ignores.append(ignore)
+                }
+            }
+        case .unreadable:
+            break
+        }
+    }
+
+    private mutating func parse(_ comment: String, file: String, line: Int) -> Ignore? {
+        guard let range = comment.range(of: #"docker-baseline\s+ignore(-stage|-file)?\s*=\s*"#, options: .regularExpression) else { return nil }
+        let rest = comment[range.upperBound...]
+        let list = rest.prefix { !$0.isWhitespace }
+        let reason = rest.dropFirst(list.count).trimmingCharacters(in: .whitespaces)
+        let selectors = list.split(separator: ",").map(String.init)
+        let scopeText = comment[range]
+        let scope: Scope = scopeText.contains("-file") ? .file : scopeText.contains("-stage") ? .stage : .line
+        let known = LintCatalog.all.map(\.metadata)
+        if let unknown = selectors.first(where: { selector in !known.contains { RuleSelector.matches(selector, $0) } }) {
+            problems.append(Problem(message: .init(en: "ignore names \(unknown), which is no lint rule: nothing is ignored by it",
+                                                   zh: "忽略注释中的 \(unknown) 不是任何检查规则，未忽略任何问题"), file: file, line: line))
+            return nil
+        }
+        guard !reason.isEmpty, !selectors.isEmpty else {
+            problems.append(Problem(message: .init(en: "ignore of \(list) has no reason, so it is not applied: write why after the rule",
+                                                   zh: "对 \(list) 的忽略没有写明理由，因此未生效：请在规则后写明理由"), file: file, line: line))
+            return nil
+        }
+        return Ignore(selectors: selectors, reason: reason, scope: scope, file: file, line: line)
+    }
+
+    func match(_ rule: RuleMetadata, _ location: SourceLocation) -> Ignore? {
+        ignores.first { ignore in
+            guard ignore.file == location.file, ignore.selectors.contains(where: { RuleSelector.matches($0, rule) }) else { return false }
+            switch ignore.scope {
+            case .file: return true
+            case .line, .stage: return ignore.lines?.contains(location.range.line) ?? false
+            }
+        }
+    }
+}
