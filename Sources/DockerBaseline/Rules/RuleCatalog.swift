@@ -4,7 +4,8 @@ public enum RuleCatalog {
         let rules: [any Rule] = [
             // §4 images and build files
             ImageUserRule(), ContainerUserRule(), ContentTrustRule(), ImageHealthcheckRule(), UpdateAloneRule(),
-            AddInstructionRule(), ImageSecretsRule(),
+            AddInstructionRule(), ImageSecretsRule(), SetuidFilesRule(), SecretFilesRule(), DeletedSecretsRule(),
+            ShadowEmptyPasswordRule(), ImageSSHDRule(), WorldWritableDirectoryRule(),
             // §5 container runtime
             SwarmModeRule(), AppArmorRule(), SELinuxRule(), CapabilitiesRule(), PrivilegedContainerRule(), SensitiveMountRule(),
             SSHDaemonRule(), PrivilegedPortsRule(), OpenPortsRule(), MemoryLimitRule(), CPUPriorityRule(), ReadOnlyRootfsRule(),

@@ -26,6 +26,7 @@ final class ArchiveScanner: TarSink {
     private var currentPath: String?
     private var currentLayer: LayerStream?
     private var currentDocument: Data?
+    private var currentIsBlob = false
     private var problems: [ContentsProblem] = []
 
     init(source: String) { self.source = source }
@@ -67,6 +68,7 @@ final class ArchiveScanner: TarSink {
             return
         }
         let isBlob = path.hasPrefix("blobs/sha256/")
+        currentIsBlob = isBlob
         if path.hasSuffix("/layer.tar") || (isBlob && entry.size > 0) { currentLayer = LayerStream() }
         let isDocument = path == "manifest.json" || path == "index.json" || (!path.contains("/") && path.hasSuffix(".json")) || isBlob
         if isDocument && entry.size <= Int64(documentLimit) { currentDocument = Data(capacity: Int(entry.size)) }
@@ -76,7 +78,7 @@ final class ArchiveScanner: TarSink {
         currentLayer?.feed(bytes)
         if currentDocument != nil {
             // Blobs are kept only when they look like JSON; a layer blob is dropped at its first byte.
-            if currentDocument!.isEmpty, let first = bytes.first, first != UInt8(ascii: "{") {
+            if currentIsBlob, currentDocument!.isEmpty, let first = bytes.first, first != UInt8(ascii: "{") {
                 currentDocument = nil
             } else {
                 currentDocument!.append(contentsOf: bytes)
@@ -153,8 +155,11 @@ final class ArchiveScanner: TarSink {
             if config == nil { problems.append(ContentsProblem(layer: "", message: "configuration \(entry.Config) is missing from the archive")) }
             let configDigest = entry.Config.split(separator: "/").last.map { "sha256:" + $0.replacingOccurrences(of: ".json", with: "") } ?? entry.Config
             let history = config.map(layerHistory) ?? []
+            let diffIDs = config.map(layerDiffIDs) ?? []
             let scanned = entry.Layers.enumerated().map { index, path in
-                var layer = self.layer(at: normalizeArchivePath(path), digest: path)
+                // The uncompressed layer's digest, as `docker inspect` shows it under RootFS.Layers.
+                let digest = index < diffIDs.count && entry.Layers.count == diffIDs.count ? diffIDs[index] : path
+                var layer = self.layer(at: normalizeArchivePath(path), digest: digest)
                 layer.createdBy = index < history.count ? history[index] : nil
                 return layer
             }
@@ -184,6 +189,15 @@ func layerHistory(_ config: Data) -> [String?] {
     }
     guard let parsed = try? JSONDecoder().decode(Config.self, from: config) else { return [] }
     return (parsed.history ?? []).filter { $0.empty_layer != true }.map(\.created_by)
+}
+
+/// `rootfs.diff_ids` of an image configuration: the uncompressed layers' digests, lowest first.
+func layerDiffIDs(_ config: Data) -> [String] {
+    struct Config: Decodable {
+        struct RootFS: Decodable { let diff_ids: [String]? }
+        let rootfs: RootFS?
+    }
+    return (try? JSONDecoder().decode(Config.self, from: config))?.rootfs?.diff_ids ?? []
 }
 
 /// An OCI image layout's images: `index.json` → manifests (through nested indexes) → configuration and layers.
