@@ -32,8 +32,8 @@ enum ImageContentsBuilder {
             sshd = sshd.filter { !hidden($0.key) }
             shadow = shadow.filter { !hidden($0.key) }
             for (path, found) in secrets where hidden(path) {
-                let stillThere = facts.secrets.contains { $0.path == path }
-                for var secret in found where !stillThere || !facts.secrets.contains(where: { $0.path == path && $0.fingerprint == secret.fingerprint }) {
+                // Replaced by the same content is not a removal; anything else leaves the old content behind.
+                for var secret in found where !facts.secrets.contains(where: { $0.path == path && $0.fingerprint == secret.fingerprint }) {
                     secret.deletedInLayer = index
                     deleted.append(secret)
                 }
