@@ -415,3 +415,177 @@ struct ImageContentsTests {
         #expect(image.contents.problems[1].message == "bad digest")
     }
 }
+
+/// The fixture images of scripts/fixtures.sh (`contents_fixtures`), read from the engine, as `docker save` tars and
+/// as OCI layouts (directory, gzip layers; and packed in a tar).
+@Suite("Image contents against the real engine", .serialized)
+struct ImageContentsLiveTests {
+    enum Form: String, CaseIterable, Sendable { case engine, saveTar, ociLayout, ociTar }
+
+    /// Every secret string the fixture images hold: none may appear in any output.
+    static let secretStrings = [
+        "fixtureDeletedKeyMaterial0001", "fixtureOpaqueKeyMaterial0002", "fixtureLiveKeyMaterial0003", "fixtureAwsSecretValue0004",
+        "AKIAFIXTUREFIXTURE01", "Zml4dHVyZTpmaXh0dXJlRG9ja2VyQXV0aDAwMDU", "fixtureNpmToken0006", "fixtureEnvToken0007",
+    ]
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Exports made once per test run: `docker save` of each image, converted to OCI layouts.
+    static let exports: Swift.Result<URL, TestSetupError> = {
+        do {
+            let directory = try TestEnvironment.temporaryDirectory()
+            let env = ["PATH": "/usr/local/bin:/usr/bin:/bin:/root/.pyenv/shims"]
+            for image in ["contents", "contents-clean"] {
+                let tar = directory.appendingPathComponent("\(image).tar").path
+                let save = try run("/usr/bin/env", ["docker", "save", "-o", tar, "dbt/\(image):1"], environment: env)
+                guard save.status == 0 else { return .failure(TestSetupError("docker save dbt/\(image):1: \(save.stderr)")) }
+                let layout = directory.appendingPathComponent("\(image)-oci").path
+                let convert = try run("/usr/bin/env", ["python3", repository.appendingPathComponent("scripts/save-to-oci.py").path, tar, layout], environment: env)
+                guard convert.status == 0 else { return .failure(TestSetupError("save-to-oci.py: \(convert.stderr)")) }
+                let pack = try run("/usr/bin/env", ["tar", "-C", layout, "-cf", layout + ".tar", "."], environment: env)
+                guard pack.status == 0 else { return .failure(TestSetupError("tar: \(pack.stderr)")) }
+            }
+            return .success(directory)
+        } catch {
+            return .failure(TestSetupError("\(error)"))
+        }
+    }()
+
+    func reference(_ image: String, _ form: Form) throws -> String {
+        try TestEnvironment.requireFixtures()
+        let directory = try Self.exports.get()
+        switch form {
+        case .engine: return "dbt/\(image):1"
+        case .saveTar: return directory.appendingPathComponent("\(image).tar").path
+        case .ociLayout: return directory.appendingPathComponent("\(image)-oci").path
+        case .ociTar: return directory.appendingPathComponent("\(image)-oci.tar").path
+        }
+    }
+
+    struct JSONResult {
+        let rule: String
+        let status: String
+        let severity: String
+        let target: String
+        let message: String
+        let evidence: [String: String]
+    }
+
+    func results(_ output: String) throws -> [JSONResult] {
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+        let results = try #require(object["results"] as? [[String: Any]])
+        return results.map { result in
+            JSONResult(rule: result["rule"] as? String ?? "", status: result["status"] as? String ?? "",
+                       severity: result["severity"] as? String ?? "",
+                       target: (result["target"] as? [String: Any])?["name"] as? String ?? "",
+                       message: result["message"] as? String ?? "", evidence: result["evidence"] as? [String: String] ?? [:])
+        }
+    }
+
+    func assertNoSecrets(_ result: CommandResult, _ context: String) {
+        for secret in Self.secretStrings {
+            #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret), "\(context) printed the secret \(secret)")
+        }
+    }
+
+    @Test("Each finding family fails on the leaky image, with paths, layers and fingerprints, never a secret value",
+          arguments: Form.allCases)
+    func leakyImage(_ form: Form) throws {
+        let ref = try reference("contents", form)
+        let json = try runTool(["image", ref, "--format", "json"])
+        #expect(json.status == 1, "\(json.stderr)")
+        let byRule = Dictionary(try results(json.stdout).map { ($0.rule, $0) }, uniquingKeysWith: { first, _ in first })
+        for rule in ["image.setuid", "image.secret-files", "image.deleted-secrets", "image.shadow-empty-password", "image.sshd",
+                     "image.world-writable", "image.user"] {
+            #expect(byRule[rule]?.status == "fail", "\(rule) on \(form): \(String(describing: byRule[rule]))")
+        }
+        #expect(byRule["image.add-instruction"]?.status == "pass")
+        let setuid = try #require(byRule["image.setuid"])
+        #expect(setuid.severity == "high")
+        #expect(setuid.evidence["/usr/local/bin/tool"]?.contains("mode 4755, owner 0:0, layer 12") == true)
+        #expect(setuid.evidence["/usr/local/bin/grouptool"]?.contains("mode 2755") == true)
+        #expect(setuid.evidence["/bin/busybox"] == nil)
+        let secrets = try #require(byRule["image.secret-files"]).evidence
+        #expect(Set(secrets.keys) == ["/etc/ssl/private/server.key", "/root/.aws/credentials", "/root/.docker/config.json", "/app/.npmrc", "/app/.env"])
+        #expect(secrets["/root/.aws/credentials"]?.hasPrefix("AWS credentials, layer 7") == true)
+        #expect(secrets["/etc/ssl/private/server.key"]?.range(of: "sha256 [0-9a-f]{8}…$", options: .regularExpression) != nil)
+        let deleted = try #require(byRule["image.deleted-secrets"]).evidence
+        #expect(deleted["/root/.ssh/id_rsa @2"]?.contains("removed in layer 3") == true)
+        #expect(deleted["/opt/keys/deploy.pem @4"]?.contains("removed in layer 5") == true)
+        #expect(byRule["image.shadow-empty-password"]?.evidence.keys.sorted() == ["root"])
+        #expect(byRule["image.world-writable"]?.evidence.keys.sorted() == ["/data/drop"])
+        #expect(byRule["image.sshd"]?.evidence.keys.sorted() == ["/usr/sbin/sshd"])
+        assertNoSecrets(json, "json on \(form)")
+        for format in ["text", "sarif", "junit", "html", "markdown"] {
+            let output = try runTool(["image", ref, "--format", format, "--verbose", "--remediation"])
+            #expect(output.status == 1)
+            assertNoSecrets(output, "\(format) on \(form)")
+        }
+    }
+
+    @Test("The clean image (sshd deleted by a whiteout) passes every contents rule", arguments: Form.allCases)
+    func cleanImage(_ form: Form) throws {
+        let ref = try reference("contents-clean", form)
+        let json = try runTool(["image", ref, "--format", "json"])
+        let all = try results(json.stdout)
+        for rule in ["image.setuid", "image.secret-files", "image.deleted-secrets", "image.shadow-empty-password", "image.sshd", "image.world-writable"] {
+            #expect(all.first { $0.rule == rule }?.status == "pass", "\(rule) on \(form)")
+        }
+        #expect(json.status == 0, "\(json.stdout)")
+    }
+
+    @Test("A manifest naming a missing layer: an error result naming it; the rest of the image is still judged")
+    func missingLayer() throws {
+        let tar = try reference("contents", .saveTar)
+        let broken = tar.replacingOccurrences(of: ".tar", with: "-broken.tar")
+        let script = """
+        import json, sys, tarfile, io
+        src, dst = sys.argv[1], sys.argv[2]
+        with tarfile.open(src) as a, tarfile.open(dst, "w") as b:
+            for m in a.getmembers():
+                data = a.extractfile(m).read() if m.isfile() else None
+                if m.name == "manifest.json":
+                    manifest = json.loads(data)
+                    manifest[0]["Layers"].insert(3, "0000missing/layer.tar")
+                    data = json.dumps(manifest).encode()
+                    m.size = len(data)
+                b.addfile(m, io.BytesIO(data) if data is not None else None)
+        """
+        let env = ["PATH": "/usr/local/bin:/usr/bin:/bin:/root/.pyenv/shims"]
+        #expect(try run("/usr/bin/env", ["python3", "-c", script, tar, broken], environment: env).status == 0)
+        let json = try runTool(["image", broken, "--format", "json"])
+        #expect(json.status == 1)
+        let all = try results(json.stdout)
+        // Layers are named by the configuration's diff_ids, which no longer line up: the path is used instead.
+        let world = try #require(all.first { $0.rule == "image.world-writable" })
+        #expect(world.status == "fail")
+        #expect(world.evidence["incomplete"]?.contains("0000missing/layer.tar is missing from the archive") == true)
+        #expect(all.first { $0.rule == "image.user" }?.status == "fail")
+        let shadow = try #require(all.first { $0.rule == "image.shadow-empty-password" })
+        #expect(shadow.status == "fail")
+    }
+
+    @Test("A reference that is neither an engine image nor a file: exit 3 with a one-line error")
+    func unknownReference() throws {
+        try TestEnvironment.requireFixtures()
+        let result = try runTool(["image", "dbt/no-such-image:404"])
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("dbt/no-such-image:404"))
+    }
+
+    @Test("audit --image-contents: used images by default, all, or none (skipped, never pass)")
+    func auditScopes() throws {
+        try TestEnvironment.requireFixtures()
+        let base = ["audit", "--include", "image.setuid", "--include", "image.deleted-secrets", "--include-target", "dbt/contents*",
+                    "--format", "json", "--fail-on", "none"]
+        let all = try results(try runTool(base + ["--image-contents", "all"]).stdout)
+        #expect(all.first { $0.rule == "image.setuid" && $0.target == "dbt/contents:1" }?.status == "fail")
+        #expect(all.first { $0.rule == "image.deleted-secrets" && $0.target == "dbt/contents:1" }?.status == "fail")
+        #expect(all.first { $0.rule == "image.setuid" && $0.target == "dbt/contents-clean:1" }?.status == "pass")
+        let none = try results(try runTool(base + ["--image-contents", "none"]).stdout)
+        #expect(!none.isEmpty && none.allSatisfy { $0.status == "skipped" })
+        // No container uses the contents fixtures: the default reads no layers for them.
+        let used = try results(try runTool(base).stdout)
+        #expect(!used.isEmpty && used.allSatisfy { $0.status == "skipped" })
+    }
+}
