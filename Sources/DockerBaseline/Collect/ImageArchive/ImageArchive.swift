@@ -10,8 +10,10 @@ public struct ArchiveImage: Sendable {
     public var contents: ImageContents
 }
 
-/// The JSON documents of an image archive the layers are ordered by (manifests, indexes, configurations).
+/// The JSON documents of an image archive the layers are ordered by (manifests, indexes, configurations): each is
+/// kept up to this size, and all of them together up to `documentBudget`.
 private let documentLimit = 4 << 20
+private let documentBudget = 64 << 20
 
 /// Reads a `docker save` tar (or an OCI image layout tar) as one stream: the engine's export endpoint or a file.
 /// Layers are entries of the outer tar and are scanned as they pass; entries come in any order (docker 20.10 writes
@@ -28,6 +30,8 @@ final class ArchiveScanner: TarSink {
     private var currentDocument: Data?
     private var currentIsBlob = false
     private var problems: [ContentsProblem] = []
+    private var documentBytes = 0
+    private var currentReserved = 0
 
     init(source: String) { self.source = source }
 
@@ -71,7 +75,15 @@ final class ArchiveScanner: TarSink {
         currentIsBlob = isBlob
         if path.hasSuffix("/layer.tar") || (isBlob && entry.size > 0) { currentLayer = LayerStream() }
         let isDocument = path == "manifest.json" || path == "index.json" || (!path.contains("/") && path.hasSuffix(".json")) || isBlob
-        if isDocument && entry.size <= Int64(documentLimit) { currentDocument = Data(capacity: Int(entry.size)) }
+        if isDocument && entry.size <= Int64(documentLimit) {
+            if documentBytes + Int(entry.size) > documentBudget {
+                if problems.count < 20 { problems.append(ContentsProblem(layer: "", message: "\(path) not read: the archive's JSON documents exceed \(documentBudget >> 20) MiB")) }
+            } else {
+                documentBytes += Int(entry.size)
+                currentReserved = Int(entry.size)
+                currentDocument = Data(capacity: Int(entry.size))
+            }
+        }
     }
 
     func data(_ bytes: UnsafeRawBufferPointer) throws {
@@ -80,6 +92,7 @@ final class ArchiveScanner: TarSink {
             // Blobs are kept only when they look like JSON; a layer blob is dropped at its first byte.
             if currentIsBlob, currentDocument!.isEmpty, let first = bytes.first, first != UInt8(ascii: "{") {
                 currentDocument = nil
+                documentBytes -= currentReserved
             } else {
                 currentDocument!.append(contentsOf: bytes)
             }

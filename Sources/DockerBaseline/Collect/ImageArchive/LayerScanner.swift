@@ -49,6 +49,8 @@ final class LayerScanner: TarSink {
     static let candidateLimit = 64 << 10
     static let peekLimit = 4 << 10
     static let problemLimit = 20
+    /// A hostile layer could hold millions of setuid files: each list keeps this many, then says it stopped.
+    static let listLimit = 5000
 
     private(set) var facts = LayerFacts()
     /// The entry being read, when its content matters.
@@ -80,17 +82,19 @@ final class LayerScanner: TarSink {
         let file = ScannedFile(path: "/" + path, mode: entry.mode, uid: entry.uid, gid: entry.gid)
         switch entry.kind {
         case .directory:
-            if entry.mode & 0o002 != 0 && entry.mode & 0o1000 == 0 { facts.worldWritable.append(file) }
+            if entry.mode & 0o002 != 0 && entry.mode & 0o1000 == 0, capped(facts.worldWritable.count, "world-writable directories") {
+                facts.worldWritable.append(file)
+            }
         case .file, .hardLink:
             var file = file
-            if entry.kind == .hardLink, let target = normalize(entry.linkName) {
+            if entry.kind == .hardLink, let target = normalize(entry.linkName, isLinkTarget: true) {
                 // A hard link shares its target's inode: its mode and content are the target's.
                 if let setuid = setuidByPath["/" + target] { file.mode = setuid.mode }
                 if let secret = secretByPath["/" + target] {
                     facts.secrets.append(ScannedSecret(path: file.path, kind: secret.kind, fingerprint: secret.fingerprint))
                 }
             }
-            if file.mode & 0o6000 != 0 {
+            if file.mode & 0o6000 != 0, capped(facts.setuid.count, "setuid/setgid files") {
                 facts.setuid.append(file)
                 setuidByPath[file.path] = file
             }
@@ -141,11 +145,17 @@ final class LayerScanner: TarSink {
         guard !found.isEmpty else { return }
         var sha = hash ?? { var whole = SHA256(); whole.update(head); return whole }()
         let fingerprint = sha.finalize().prefix(4).map { String(format: "%02x", $0) }.joined()
-        for kind in found {
+        for kind in found where capped(facts.secrets.count, "secret files") {
             let secret = ScannedSecret(path: entry.path, kind: kind, fingerprint: fingerprint)
             facts.secrets.append(secret)
             secretByPath[entry.path] = secret
         }
+    }
+
+    /// Whether a list may grow; at the limit, says once that the layer's list was cut.
+    private func capped(_ count: Int, _ what: String) -> Bool {
+        if count == Self.listLimit { problem("more than \(Self.listLimit) \(what); the rest are not listed") }
+        return count < Self.listLimit
     }
 
     func problem(_ message: String) {
@@ -154,7 +164,11 @@ final class LayerScanner: TarSink {
     }
 
     /// `./etc/passwd` → `etc/passwd`. Names that climb out of the root or are absolute are hostile: a problem, skipped.
-    private func normalize(_ raw: String) -> String? {
+    private func normalize(_ raw: String, isLinkTarget: Bool = false) -> String? {
+        if isLinkTarget {
+            // Only looked up among this layer's entries; a strange target just matches nothing.
+            return raw.split(separator: "/").filter { $0 != "." && $0 != ".." }.joined(separator: "/")
+        }
         if raw.hasPrefix("/") {
             problem("entry \(String(raw.prefix(200)).debugDescription) has an absolute path")
             return nil
