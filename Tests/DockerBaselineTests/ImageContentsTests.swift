@@ -571,6 +571,13 @@ struct ImageContentsLiveTests {
         let result = try runTool(["image", "dbt/no-such-image:404"])
         #expect(result.status == 3)
         #expect(result.stderr.contains("dbt/no-such-image:404"))
+        // Without an engine, files named beside an engine reference are still audited.
+        let tar = try reference("contents", .saveTar)
+        let mixed = try runTool(["image", tar, "dbt/contents:1", "-H", "unix:///nonexistent/docker.sock", "--format", "json"])
+        #expect(mixed.status == 1)
+        let all = try results(mixed.stdout)
+        #expect(all.first { $0.rule == "collect" && $0.target == "dbt/contents:1" }?.status == "error")
+        #expect(all.first { $0.rule == "image.setuid" }?.status == "fail")
     }
 
     @Test("audit --image-contents: used images by default, all, or none (skipped, never pass)")

@@ -28,9 +28,12 @@ public enum ImageAuditCollector {
         var engine = EngineVersion()
         var endpointText = "image files"
         if !engineReferences.isEmpty {
-            let endpoint = try EngineEndpoint.resolve(options.endpoint, environment: options.environment)
-            let client = try await EngineClient.connect(endpoint, timeoutSeconds: options.timeoutSeconds, environment: options.environment)
+            var client: EngineClient?
             do {
+                let endpoint = try EngineEndpoint.resolve(options.endpoint, environment: options.environment)
+                let connected = try await EngineClient.connect(endpoint, timeoutSeconds: options.timeoutSeconds, environment: options.environment)
+                client = connected
+                let client = connected
                 try client.checkSocket()
                 let prefix = "/v\(try await client.negotiate())"
                 engine = try await client.get("\(prefix)/version", as: EngineVersion.self)
@@ -49,11 +52,15 @@ public enum ImageAuditCollector {
                         break
                     }
                 }
-                await client.shutdown()
             } catch {
-                await client.shutdown()
-                throw error
+                // No engine: the files named beside still get audited; each engine reference is an error result.
+                for reference in engineReferences {
+                    problems.append(CollectionProblem(kind: .failed, target: Target(kind: .image, id: reference, name: reference),
+                                                      endpoint: "GET /images/\(reference)/json",
+                                                      message: "not a file or directory, and the engine could not be asked: \(error)"))
+                }
             }
+            await client?.shutdown()
         }
         return Snapshot(collectedAt: ISO8601DateFormatter().string(from: Date()), endpoint: endpointText, engine: engine,
                         info: EngineInfo(), containers: [], images: images, networks: [], host: nil,
@@ -101,6 +108,13 @@ extension EngineCollector {
         let read = (try? await boundedMap(ids, limit: 2) { id in
             await ImageContentsReader.readEngineImage(id, client: client, prefix: prefix)
         }) ?? []
-        for (index, contents) in zip(wanted, read) { snapshot.images[index].contents = contents }
+        for (index, contents) in zip(wanted, read) {
+            // An export that gave no layer at all is the image not read, not an image without files.
+            if contents.layers.isEmpty {
+                snapshot.images[index].contentsError = contents.problems.map(\.description).joined(separator: "; ")
+            } else {
+                snapshot.images[index].contents = contents
+            }
+        }
     }
 }
