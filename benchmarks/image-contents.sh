@@ -102,7 +102,7 @@ for i in "${!commands[@]}"; do
     ms=$(median_ms "$i")
     floor=$(median_ms $(( i / 2 * 2 + 1 )))
     kb=$(peak_kb "${commands[$i]}")
-    printf '| `%s` | %.2f | %.1f | %.2f× |\n' "${labels[$i]}" "$(echo "$ms / 1000" | bc -l)" "$(echo "$kb / 1024" | bc -l)" "$(echo "$ms / $floor" | bc -l)"
+    printf '| `%s` | %.2f | %.1f | %.2f× |\n' "${labels[$i]//|/\\|}" "$(echo "$ms / 1000" | bc -l)" "$(echo "$kb / 1024" | bc -l)" "$(echo "$ms / $floor" | bc -l)"
 done
 echo
 "$BIN" image "$IMAGE" --fail-on none | grep -E '^(FAIL|ERROR)' || true
