@@ -52,9 +52,52 @@ build() { # build TAG [docker build args…] < Dockerfile
         || { cat "$WORK/build.log" >&2; exit 1; }
 }
 
+# Images whose layers hold what the image-contents rules look for (§4.3, 4.8, 4.10): setuid files, a private key
+# added then deleted, another hidden by an opaque directory, credential files, an empty shadow password, a
+# world-writable directory, sshd (from the base). And one clean image, which also deletes the base's sshd (a whiteout).
+# The secret strings are fixed: tests check that none of them ever appears in any output.
+contents_fixtures() {
+    local context=$WORK/ctx-contents
+    mkdir -p "$context"
+    printf -- '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAfixtureDeletedKeyMaterial0001\n-----END OPENSSH PRIVATE KEY-----\n' > "$context/id_rsa"
+    printf -- '-----BEGIN RSA PRIVATE KEY-----\nMIIEfixtureOpaqueKeyMaterial0002\n-----END RSA PRIVATE KEY-----\n' > "$context/deploy.pem"
+    printf -- '-----BEGIN PRIVATE KEY-----\nMIIEfixtureLiveKeyMaterial0003\n-----END PRIVATE KEY-----\n' > "$context/server.key"
+    printf '[default]\naws_access_key_id = AKIAFIXTUREFIXTURE01\naws_secret_access_key = fixtureAwsSecretValue0004\n' > "$context/credentials"
+    printf '{"auths": {"registry.example.com": {"auth": "Zml4dHVyZTpmaXh0dXJlRG9ja2VyQXV0aDAwMDU="}}}\n' > "$context/config.json"
+    printf '//registry.npmjs.org/:_authToken=fixtureNpmToken0006\n' > "$context/npmrc"
+    printf 'DATABASE_URL=postgres://app@db/app\nAPI_TOKEN=fixtureEnvToken0007\n' > "$context/env"
+    printf 'root::19000:0:99999:7:::\napp:!:19000:0:99999:7:::\n' > "$context/shadow"
+    cat > "$context/Dockerfile" <<DOCKERFILE
+FROM ${PREFIX}/base:1
+COPY id_rsa /root/.ssh/id_rsa
+RUN /bin/busybox rm /root/.ssh/id_rsa
+COPY deploy.pem /opt/keys/deploy.pem
+RUN /bin/busybox rm -rf /opt/keys && /bin/busybox mkdir -p /opt/keys
+COPY server.key /etc/ssl/private/server.key
+COPY credentials /root/.aws/credentials
+COPY config.json /root/.docker/config.json
+COPY npmrc /app/.npmrc
+COPY env /app/.env
+COPY shadow /etc/shadow
+RUN /bin/busybox mkdir -p /usr/local/bin /data/drop /data/shared \\
+ && /bin/busybox cp /bin/busybox /usr/local/bin/tool && /bin/busybox chmod 4755 /usr/local/bin/tool \\
+ && /bin/busybox cp /bin/busybox /usr/local/bin/grouptool && /bin/busybox chmod 2755 /usr/local/bin/grouptool \\
+ && /bin/busybox chmod 0777 /data/drop && /bin/busybox chmod 1777 /data/shared
+DOCKERFILE
+    DOCKER_BUILDKIT=0 docker build -q --label "$LABEL" -t ${PREFIX}/contents:1 "$context" >/dev/null 2>"$WORK/build.log" \
+        || { cat "$WORK/build.log" >&2; exit 1; }
+    build ${PREFIX}/contents-clean:1 <<DOCKERFILE
+FROM ${PREFIX}/base:1
+RUN /bin/busybox rm /usr/sbin/sshd
+COPY app.txt /app/app.txt
+USER 10001:10001
+DOCKERFILE
+}
+
 up() {
     down
     make_rootfs
+    contents_fixtures
 
     build ${PREFIX}/hardened:1 <<DOCKERFILE
 FROM ${PREFIX}/base:1
@@ -116,6 +159,8 @@ DOCKERFILE
 
 case "${1:-}" in
     up) up ;;
+    # Only the image-contents fixtures (the base image is made if missing), beside fixtures already up.
+    contents) docker image inspect ${PREFIX}/base:1 >/dev/null 2>&1 || make_rootfs; contents_fixtures ;;
     down) down ;;
-    *) echo "usage: $0 up|down" >&2; exit 2 ;;
+    *) echo "usage: $0 up|down|contents" >&2; exit 2 ;;
 esac

@@ -23,6 +23,7 @@ command -v auditctl >/dev/null 2>&1 || missing+=(auditd)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v sshd >/dev/null 2>&1 || missing+=(openssh-server)
 command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
+[ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 /usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1 || missing+=(python3-jsonschema)
 if [ ${#missing[@]} -gt 0 ]; then
     mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)

@@ -71,9 +71,11 @@ struct EngineOptions: ParsableArguments {
     }
 }
 
-func collect(_ options: EngineOptions) async throws -> Snapshot {
+func collect(_ options: EngineOptions, imageContents: ImageContentsScope = .none) async throws -> Snapshot {
+    var collectOptions = options.collectOptions
+    collectOptions.imageContents = imageContents
     do {
-        return try await Collector.snapshot(options.collectOptions)
+        return try await Collector.snapshot(collectOptions)
     } catch {
         throw CouldNotAudit(description: String(describing: error))
     }
@@ -106,6 +108,7 @@ func emit(_ report: AuditReport, formats: [FormatTarget], output: String?, lang:
 
 extension Language: ExpressibleByArgument {}
 extension ProcessSource: ExpressibleByArgument {}
+extension ImageContentsScope: ExpressibleByArgument {}
 
 extension ReportFormat: ExpressibleByArgument {}
 extension Benchmark: ExpressibleByArgument {}
@@ -148,7 +151,7 @@ struct DockerBaselineCommand: AsyncParsableCommand {
         commandName: "docker-baseline",
         abstract: "Audit Docker engines, containers and images against the CIS Docker Benchmark and enterprise baselines.",
         version: ToolInfo.current.version,
-        subcommands: [Audit.self, Lint.self, Collect.self, Harden.self, ScanAPI.self, Rules.self])
+        subcommands: [Audit.self, Lint.self, ImageCommand.self, Collect.self, Harden.self, ScanAPI.self, Rules.self])
 
     /// Maps argument errors to exit 2 and audit failures to exit 3, as documented.
     static func main() async {
@@ -189,6 +192,9 @@ struct Audit: AsyncParsableCommand {
 
     @Option(help: "Judge a snapshot saved by `collect -o` instead of asking the engine.")
     var snapshot: String?
+
+    @Option(name: .customLong("image-contents"), help: "Whose layers to read for the image-contents rules (4.3, 4.8, 4.10): used (images containers were created from), all, none.")
+    var imageContents: ImageContentsScope = .used
 
     @Option(name: .customLong("format"), help: "Report format, repeatable: FORMAT or FORMAT=FILE, FORMAT one of text, json, sarif, junit, html, markdown (default text).")
     var formats: [FormatTarget] = []
@@ -289,7 +295,7 @@ struct Audit: AsyncParsableCommand {
                 throw CouldNotAudit(description: String(describing: error))
             }
         } else {
-            snapshot = try await collect(engine)
+            snapshot = try await collect(engine, imageContents: imageContents)
         }
         let trusted = trustedUsers.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         let report = policy.apply(to: Evaluator.evaluate(snapshot, advisories: table, trustedUsers: trusted, nodeCertMaxDays: nodeCertMaxDays))
@@ -401,6 +407,66 @@ struct Lint: ParsableCommand {
             data.append(chunk)
         }
         return data
+    }
+}
+
+struct ImageCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "image",
+        abstract: "Audit images on their own: configuration, history and the files in their layers (§4).",
+        discussion: """
+        REF is an image in the engine (name, id or digest), a `docker save` tar file, or an OCI image layout \
+        directory. Layers are read as a stream, never extracted; secret values are never printed, only the path, \
+        the layer and a short SHA-256 fingerprint. Exit codes: 0 no failure at or above --fail-on; 1 failures at or \
+        above it; 2 usage error; 3 no image could be read at all.
+        """)
+
+    @Argument(help: "Images: engine references, docker save tar files or OCI layout directories.")
+    var references: [String]
+
+    @OptionGroup var engine: EngineOptions
+
+    @Option(name: .customLong("format"), help: "Report format, repeatable: FORMAT or FORMAT=FILE (text, json, sarif, junit, html, markdown).")
+    var formats: [FormatTarget] = []
+
+    @Option(name: [.short, .long], help: "Write the one report without its own FILE here instead of standard output.")
+    var output: String?
+
+    @Option(help: "Report language: en or zh.")
+    var lang: Language?
+
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when a failure of this severity or above is found: none, info, low, medium, high, critical.")
+    var failOn: FailThreshold = FailThreshold(argument: "high")!
+
+    @Flag(help: "Show how to fix each failing rule (text format).")
+    var remediation = false
+
+    @Flag(name: [.short, .long], help: "List passing targets one by one (text format).")
+    var verbose = false
+
+    func validate() throws {
+        guard !references.isEmpty else { throw ValidationError("name at least one image") }
+        if (formats.isEmpty ? [FormatTarget(argument: "text")!] : formats).filter({ $0.path == nil }).count > 1 {
+            throw ValidationError("only one --format can go to standard output (or -o)")
+        }
+    }
+
+    func run() async throws {
+        let snapshot: Snapshot
+        do {
+            snapshot = try await ImageAuditCollector.snapshot(references: references, options: engine.collectOptions)
+        } catch {
+            throw CouldNotAudit(description: String(describing: error))
+        }
+        let imageRules = RuleCatalog.all.filter { $0 is any ImageRule }
+        let report = Evaluator.evaluate(snapshot, rules: imageRules)
+        try emit(report, formats: formats, output: output, lang: lang, verbose: verbose, remediation: remediation)
+        let readable = snapshot.images.filter { $0.inspect.config != nil || !($0.contents?.layers.isEmpty ?? true) }
+        if readable.isEmpty {
+            throw CouldNotAudit(description: "no image could be read: " + (snapshot.problems.map(\.message) + snapshot.images.flatMap {
+                ($0.contents?.problems ?? []).map(\.description) }).prefix(3).joined(separator: "; "))
+        }
+        if let threshold = failOn.severity, let worst = report.worstFailure, worst >= threshold { throw ExitCode(Exit.findings) }
     }
 }
 
@@ -533,8 +599,11 @@ struct Collect: AsyncParsableCommand {
     @Option(name: [.short, .long], help: "Snapshot file to write (written atomically); - for standard output.")
     var output: String
 
+    @Option(name: .customLong("image-contents"), help: "Whose layers to read: used, all, none.")
+    var imageContents: ImageContentsScope = .used
+
     func run() async throws {
-        let snapshot = try await collect(engine)
+        let snapshot = try await collect(engine, imageContents: imageContents)
         try write(try SnapshotFile.encode(snapshot), to: output)
         if output != "-" {
             FileHandle.standardError.write(Data(

@@ -10,6 +10,8 @@ public struct CollectOptions: Sendable {
     /// Where the host's filesystem is (`/`, or e.g. `/host` when run in a container).
     public var root: String
     public var processSource: ProcessSource
+    /// Which images' layers are read; `none` unless asked (the CLI's `audit` asks for `used`).
+    public var imageContents: ImageContentsScope = .none
 
     public init(host: String? = nil, endpoint: EngineEndpoint.Request = .init(), environment: [String: String] = ProcessInfo.processInfo.environment,
                 timeoutSeconds: Int = 30, concurrency: Int = 6, root: String = "/", processSource: ProcessSource = .auto) {
@@ -70,14 +72,15 @@ public enum Collector {
     /// facts are not collected, and the host checks say so.
     private static func engineAndHost(_ options: CollectOptions, endpoint: EngineEndpoint, client: EngineClient) async throws -> Snapshot {
         guard endpoint.isLocal else {
-            return try await EngineCollector(client: client, concurrency: options.concurrency, processScanner: nil)
+            return try await EngineCollector(client: client, concurrency: options.concurrency, processScanner: nil, imageContents: options.imageContents)
                 .collect(host: nil, environment: environment(options))
         }
         let scanner = options.processSource == .auto ? ProcessScanner(root: options.root) : nil
         let root = options.root
         let socket = endpoint.socketPath
         let hostFacts = Task.detached { HostCollector(root: root, engineSocket: socket).collect() }
-        var snapshot = try await EngineCollector(client: client, concurrency: options.concurrency, processScanner: scanner)
+        var snapshot = try await EngineCollector(client: client, concurrency: options.concurrency, processScanner: scanner,
+                                                 imageContents: options.imageContents)
             .collect(host: nil, environment: environment(options))
         var host = await hostFacts.value
         // Listeners are probed from here only when "here" is the host itself.

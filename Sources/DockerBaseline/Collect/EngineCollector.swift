@@ -9,7 +9,11 @@ public struct EngineCollector: Sendable {
     /// Reads running containers' processes from this host's /proc; nil asks the engine's `top` for each.
     public var processScanner: ProcessScanner?
 
-    public init(client: EngineClient, concurrency: Int = 6, processScanner: ProcessScanner? = nil) {
+    /// Which images' layers are read (through the engine's export endpoint).
+    public var imageContents: ImageContentsScope
+
+    public init(client: EngineClient, concurrency: Int = 6, processScanner: ProcessScanner? = nil, imageContents: ImageContentsScope = .none) {
+        self.imageContents = imageContents
         self.client = client
         self.concurrency = concurrency
         self.processScanner = processScanner
@@ -29,7 +33,7 @@ public struct EngineCollector: Sendable {
     }
 
     /// One container's or image's part of the snapshot, or why it is missing.
-    private enum Gathered: Sendable {
+    enum Gathered: Sendable {
         case container(ContainerRecord)
         case image(ImageRecord)
         case problem(CollectionProblem)
@@ -75,6 +79,7 @@ public struct EngineCollector: Sendable {
             collectedAt: ISO8601DateFormatter().string(from: now), endpoint: client.endpoint.description,
             engine: try await version, info: engineInfo, containers: containerRecords, images: imageRecords,
             networks: try await networks, host: host, environment: environment, problems: problems)
+        await Self.addContents(to: &snapshot, scope: imageContents, client: client, prefix: prefix)
         if engineInfo.swarm?.localNodeState == "active", engineInfo.swarm?.controlAvailable == true {
             snapshot.swarm = await SwarmCollector(client: client, prefix: prefix).collect()
         }
@@ -146,8 +151,14 @@ public struct EngineCollector: Sendable {
 
     private static func gatherImage(_ summary: ImageSummary, prefix: String, client: EngineClient) async throws -> Gathered {
         let name = summary.repoTags?.first { $0 != "<none>:<none>" } ?? shortImageID(summary.id)
-        let target = Target(kind: .image, id: summary.id, name: name)
-        let inspectPath = "\(prefix)/images/\(summary.id)/json"
+        return try await gatherImage(reference: summary.id, name: name, prefix: prefix, client: client)
+    }
+
+    /// Inspect and history of one image, by id or name.
+    static func gatherImage(reference: String, name: String? = nil, prefix: String, client: EngineClient) async throws -> Gathered {
+        let target = Target(kind: .image, id: reference, name: name ?? reference)
+        let escaped = reference.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~:@"))) ?? reference
+        let inspectPath = "\(prefix)/images/\(escaped)/json"
         let inspect: ImageInspect
         do {
             inspect = try await client.get(inspectPath, as: ImageInspect.self)
@@ -156,7 +167,7 @@ public struct EngineCollector: Sendable {
             return .problem(problem)
         }
         var record = ImageRecord(inspect: inspect)
-        let historyPath = "\(prefix)/images/\(summary.id)/history"
+        let historyPath = "\(prefix)/images/\(inspect.id)/history"
         do {
             record.history = try await client.get(historyPath, as: [ImageHistoryEntry].self)
         } catch let error as EngineError {

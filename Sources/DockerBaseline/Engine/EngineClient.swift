@@ -150,6 +150,35 @@ public final class EngineClient: Sendable {
         }
     }
 
+    /// GET `path` and hand the body of a 2xx answer to `consume` piece by piece, as it arrives. The body is never
+    /// gathered: the response's async sequence reads from the socket only as pieces are consumed (back-pressure), so
+    /// at most a few pieces are buffered whatever the answer's size. An error thrown by `consume` ends the request
+    /// and is rethrown as it is.
+    public func stream(_ path: String, _ consume: (UnsafeRawBufferPointer) throws -> Void) async throws {
+        struct ConsumerError: Error { let error: Error }
+        let name = "GET \(path)"
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .GET
+        request.headers.add(name: "Host", value: "docker")
+        request.headers.add(name: "User-Agent", value: "docker-baseline/\(ToolInfo.current.version)")
+        do {
+            let response = try await http.execute(request, timeout: .seconds(Int64(timeoutSeconds)))
+            guard (200..<300).contains(response.status.code) else {
+                let body = try await response.body.collect(upTo: 1 << 20)
+                throw EngineError.httpStatus(endpoint: name, status: Int(response.status.code), message: engineMessage(Data(body.readableBytesView)))
+            }
+            for try await piece in response.body {
+                do { try piece.withUnsafeReadableBytes { try consume($0) } } catch { throw ConsumerError(error: error) }
+            }
+        } catch let error as ConsumerError {
+            throw error.error
+        } catch let error as EngineError {
+            throw error
+        } catch {
+            throw translate(error, endpoint: name)
+        }
+    }
+
     private func translate(_ error: Error, endpoint name: String) -> EngineError {
         if let error = error as? HTTPClientError {
             switch error {

@@ -11,7 +11,7 @@ public enum EnterpriseBaseline {
     }
 
     public static let items: [Item] = [
-        Item(number: 1, grade: .basic, title: .init(en: "Minimal containers", zh: "容器最小化"), selectors: ["5.7"]),
+        Item(number: 1, grade: .basic, title: .init(en: "Minimal containers", zh: "容器最小化"), selectors: ["5.7", "4.3"]),
         Item(number: 2, grade: .basic, title: .init(en: "Docker remote API access control", zh: "Docker remote API 访问控制"), selectors: ["2.7"]),
         Item(number: 3, grade: .basic, title: .init(en: "Traffic restriction", zh: "限制流量流向"), selectors: ["2.2", "2.4", "5.14", "5.30"]),
         Item(number: 4, grade: .basic, title: .init(en: "Non-root users", zh: "使用普通用户启动"), selectors: ["2.9", "2.1", "4.1", "5.31"]),
@@ -21,7 +21,7 @@ public enum EnterpriseBaseline {
         Item(number: 8, grade: .basic, title: .init(en: "Resource limits", zh: "资源限制"), selectors: ["5.11", "5.12", "5.29", "2.8", "5.19"]),
         Item(number: 9, grade: .basic, title: .init(en: "Kernel patching", zh: "宿主机及时升级内核"), selectors: ["host.kernel-advisories", "1.2.2"]),
         Item(number: 10, grade: .basic, title: .init(en: "Information leaks", zh: "避免信息泄漏"), selectors: ["4.10"]),
-        Item(number: 11, grade: .basic, title: .init(en: "SUID/SGID limits", zh: "SUID/SGID 限制"), selectors: ["5.4", "5.26", "2.14"]),
+        Item(number: 11, grade: .basic, title: .init(en: "SUID/SGID limits", zh: "SUID/SGID 限制"), selectors: ["5.4", "5.26", "2.14", "4.8"]),
         Item(number: 12, grade: .enhanced, title: .init(en: "SELinux / AppArmor", zh: "安全加固 SELinux/AppArmor/GRSEC"), selectors: ["5.2", "5.3", "host.security-modules"]),
         Item(number: 13, grade: .enhanced, title: .init(en: "System call restriction (seccomp)", zh: "限制系统调用"), selectors: ["2.17", "5.22"]),
         Item(number: 14, grade: .enhanced, title: .init(en: "Capability limits", zh: "能力限制"), selectors: ["5.4", "5.5"]),

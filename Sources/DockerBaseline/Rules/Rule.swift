@@ -48,6 +48,7 @@ public struct RuleMetadata: Sendable, Equatable {
         if let cis { return String(cis.prefix { $0 != "." }) }
         if id.hasPrefix("host.") { return "1" }
         if id.hasPrefix("daemon.") { return "2" }
+        if id.hasPrefix("image.") { return "4" }
         if id.hasPrefix("network.") { return "network" }
         return "other"
     }

@@ -4,7 +4,8 @@ public enum RuleCatalog {
         let rules: [any Rule] = [
             // §4 images and build files
             ImageUserRule(), ContainerUserRule(), ContentTrustRule(), ImageHealthcheckRule(), UpdateAloneRule(),
-            AddInstructionRule(), ImageSecretsRule(),
+            AddInstructionRule(), ImageSecretsRule(), SetuidFilesRule(), SecretFilesRule(), DeletedSecretsRule(),
+            ShadowEmptyPasswordRule(), ImageSSHDRule(), WorldWritableDirectoryRule(),
             // §5 container runtime
             SwarmModeRule(), AppArmorRule(), SELinuxRule(), CapabilitiesRule(), PrivilegedContainerRule(), SensitiveMountRule(),
             SSHDaemonRule(), PrivilegedPortsRule(), OpenPortsRule(), MemoryLimitRule(), CPUPriorityRule(), ReadOnlyRootfsRule(),
@@ -28,6 +29,7 @@ public enum RuleCatalog {
         func key(_ rule: any Rule) -> String {
             if let cis = rule.metadata.cis { return cis }
             if let cis18 = rule.metadata.cis18 { return cis18 }
+            if rule.metadata.id.hasPrefix("image.") { return "4.99" }
             return rule.metadata.id.hasPrefix("host.") ? "1.99" : rule.metadata.id.hasPrefix("daemon.") ? "2.99" : "99"
         }
         return rules.sorted { compareBenchmarkIDs(key($0), key($1)) || (key($0) == key($1) && $0.metadata.id < $1.metadata.id) }

@@ -11,6 +11,8 @@ public struct RuleExample: Sendable {
     public var image: String?
     /// Replaces the base image's history (a JSON array, newest first).
     public var history: String?
+    /// Patch for the base image's layer contents (`ImageContents`; the base image has none: not scanned).
+    public var contents: String?
     /// Patch for the rest of the snapshot (`info`, `host`, `environment`, …).
     public var snapshot: String?
     public var expect: Status
@@ -20,8 +22,9 @@ public struct RuleExample: Sendable {
 
     public init(
         container: String? = nil, processes: String? = nil, image: String? = nil, history: String? = nil,
-        snapshot: String? = nil, expect: Status, file: String = #fileID, line: Int = #line
+        contents: String? = nil, snapshot: String? = nil, expect: Status, file: String = #fileID, line: Int = #line
     ) {
+        self.contents = contents
         self.container = container
         self.processes = processes
         self.image = image
@@ -43,6 +46,7 @@ public struct RuleExample: Sendable {
         var imageRecord = (base["images"] as! [[String: Any]])[0]
         if let image { imageRecord["inspect"] = try merge(imageRecord["inspect"]!, patch: image) }
         if let history { imageRecord["history"] = try JSONSerialization.jsonObject(with: Data(history.utf8), options: .fragmentsAllowed) }
+        if let contents { imageRecord["contents"] = try merge(imageRecord["contents"] ?? NSNull(), patch: contents) }
         base["images"] = [imageRecord]
         let data = try JSONSerialization.data(withJSONObject: base)
         return try JSONDecoder().decode(Snapshot.self, from: data)

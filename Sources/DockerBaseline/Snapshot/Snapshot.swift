@@ -77,11 +77,18 @@ public struct ImageRecord: Codable, Sendable, Equatable {
     public var history: [ImageHistoryEntry]?
     /// Why `history` is missing.
     public var historyError: String?
+    /// What the layers hold; nil when they were not read (see `contentsError`).
+    public var contents: ImageContents?
+    /// Why `contents` is missing: not asked for, or the image could not be read at all.
+    public var contentsError: String?
 
-    public init(inspect: ImageInspect, history: [ImageHistoryEntry]? = nil, historyError: String? = nil) {
+    public init(inspect: ImageInspect, history: [ImageHistoryEntry]? = nil, historyError: String? = nil,
+                contents: ImageContents? = nil, contentsError: String? = nil) {
         self.inspect = inspect
         self.history = history
         self.historyError = historyError
+        self.contents = contents
+        self.contentsError = contentsError
     }
 }
 
