@@ -114,6 +114,37 @@ extension ReportFormat: ExpressibleByArgument {}
 extension Benchmark: ExpressibleByArgument {}
 extension Profile: ExpressibleByArgument {}
 
+/// Where a report goes and what makes the command fail: shared by `audit`, `lint` and `image`.
+struct ReportOptions: ParsableArguments {
+    @Option(name: .customLong("format"), help: "Report format, repeatable: FORMAT or FORMAT=FILE, FORMAT one of text, json, sarif, junit, html, markdown (default text).")
+    var formats: [FormatTarget] = []
+
+    @Option(name: [.short, .long], help: "Write the one report without its own FILE here (atomically) instead of standard output.")
+    var output: String?
+
+    @Option(help: "Report language: en or zh (default: from LC_ALL / LC_MESSAGES / LANG).")
+    var lang: Language?
+
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when a failure of this severity or above is found: none, info, low, medium, high, critical.")
+    var failOn: FailThreshold = FailThreshold(argument: "high")!
+
+    @Flag(help: "Show how to fix each failing rule (text format).")
+    var remediation = false
+
+    @Flag(name: [.short, .long], help: "Also list what passed (text format).")
+    var verbose = false
+
+    func validate() throws {
+        if (formats.isEmpty ? 1 : formats.filter({ $0.path == nil }).count) > 1 {
+            throw ValidationError("only one --format can go to standard output (or -o); give the others a file: --format json=report.json")
+        }
+    }
+
+    func emit(_ report: AuditReport) throws {
+        try docker_baseline.emit(report, formats: formats, output: output, lang: lang, verbose: verbose, remediation: remediation)
+    }
+}
+
 /// `json`, or `json=report.json`: a format and where it goes (standard output without a file).
 struct FormatTarget: ExpressibleByArgument {
     var format: ReportFormat
@@ -196,15 +227,6 @@ struct Audit: AsyncParsableCommand {
     @Option(name: .customLong("image-contents"), help: "Whose layers to read for the image-contents rules (4.3, 4.8, 4.10): used (images containers were created from), all, none.")
     var imageContents: ImageContentsScope = .used
 
-    @Option(name: .customLong("format"), help: "Report format, repeatable: FORMAT or FORMAT=FILE, FORMAT one of text, json, sarif, junit, html, markdown (default text).")
-    var formats: [FormatTarget] = []
-
-    @Option(name: [.short, .long], help: "Write the one report without its own FILE here (atomically) instead of standard output.")
-    var output: String?
-
-    @Option(help: "Report language: en or zh (default: from LC_ALL / LC_MESSAGES / LANG).")
-    var lang: Language?
-
     @Option(help: "Benchmark numbering to show, and whose rules to run: cis-1.6 (default), cis-1.8, cis-ce-1.1.")
     var benchmark: Benchmark?
 
@@ -232,9 +254,6 @@ struct Audit: AsyncParsableCommand {
     @Option(help: "A previous JSON report: mark results new / unchanged / fixed, and fail only on new failures.")
     var baseline: String?
 
-    @Option(name: .customLong("fail-on"), help: "Exit 1 when a failure of this severity or above is found: none, info, low, medium, high, critical.")
-    var failOn: FailThreshold = FailThreshold(argument: "high")!
-
     @Option(name: .customLong("min-score"), help: "Exit 1 when the score (pass / (pass + fail), in %) is below this.")
     var minScore: Double?
 
@@ -247,17 +266,9 @@ struct Audit: AsyncParsableCommand {
     @Option(name: .customLong("node-cert-max-days"), help: "The longest swarm node certificate lifetime accepted (7.7).")
     var nodeCertMaxDays: Int = 90
 
-    @Flag(help: "Show how to fix each failing rule (text format).")
-    var remediation = false
-
-    @Flag(name: [.short, .long], help: "List passing targets one by one (text format).")
-    var verbose = false
+    @OptionGroup var reporting: ReportOptions
 
     func validate() throws {
-        let targets = formats.isEmpty ? [FormatTarget(argument: "text")!] : formats
-        if targets.filter({ $0.path == nil }).count > 1 {
-            throw ValidationError("only one --format can go to standard output (or -o); give the others a file: --format json=report.json")
-        }
         if let minScore, !(0...100).contains(minScore) { throw ValidationError("--min-score must be between 0 and 100") }
     }
 
@@ -299,8 +310,8 @@ struct Audit: AsyncParsableCommand {
         }
         let trusted = trustedUsers.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         let report = policy.apply(to: Evaluator.evaluate(snapshot, advisories: table, trustedUsers: trusted, nodeCertMaxDays: nodeCertMaxDays))
-        try emit(report, formats: formats, output: output, lang: lang, verbose: verbose, remediation: remediation)
-        if let threshold = failOn.severity, let worst = report.worstFailure, worst >= threshold {
+        try reporting.emit(report)
+        if let threshold = reporting.failOn.severity, let worst = report.worstFailure, worst >= threshold {
             throw ExitCode(Exit.findings)
         }
         if let minScore, let score = report.score, score < minScore {
@@ -332,15 +343,6 @@ struct Lint: ParsableCommand {
     @Option(name: .customLong("exclude-path"), help: "Skip paths matching this .gitignore-style pattern (repeatable).")
     var excludePaths: [String] = []
 
-    @Option(name: .customLong("format"), help: "Report format, repeatable: FORMAT or FORMAT=FILE (text, json, sarif, junit, html, markdown).")
-    var formats: [FormatTarget] = []
-
-    @Option(name: [.short, .long], help: "Write the one report without its own FILE here instead of standard output.")
-    var output: String?
-
-    @Option(help: "Report language: en or zh (default: from LC_ALL / LC_MESSAGES / LANG).")
-    var lang: Language?
-
     @Option(help: "Only these rules (rule id, CIS id or glob; repeatable).")
     var include: [String] = []
 
@@ -359,21 +361,11 @@ struct Lint: ParsableCommand {
     @Flag(name: .customLong("no-inline-ignores"), help: "Ignore `# docker-baseline ignore=…` comments (for CI that must see everything).")
     var noInlineIgnores = false
 
-    @Option(name: .customLong("fail-on"), help: "Exit 1 when a failure of this severity or above is found: none, info, low, medium, high, critical.")
-    var failOn: FailThreshold = FailThreshold(argument: "high")!
-
-    @Flag(help: "Show how to fix each failure (text format).")
-    var remediation = false
-
-    @Flag(name: [.short, .long], help: "Also list what passed and what was skipped (text format).")
-    var verbose = false
+    @OptionGroup var reporting: ReportOptions
 
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("name at least one file or directory (or - for standard input)") }
         if paths.contains("-"), kind == nil { throw ValidationError("reading standard input (-) needs --kind dockerfile or --kind compose") }
-        if (formats.isEmpty ? 1 : formats.filter({ $0.path == nil }).count) > 1 {
-            throw ValidationError("only one --format can go to standard output (or -o); give the others a file: --format json=report.json")
-        }
     }
 
     func run() throws {
@@ -394,8 +386,8 @@ struct Lint: ParsableCommand {
         let input = paths.contains("-") ? readStandardInput(limit: BuildFileCollector.sizeLimit) : nil
         let files = BuildFileCollector.load(candidates, standardInput: input)
         let report = policy.apply(to: Linter.lint(files, settings: settings), rules: LintCatalog.metadata)
-        try emit(report, formats: formats, output: output, lang: lang, verbose: verbose, remediation: remediation)
-        if let threshold = failOn.severity, let worst = report.worstFailure, worst >= threshold { throw ExitCode(Exit.findings) }
+        try reporting.emit(report)
+        if let threshold = reporting.failOn.severity, let worst = report.worstFailure, worst >= threshold { throw ExitCode(Exit.findings) }
     }
 
     /// Standard input, at most `limit` bytes (more is refused by the file's own lint error, not read into memory).
@@ -426,29 +418,10 @@ struct ImageCommand: AsyncParsableCommand {
 
     @OptionGroup var engine: EngineOptions
 
-    @Option(name: .customLong("format"), help: "Report format, repeatable: FORMAT or FORMAT=FILE (text, json, sarif, junit, html, markdown).")
-    var formats: [FormatTarget] = []
-
-    @Option(name: [.short, .long], help: "Write the one report without its own FILE here instead of standard output.")
-    var output: String?
-
-    @Option(help: "Report language: en or zh.")
-    var lang: Language?
-
-    @Option(name: .customLong("fail-on"), help: "Exit 1 when a failure of this severity or above is found: none, info, low, medium, high, critical.")
-    var failOn: FailThreshold = FailThreshold(argument: "high")!
-
-    @Flag(help: "Show how to fix each failing rule (text format).")
-    var remediation = false
-
-    @Flag(name: [.short, .long], help: "List passing targets one by one (text format).")
-    var verbose = false
+    @OptionGroup var reporting: ReportOptions
 
     func validate() throws {
         guard !references.isEmpty else { throw ValidationError("name at least one image") }
-        if (formats.isEmpty ? [FormatTarget(argument: "text")!] : formats).filter({ $0.path == nil }).count > 1 {
-            throw ValidationError("only one --format can go to standard output (or -o)")
-        }
     }
 
     func run() async throws {
@@ -460,13 +433,13 @@ struct ImageCommand: AsyncParsableCommand {
         }
         let imageRules = RuleCatalog.all.filter { $0 is any ImageRule }
         let report = Evaluator.evaluate(snapshot, rules: imageRules)
-        try emit(report, formats: formats, output: output, lang: lang, verbose: verbose, remediation: remediation)
+        try reporting.emit(report)
         let readable = snapshot.images.filter { $0.inspect.config != nil || !($0.contents?.layers.isEmpty ?? true) }
         if readable.isEmpty {
             throw CouldNotAudit(description: "no image could be read: " + (snapshot.problems.map(\.message) + snapshot.images.flatMap {
                 ($0.contents?.problems ?? []).map(\.description) }).prefix(3).joined(separator: "; "))
         }
-        if let threshold = failOn.severity, let worst = report.worstFailure, worst >= threshold { throw ExitCode(Exit.findings) }
+        if let threshold = reporting.failOn.severity, let worst = report.worstFailure, worst >= threshold { throw ExitCode(Exit.findings) }
     }
 }
 
