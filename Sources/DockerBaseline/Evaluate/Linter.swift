@@ -30,7 +30,13 @@ public enum Linter {
                 results.append(Result(rule: inputRule, finding: Finding(target: target, status: .error,
                                                                         message: .init(en: problem.message, zh: "无法读取：\(problem.message)"))))
             }
-            if dockerfile.instructions.isEmpty { unreadable = dockerfile.problems.first?.message ?? "no instructions" }
+            if dockerfile.instructions.isEmpty {
+                unreadable = dockerfile.problems.first?.message ?? "the file has no instructions"
+                if dockerfile.problems.isEmpty {
+                    results.append(Result(rule: inputRule, finding: Finding(target: target, status: .error,
+                                                                            message: .init(en: "the file has no instructions", zh: "文件中没有任何指令"))))
+                }
+            }
         case let .compose(project):
             kind = .compose
             if project.services.isEmpty, let problem = project.problems.first { unreadable = problem.message }

@@ -141,6 +141,12 @@ public struct Result: Sendable, Equatable {
     public var status: Status { waiver?.expired == false ? .waived : finding.status }
     public var severity: Severity { finding.severity ?? rule.severity }
     public var target: Target { finding.target }
+
+    /// How reports name the target: `file:line:column` for lint findings, the name (with a container's state) otherwise.
+    public var targetLabel: String {
+        if let location = finding.location { return location.description }
+        return target.state.map { "\(target.name) (\($0))" } ?? target.name
+    }
 }
 
 /// A waiver as it applied to one result.

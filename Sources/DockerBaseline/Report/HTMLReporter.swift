@@ -9,7 +9,7 @@ public enum HTMLReporter {
         var rows = ""
         rows.reserveCapacity(report.results.count * 900)
         for result in report.results {
-            let target = result.target.state.map { "\(result.target.name) (\($0))" } ?? result.target.name
+            let target = result.targetLabel
             let evidence = result.finding.evidence.sorted { $0.key < $1.key }
                 .map { "<dt>\(xml($0.key))</dt><dd>\(xml($0.value))</dd>" }.joined()
             var notes = ""

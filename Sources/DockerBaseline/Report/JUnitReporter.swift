@@ -18,7 +18,7 @@ public enum JUnitReporter {
             out += #"  <testsuite name="\#(xml(name))" tests="\#(results.count)" failures="\#(count(results, [.fail]))" errors="\#(count(results, [.error]))" skipped="\#(count(results, [.skipped, .waived]))">"# + "\n"
             for result in results {
                 let id = report.benchmark.id(for: result.rule).map { "\($0) " } ?? ""
-                let target = result.target.state.map { "\(result.target.name) (\($0))" } ?? result.target.name
+                let target = result.targetLabel
                 let caseName = "\(id)\(result.rule.title[language]) — \(result.target.kind.rawValue) \(target)"
                 out += #"    <testcase classname="\#(xml(result.rule.id))" name="\#(xml(caseName))">"# + "\n"
                 let message = xml(result.finding.message[language])

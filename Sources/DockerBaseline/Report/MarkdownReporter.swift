@@ -20,7 +20,7 @@ public enum MarkdownReporter {
             out += zh ? "| 状态 | 编号 | 规则 | 目标 | 结论 | 证据 |\n" : "| status | id | rule | target | finding | evidence |\n"
             out += "|---|---|---|---|---|---|\n"
             for result in bySection[section]!.sorted(by: { $0.status < $1.status }) {
-                let target = result.target.state.map { "\(result.target.name) (\($0))" } ?? result.target.name
+                let target = result.targetLabel
                 var finding = result.finding.message[language]
                 if let waiver = result.waiver { finding += zh ? "（豁免：\(waiver.reason)）" : " (waived: \(waiver.reason))" }
                 if let change = result.change { finding += " [\(change.rawValue)]" }

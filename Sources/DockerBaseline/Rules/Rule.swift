@@ -50,6 +50,8 @@ public struct RuleMetadata: Sendable, Equatable {
         if id.hasPrefix("daemon.") { return "2" }
         if id.hasPrefix("image.") { return "4" }
         if id.hasPrefix("network.") { return "network" }
+        if id.hasPrefix("dockerfile.") { return "4" }
+        if id.hasPrefix("compose.") { return "5" }
         return "other"
     }
 }
