@@ -195,6 +195,9 @@ struct LintHostileInputTests {
         try write("bomb/docker-compose.yml", Data(bomb.utf8))
         try write("deep/compose.yml", Data(("services:\n  app:\n    image: a:1\n    labels: " + String(repeating: "[", count: 100_000) + "\n").utf8))
         try write("good/Dockerfile", Data("FROM alpine:3.20\nUSER root\n".utf8))
+        try write("nostage/Dockerfile", Data("RUN echo hi\n".utf8))
+        try write("empty/Dockerfile", Data())
+        try write("noservices/compose.yaml", Data("services: {}\n".utf8))
 
         let files = BuildFileCollector.load(BuildFileCollector.find([directory.path]))
         let report = Linter.lint(files)
@@ -209,6 +212,12 @@ struct LintHostileInputTests {
         #expect(results("bomb/docker-compose.yml").contains { $0.rule.id == "compose.syntax" && $0.finding.message.en.contains("alias bomb") })
         #expect(results("deep/compose.yml").contains { $0.rule.id == "compose.syntax" && $0.finding.message.en.contains("nested more than") })
         #expect(results("good/Dockerfile").contains { $0.rule.id == "dockerfile.user" && $0.status == .fail })
+        // Nothing to judge is never a pass.
+        #expect(results("nostage/Dockerfile").first { $0.rule.id == "dockerfile.user" }?.status == .skipped)
+        #expect(results("nostage/Dockerfile").contains { $0.rule.id == "dockerfile.syntax" && $0.status == .fail })
+        #expect(results("empty/Dockerfile").contains { $0.rule.id == "lint.input" && $0.status == .error })
+        #expect(!results("empty/Dockerfile").contains { $0.status == .pass })
+        #expect(!results("noservices/compose.yaml").contains { $0.status == .pass })
     }
 }
 

@@ -39,7 +39,7 @@ public enum Linter {
             }
         case let .compose(project):
             kind = .compose
-            if project.services.isEmpty, let problem = project.problems.first { unreadable = problem.message }
+            if project.services.isEmpty { unreadable = project.problems.first?.message ?? "the file defines no services" }
         }
         if case let .unreadable(_, _, message) = file {
             results.append(Result(rule: inputRule, finding: Finding(target: target, status: .error, message: .init(en: message, zh: "无法读取：\(message)"))))

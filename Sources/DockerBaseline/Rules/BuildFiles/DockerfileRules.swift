@@ -1,6 +1,12 @@
 // Dockerfile rules about what the built image is: parse problems, the user it runs as (4.1), HEALTHCHECK (4.6),
 // update instructions (4.7), ADD (4.9), base images (4.2), secrets (4.10) and hygiene.
 
+extension LintFinding {
+    /// A Dockerfile without FROM has no stage to judge (dockerfile.syntax reports it).
+    static let noStage = LintFinding(status: .skipped, severity: nil, message: .init(en: "not checked: the file has no FROM", zh: "未检查：文件中没有 FROM"),
+                                     evidence: [:], file: nil, range: .line(1), fix: nil)
+}
+
 public enum DockerfileRules {
     public static let all: [any DockerfileRule] = [
         DockerfileSyntaxRule(), DockerfileUserRule(), DockerfileHealthcheckRule(), DockerfileBasePinnedRule(), DockerfileBaseRegistryRule(),
@@ -26,6 +32,7 @@ struct DockerfileSyntaxRule: DockerfileRule {
         .dockerfile("FROM\nUSER app\n", .fail, line: 1),
         .dockerfile("# escape=x\nFROM alpine:3.20\n", .fail, line: 1),
         .dockerfile("# syntax=docker/dockerfile:1\n# syntax=docker/dockerfile:1\nFROM alpine:3.20\n", .fail, line: 2),
+        .dockerfile("RUN echo no stage\n", .fail, line: 1),
         .dockerfile("FROM alpine:3.20\nCMD [\"a\", ]\nONBUILD RUN echo ok\n", .pass),
         .dockerfile("FROM alpine:3.20\nRUN <<EOF\necho one\nEOF\nUSER app\n", .pass),
     ]
@@ -35,7 +42,9 @@ struct DockerfileSyntaxRule: DockerfileRule {
             guard let range = problem.range else { return nil }
             return .fail(range, problem.message, "解析错误：\(problem.message)")
         }
-        return fileProblems + file.instructions.compactMap { instruction in
+        let noStage: [LintFinding] = file.stages.isEmpty && !file.instructions.isEmpty
+            ? [.fail(file.instructions[0].range, "no FROM instruction: there is no stage to build", "没有 FROM 指令：没有可构建的阶段")] : []
+        return fileProblems + noStage + file.instructions.compactMap { instruction in
             instruction.problem.map { .fail(instruction.range, $0, "无法解析该指令：\($0)") }
         }
     }
@@ -65,7 +74,7 @@ struct DockerfileUserRule: DockerfileRule {
     ]
 
     func check(_ file: Dockerfile, _ settings: LintSettings) -> [LintFinding] {
-        guard let final = file.finalStage else { return [] }
+        guard let final = file.finalStage else { return [.noStage] }
         guard let (index, user) = file.finalLineage.last(where: { $0.instruction.keyword == "USER" }) else {
             return [.fail(file.instructions[final.fromIndex].range, "the final stage sets no USER: it runs as root unless \(final.base) sets a user",
                           "最终阶段未设置 USER：除非基础镜像 \(final.base) 设置了用户，否则以 root 运行", evidence: ["FROM": final.base])]
@@ -96,7 +105,7 @@ struct DockerfileHealthcheckRule: DockerfileRule {
     ]
 
     func check(_ file: Dockerfile, _ settings: LintSettings) -> [LintFinding] {
-        guard let final = file.finalStage else { return [] }
+        guard let final = file.finalStage else { return [.noStage] }
         guard let (_, check) = file.finalLineage.last(where: { $0.instruction.keyword == "HEALTHCHECK" }) else {
             return [.fail(file.instructions[final.fromIndex].range, "the final stage has no HEALTHCHECK", "最终阶段没有 HEALTHCHECK")]
         }

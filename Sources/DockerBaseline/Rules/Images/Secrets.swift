@@ -48,21 +48,29 @@ enum SecretScanner {
 
     /// What a value looks like when its content alone gives it away, whatever its name.
     static func secretKind(ofValue value: String) -> String? {
-        let patterns: [(String, String)] = [
-            ("-----BEGIN [A-Z ]*PRIVATE KEY-----", "private key"),
-            ("\\b(AKIA|ASIA)[0-9A-Z]{16}\\b", "AWS access key id"),
-            ("\\bgh[pousr]_[A-Za-z0-9]{30,}", "GitHub token"),
-            ("\\bgithub_pat_[A-Za-z0-9_]{30,}", "GitHub token"),
-            ("\\bglpat-[A-Za-z0-9_-]{20,}", "GitLab token"),
-            ("\\bxox[abprs]-[A-Za-z0-9-]{10,}", "Slack token"),
-            ("\\bsk_live_[A-Za-z0-9]{16,}", "Stripe secret key"),
-            ("(?<![A-Za-z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]{0,31}://[^/\\s:@]{1,256}:[^/\\s@]{1,256}@", "URL with a password"),
-        ]
-        for (pattern, kind) in patterns where value.range(of: pattern, options: .regularExpression) != nil {
-            return kind
-        }
-        return nil
+        // A cheap pre-check: every pattern needs one of these characters.
+        guard value.contains("-") || value.contains("_") || value.contains("@") || value.contains("AKIA") || value.contains("ASIA") else { return nil }
+        let range = NSRange(location: 0, length: (value as NSString).length)
+        return valuePatterns.first { $0.regex.firstMatch(in: value, range: range) != nil }?.kind
     }
+
+    /// Compiled once: compiling them per value cost more than the whole rest of a lint run.
+    private static let valuePatterns: [(regex: NSRegularExpression, kind: String)] = [
+        ("-----BEGIN [A-Z ]*PRIVATE KEY-----", "private key"),
+        ("\\b(AKIA|ASIA)[0-9A-Z]{16}\\b", "AWS access key id"),
+        ("\\bgh[pousr]_[A-Za-z0-9]{30,}", "GitHub token"),
+        ("\\bgithub_pat_[A-Za-z0-9_]{30,}", "GitHub token"),
+        ("\\bglpat-[A-Za-z0-9_-]{20,}", "GitLab token"),
+        ("\\bxox[abprs]-[A-Za-z0-9-]{10,}", "Slack token"),
+        ("\\bsk_live_[A-Za-z0-9]{16,}", "Stripe secret key"),
+        ("(?<![A-Za-z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]{0,31}://[^/\\s:@]{1,256}:[^/\\s@]{1,256}@", "URL with a password"),
+    ].map { (try! NSRegularExpression(pattern: $0.0), $0.1) }
+
+    // Bounded repetitions and a name that starts a word keep these linear on a 10 MB line.
+    private static let assignmentPattern = try! NSRegularExpression(
+        pattern: "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]{0,127})=(\"[^\"]{0,4096}\"|'[^']{0,4096}'|[^\\s;&|]{0,4096})")
+    private static let flagPattern = try! NSRegularExpression(
+        pattern: "(--?(?:password|passwd|token|secret|api-key)[= ])(\"[^\"]{0,4096}\"|'[^']{0,4096}'|[^\\s;&|]{1,4096})", options: .caseInsensitive)
 
     /// A value that only refers to another variable or is empty holds nothing secret.
     static func isLiteralValue(_ value: String) -> Bool {
@@ -79,11 +87,9 @@ enum SecretScanner {
 
     /// `NAME=VALUE` words in a command line or instruction (`ENV A=1 B="x y"`, `export TOKEN=abc`).
     static func assignments(in text: String) -> [(name: String, value: String, range: Range<String.Index>)] {
-        // Bounded repetitions and a name that starts a word keep this linear on a 10 MB line.
-        let pattern = "(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]{0,127})=(\"[^\"]{0,4096}\"|'[^']{0,4096}'|[^\\s;&|]{0,4096})"
-        guard let regex = try? NSRegularExpression(pattern: pattern) else { return [] }
+        guard text.contains("=") else { return [] }
         let nsText = text as NSString
-        return regex.matches(in: text, range: NSRange(location: 0, length: nsText.length)).compactMap { match in
+        return assignmentPattern.matches(in: text, range: NSRange(location: 0, length: nsText.length)).compactMap { match in
             guard let whole = Range(match.range, in: text), let name = Range(match.range(at: 1), in: text),
                   let value = Range(match.range(at: 2), in: text) else { return nil }
             return (String(text[name]), String(text[value]), whole)
@@ -100,9 +106,8 @@ enum SecretScanner {
             reasons.insert(reason, at: 0)
             masked.replaceSubrange(assignment.range, with: "\(assignment.name)=<masked>")
         }
-        let flagPattern = "(--?(?:password|passwd|token|secret|api-key)[= ])(\"[^\"]{0,4096}\"|'[^']{0,4096}'|[^\\s;&|]{1,4096})"
-        if let regex = try? NSRegularExpression(pattern: flagPattern, options: .caseInsensitive) {
-            let matches = regex.matches(in: masked, range: NSRange(location: 0, length: (masked as NSString).length))
+        do {
+            let matches = Self.flagPattern.matches(in: masked, range: NSRange(location: 0, length: (masked as NSString).length))
             for match in matches.reversed() {
                 guard let value = Range(match.range(at: 2), in: masked), isLiteralValue(String(masked[value])),
                       let flag = Range(match.range(at: 1), in: masked) else { continue }
