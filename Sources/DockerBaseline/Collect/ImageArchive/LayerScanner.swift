@@ -189,8 +189,8 @@ final class LayerScanner: TarSink {
     }
 
     private func candidateKind(path: String, name: String) -> CandidateKind? {
+        if SecretScanner.privateKeyFileNames.contains(name) { return .privateKeyName }
         switch name {
-        case "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk", "identity": return .privateKeyName
         case ".npmrc": return .npmrc
         case ".git-credentials": return .gitCredentials
         case ".netrc", "_netrc": return .netrc
@@ -199,9 +199,7 @@ final class LayerScanner: TarSink {
         if path == "etc/shadow" { return .shadow }
         if path.hasSuffix(".aws/credentials") { return .awsCredentials }
         if path.hasSuffix(".docker/config.json") { return .dockerConfig }
-        if name == ".env" || (name.hasPrefix(".env.") && !["example", "sample", "template", "dist"].contains(name.dropFirst(5).lowercased())) {
-            return .dotenv
-        }
+        if SecretScanner.isDotenvName(name) { return .dotenv }
         if name.hasSuffix(".pem") || name.hasSuffix(".key") { return .keyFile }
         return nil
     }

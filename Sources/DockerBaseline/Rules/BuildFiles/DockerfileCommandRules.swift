@@ -74,10 +74,9 @@ struct DockerfileSecretsRule: DockerfileRule {
 }
 
 struct DockerfileSensitiveFilesRule: DockerfileRule {
-    static let secretFileNames: Set<String> = [
-        "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk", "authorized_keys", ".env", ".netrc",
-        ".git-credentials", ".npmrc", ".pypirc", ".pgpass", ".dockercfg", ".htpasswd", ".ssh", ".aws", ".gnupg",
-    ]
+    static let secretFileNames: Set<String> = SecretScanner.privateKeyFileNames.union([
+        "authorized_keys", ".netrc", ".git-credentials", ".npmrc", ".pypirc", ".pgpass", ".dockercfg", ".htpasswd", ".ssh", ".aws", ".gnupg",
+    ])
     static let secretFileSuffixes = [".key", ".p12", ".pfx", ".jks", ".keystore"]
     /// `credentials` is a secret in `.aws/`, `config.json` in `.docker/`, `config` in `.kube/`.
     static let secretFilesInDirectories: Set<String> = [".aws/credentials", ".docker/config.json", ".kube/config"]
@@ -112,7 +111,7 @@ struct DockerfileSensitiveFilesRule: DockerfileRule {
         let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
         let name = trimmed.baseName
         if secretFileNames.contains(name) || secretFileSuffixes.contains(where: name.hasSuffix) { return true }
-        if name.hasPrefix(".env."), !["example", "sample", "template", "dist"].contains(where: name.hasSuffix) { return true }
+        if SecretScanner.isDotenvName(name) { return true }
         return secretFilesInDirectories.contains { trimmed == $0 || trimmed.hasSuffix("/" + $0) }
     }
 

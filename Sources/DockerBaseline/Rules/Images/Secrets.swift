@@ -16,6 +16,14 @@ enum SecretScanner {
     /// A last word that says the variable holds where the secret is, not the secret (`POSTGRES_PASSWORD_FILE`).
     private static let referenceWords: Set<String> = ["FILE", "PATH", "DIR", "LOCATION", "ENV", "NAME", "LENGTH", "POLICY"]
 
+    /// File names of SSH private keys (Dockerfiles that copy them, images that contain them).
+    static let privateKeyFileNames: Set<String> = ["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk", "identity"]
+
+    /// `.env`, `.env.production`; not `.env.example`, `.env.sample`, `.env.template`, `.env.dist`.
+    static func isDotenvName(_ name: String) -> Bool {
+        name == ".env" || (name.hasPrefix(".env.") && !["example", "sample", "template", "dist"].contains(name.dropFirst(5).lowercased()))
+    }
+
     /// `dbPassword` → [DB, PASSWORD]; `API-KEY` → [API, KEY].
     static func words(of name: String) -> [String] {
         var words: [String] = []
