@@ -81,6 +81,14 @@ func collect(_ options: EngineOptions, imageContents: ImageContentsScope = .none
     }
 }
 
+/// The policy file named by --config, else ./.docker-baseline.yaml when present, else the default policy.
+func loadPolicy(_ config: String?) throws -> AuditPolicy {
+    var policy = AuditPolicy()
+    guard let path = config ?? (FileManager.default.fileExists(atPath: ".docker-baseline.yaml") ? ".docker-baseline.yaml" : nil) else { return policy }
+    do { try PolicyFile.load(path, into: &policy) } catch { throw UsageProblem(description: String(describing: error)) }
+    return policy
+}
+
 func write(_ data: Data, to path: String?) throws {
     guard let path, path != "-" else {
         FileHandle.standardOutput.write(data)
@@ -274,11 +282,7 @@ struct Audit: AsyncParsableCommand {
 
     /// The policy from the configuration file, then the command line.
     func policy() throws -> AuditPolicy {
-        var policy = AuditPolicy()
-        let path = config ?? (FileManager.default.fileExists(atPath: ".docker-baseline.yaml") ? ".docker-baseline.yaml" : nil)
-        if let path {
-            do { try PolicyFile.load(path, into: &policy) } catch { throw UsageProblem(description: String(describing: error)) }
-        }
+        var policy = try loadPolicy(config)
         if let benchmark { policy.benchmark = benchmark }
         if let profile { policy.profile = profile }
         if !include.isEmpty { policy.include = include }
@@ -369,10 +373,7 @@ struct Lint: ParsableCommand {
     }
 
     func run() throws {
-        var policy = AuditPolicy()
-        if let path = config ?? (FileManager.default.fileExists(atPath: ".docker-baseline.yaml") ? ".docker-baseline.yaml" : nil) {
-            do { try PolicyFile.load(path, into: &policy) } catch { throw UsageProblem(description: String(describing: error)) }
-        }
+        var policy = try loadPolicy(config)
         if !include.isEmpty { policy.include = include }
         if !exclude.isEmpty { policy.exclude = exclude }
         var settings = policy.lint
@@ -464,10 +465,7 @@ struct Harden: AsyncParsableCommand {
     var apply = false
 
     func run() async throws {
-        var policy = AuditPolicy()
-        if let path = config ?? (FileManager.default.fileExists(atPath: ".docker-baseline.yaml") ? ".docker-baseline.yaml" : nil) {
-            do { try PolicyFile.load(path, into: &policy) } catch { throw UsageProblem(description: String(describing: error)) }
-        }
+        let policy = try loadPolicy(config)
         let snapshot: Snapshot
         if let path = self.snapshot {
             do { snapshot = try SnapshotFile.load(path) } catch { throw CouldNotAudit(description: String(describing: error)) }

@@ -24,6 +24,7 @@ public enum Linter {
         case let .unreadable(_, fileKind, message):
             kind = fileKind
             unreadable = message
+            results.append(Result(rule: inputRule, finding: Finding(target: target, status: .error, message: .init(en: message, zh: "无法读取：\(message)"))))
         case let .dockerfile(dockerfile):
             kind = .dockerfile
             for problem in dockerfile.problems where problem.range == nil {
@@ -40,9 +41,6 @@ public enum Linter {
         case let .compose(project):
             kind = .compose
             if project.services.isEmpty { unreadable = project.problems.first?.message ?? "the file defines no services" }
-        }
-        if case let .unreadable(_, _, message) = file {
-            results.append(Result(rule: inputRule, finding: Finding(target: target, status: .error, message: .init(en: message, zh: "无法读取：\(message)"))))
         }
         let ignores = settings.inlineIgnores ? InlineIgnores(file) : nil
         for rule in rules where kind == nil || rule.kind == kind {

@@ -49,9 +49,6 @@ public struct Dockerfile: Sendable {
     }
 
     public func instructions(of stage: Stage) -> ArraySlice<Instruction> { instructions[stage.instructions] }
-
-    /// The stage an instruction belongs to; nil for instructions before the first `FROM`.
-    public func stage(containing index: Int) -> Stage? { stages.last { $0.instructions.contains(index) || $0.fromIndex == index } }
 }
 
 public struct Directive: Sendable {

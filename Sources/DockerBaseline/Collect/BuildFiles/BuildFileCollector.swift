@@ -13,10 +13,6 @@ public enum BuildFileCollector {
         public var overrides: [String] = []
     }
 
-    public struct NothingFound: Error, CustomStringConvertible {
-        public var description: String
-    }
-
     static let overrideNames: Set<String> = ["docker-compose.override.yml", "docker-compose.override.yaml", "compose.override.yml", "compose.override.yaml"]
 
     /// What kind of build file a name says it is, nil for neither.

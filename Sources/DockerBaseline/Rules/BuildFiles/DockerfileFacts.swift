@@ -109,13 +109,6 @@ extension Instruction {
         guard words.count >= 2 else { return nil }
         return (Array(words.dropLast()), words.last!)
     }
-
-    /// Commands with their instruction, for every instruction that runs some (ONBUILD ones included).
-    static func commands(in file: Dockerfile, keywords: Set<String> = ["RUN"]) -> [(instruction: Instruction, command: ShellCommand)] {
-        file.effectiveInstructions.filter { keywords.contains($0.keyword) }.flatMap { instruction in
-            (instruction.commands?.commands ?? []).map { (instruction, $0) }
-        }
-    }
 }
 
 /// Whether a `chmod`-style mode sets the setuid or setgid bit: `u+s`, `g+s`, `+s`, `a=rwxs`, `4755`, `02755`.
