@@ -17,7 +17,7 @@ struct EngineTests {
 
 /// What each fixture container (scripts/fixtures.sh) must get from each rule: every rule both ways, across states.
 struct LiveExpectation: Sendable, CustomTestStringConvertible {
-    let rule: String
+    let rule: RuleID
     let target: String
     let status: Status
     var severity: Severity? = nil

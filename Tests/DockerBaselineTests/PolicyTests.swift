@@ -47,7 +47,7 @@ struct PolicyTests {
         func rules(_ profile: Profile) -> Set<String> {
             var policy = AuditPolicy()
             policy.profile = profile
-            return Set(policy.apply(to: report).results.map(\.rule.id))
+            return Set(policy.apply(to: report).results.map(\.rule.id.rawValue))
         }
         #expect(rules(.baselineBasic).contains("container.sshd"))
         #expect(rules(.baselineBasic).contains("daemon.remote-api-tls"))
@@ -65,7 +65,7 @@ struct PolicyTests {
         let report = Evaluator.evaluate(try policySnapshot())
         var policy = AuditPolicy()
         policy.include = ["5.5", "daemon.icc", "3"]
-        let included = Set(policy.apply(to: report).results.map(\.rule.id))
+        let included = Set(policy.apply(to: report).results.map(\.rule.id.rawValue))
         #expect(included.contains("container.privileged") && included.contains("daemon.icc") && included.contains("file.daemon-json-mode"))
         #expect(!included.contains("container.memory-limit"))
         policy = AuditPolicy()

@@ -4,7 +4,7 @@ import Testing
 
 /// One rule example, named by its rule and where it was written.
 struct ExampleCase: Sendable, CustomTestStringConvertible {
-    let ruleID: String
+    let ruleID: RuleID
     let example: RuleExample
     var testDescription: String { "\(ruleID) → \(example.expect) (\(example.file):\(example.line))" }
 

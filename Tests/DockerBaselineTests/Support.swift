@@ -84,7 +84,7 @@ func runTool(_ arguments: [String], environment extra: [String: String] = [:]) t
 
 extension AuditReport {
     /// The one result of `rule` for the target named `name`.
-    func result(_ rule: String, _ name: String) -> Result? {
+    func result(_ rule: RuleID, _ name: String) -> Result? {
         results.first { $0.rule.id == rule && $0.target.name == name }
     }
 }

@@ -137,7 +137,7 @@ actor ProgressCounter {
 
 extension APIScanner {
     static let exposedAPIRule = RuleMetadata(
-        id: "network.exposed-api", cis: nil, cisCE: nil, severity: .critical,
+        id: .networkExposedApi, cis: nil, severity: .critical,
         title: .init(en: "No Docker API answers without authentication", zh: "不存在无需认证即可访问的 Docker API"),
         rationale: .init(en: "A Docker API that answers without a client certificate gives whoever reaches it root on that host; port 2375 is scanned for constantly (enterprise baseline item 2).",
                          zh: "无需客户端证书即可访问的 Docker API 会让任何能连上它的人获得该主机的 root 权限；2375 端口一直被持续扫描（企业基线第 2 项）。"),

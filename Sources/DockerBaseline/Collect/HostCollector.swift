@@ -109,26 +109,26 @@ public struct HostCollector: Sendable {
     }
 
     /// Every path a §1 audit rule or §3 file rule names, with the role it plays.
-    func filesToExamine(daemon: DaemonConfiguration, binaries: [String: String], dockerService: String?) -> [(path: String, role: String)] {
-        var paths: [(String, String)] = [
-            (dockerService ?? "/lib/systemd/system/docker.service", "docker.service"),
-            (unitFile("docker.socket") ?? "/lib/systemd/system/docker.socket", "docker.socket"),
-            ("/etc/docker", "/etc/docker"), (daemon.configFile, "daemon.json"),
-            ("/etc/default/docker", "/etc/default/docker"), ("/etc/sysconfig/docker", "/etc/sysconfig/docker"),
-            ("/run/containerd", "/run/containerd"), ("/var/lib/docker", "/var/lib/docker"),
-            ("/etc/containerd/config.toml", "containerd config"),
+    func filesToExamine(daemon: DaemonConfiguration, binaries: [String: String], dockerService: String?) -> [(path: String, role: FileRole)] {
+        var paths: [(String, FileRole)] = [
+            (dockerService ?? "/lib/systemd/system/docker.service", .dockerService),
+            (unitFile("docker.socket") ?? "/lib/systemd/system/docker.socket", .dockerSocketUnit),
+            ("/etc/docker", .etcDocker), (daemon.configFile, .daemonJSON),
+            ("/etc/default/docker", .etcDefaultDocker), ("/etc/sysconfig/docker", .etcSysconfigDocker),
+            ("/run/containerd", .runContainerd), ("/var/lib/docker", .varLibDocker),
+            ("/etc/containerd/config.toml", .containerdConfig),
         ]
         // The containerd dockerd uses: --containerd, the system one, or the one dockerd starts itself.
         for socket in [daemon.string("containerd"), "/run/containerd/containerd.sock", "/run/docker/containerd/containerd.sock"].compactMap({ $0 }) {
-            paths.append((socket, "containerd.sock"))
+            paths.append((socket, .containerdSocket))
         }
-        for socket in engineSockets(daemon) { paths.append((socket, "docker.sock")) }
-        for (key, role) in [("tlscacert", "TLS CA certificate"), ("tlscert", "TLS server certificate"), ("tlskey", "TLS server key")] {
+        for socket in engineSockets(daemon) { paths.append((socket, .dockerSocket)) }
+        for (key, role) in [("tlscacert", FileRole.tlsCACertificate), ("tlscert", .tlsServerCertificate), ("tlskey", .tlsServerKey)] {
             if let path = daemon.string(key) { paths.append((path, role)) }
         }
-        for certificate in registryCertificates() { paths.append((certificate, "registry certificate")) }
-        for name in ["dockerd", "containerd", "containerd-shim", "containerd-shim-runc-v1", "containerd-shim-runc-v2", "runc"] {
-            paths.append((binaries[name] ?? "/usr/bin/\(name)", name))
+        for certificate in registryCertificates() { paths.append((certificate, .registryCertificate)) }
+        for role in FileRole.binaries {
+            paths.append((binaries[role.rawValue] ?? "/usr/bin/\(role.rawValue)", role))
         }
         return paths
     }

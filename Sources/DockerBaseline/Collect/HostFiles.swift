@@ -38,7 +38,7 @@ public struct HostFiles: Sendable {
     }
 
     /// Owner, group and mode of `path`, following a final symlink as the benchmark's `stat` does.
-    public func facts(_ path: String, role: String, users: [Int: String], groups: [Int: String]) -> FileFacts {
+    public func facts(_ path: String, role: FileRole, users: [Int: String], groups: [Int: String]) -> FileFacts {
         var info = stat()
         guard stat(real(path), &info) == 0 else {
             if errno == ENOENT || errno == ENOTDIR { return FileFacts(path: path, role: role, exists: false) }

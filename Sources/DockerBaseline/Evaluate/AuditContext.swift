@@ -10,6 +10,10 @@ public struct AuditContext: Sendable {
     public let trustedUsers: [String]?
     /// The longest swarm node certificate lifetime accepted (7.7).
     public let nodeCertMaxDays: Int
+    /// What the engine adds to every container, for the runtime checks.
+    public let runtimeEnvironment: RuntimeEnvironment
+    /// Each container's runtime spec, by container id.
+    let runtimeSpecs: [String: RuntimeSpec]
 
     public init(_ snapshot: Snapshot, advisories: AdvisoryTable = .embedded, trustedUsers: [String]? = nil, nodeCertMaxDays: Int = 90) {
         self.snapshot = snapshot
@@ -18,6 +22,15 @@ public struct AuditContext: Sendable {
         self.trustedUsers = trustedUsers
         imagesByID = Dictionary(snapshot.images.map { ($0.inspect.id, $0) }, uniquingKeysWith: { first, _ in first })
         imageIDsInUse = Set(snapshot.containers.compactMap { $0.inspect.image })
+        runtimeEnvironment = RuntimeEnvironment(snapshot)
+        let images = imagesByID
+        runtimeSpecs = Dictionary(snapshot.containers.map { record in
+            (record.inspect.id, RuntimeSpec(container: record.inspect, image: record.inspect.image.flatMap { images[$0]?.inspect }))
+        }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func runtimeSpec(of container: ContainerRecord) -> RuntimeSpec {
+        runtimeSpecs[container.inspect.id] ?? RuntimeSpec(container: container.inspect, image: container.inspect.image.flatMap { imagesByID[$0]?.inspect })
     }
 
     /// The image whose tags include `reference` (`busybox` means `busybox:latest`).

@@ -28,7 +28,7 @@ public enum Evaluator {
     }
 
     static let collectionMetadata = RuleMetadata(
-        id: "collect", cis: nil, cisCE: nil, severity: .medium,
+        id: .collect, cis: nil, severity: .medium,
         title: .init(en: "Every target could be read from the engine", zh: "所有目标均可从引擎读取"),
         rationale: .init(en: "A target the tool could not read is not judged by any rule.", zh: "无法读取的目标不会被任何规则评估。"),
         remediation: .init(en: "Check the engine's log and rerun the audit.", zh: "检查引擎日志后重新审计。"))

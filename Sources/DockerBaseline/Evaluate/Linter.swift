@@ -70,7 +70,7 @@ public enum Linter {
     }
 
     static let inputRule = lintMetadata(
-        "lint.input", severity: .medium,
+        .lintInput, severity: .medium,
         title: .init(en: "Every file given could be read", zh: "所有指定文件均可读取"),
         rationale: .init(en: "A file that cannot be read (binary, too large, not UTF-8) is not checked by any rule.",
                          zh: "无法读取的文件（二进制、过大、非 UTF-8）不会被任何规则检查。"),
@@ -78,7 +78,7 @@ public enum Linter {
         references: [Reference.dockerfile])
 
     static let ignoreRule = lintMetadata(
-        "lint.ignore", severity: .low,
+        .lintIgnore, severity: .low,
         title: .init(en: "Inline ignores name known rules and give a reason", zh: "行内忽略注释写明已知规则及理由"),
         rationale: .init(en: "An ignore without a reason cannot be reviewed, and one naming no known rule hides nothing but looks as if it does.",
                          zh: "没有理由的忽略无法审查；指向不存在规则的忽略看似生效，实际什么也没忽略。"),

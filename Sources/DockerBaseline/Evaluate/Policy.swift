@@ -30,7 +30,7 @@ public enum Profile: String, CaseIterable, Sendable {
 /// Rule selectors: a rule id, a CIS id (of any numbering), a section (`5`), or a `*` glob of any of these.
 public enum RuleSelector {
     public static func matches(_ pattern: String, _ rule: RuleMetadata) -> Bool {
-        let names = [rule.id, rule.cis, rule.cis18, rule.cisCE, rule.section].compactMap { $0 }
+        let names = [rule.id.rawValue, rule.cis, rule.cis18, rule.cisCE, rule.section].compactMap { $0 }
         return names.contains { glob(pattern, $0) }
     }
 }
@@ -130,7 +130,7 @@ public struct AuditPolicy: Sendable {
         }
         if let previous = previousFailures {
             for index in results.indices {
-                let key = Self.key(results[index].rule.id, results[index].target.id)
+                let key = Self.key(results[index].rule.id.rawValue, results[index].target.id)
                 let failsNow = results[index].finding.status == .fail
                 let failedBefore = previous.contains(key)
                 results[index].change = failsNow ? (failedBefore ? .unchanged : .new) : (failedBefore ? .fixed : nil)
@@ -173,7 +173,7 @@ public struct AuditPolicy: Sendable {
     }
 
     static let staleWaiverRule = RuleMetadata(
-        id: "policy.stale-waiver", cis: nil, cisCE: nil, severity: .low,
+        id: .policyStaleWaiver, cis: nil, severity: .low,
         title: .init(en: "Every waiver still matches a finding", zh: "每条豁免都仍对应实际问题"),
         rationale: .init(en: "A waiver that matches nothing is stale: the finding was fixed or renamed, and the waiver could hide a new one later.",
                          zh: "不匹配任何问题的豁免已经过时：问题已修复或已改名，该豁免日后可能掩盖新的问题。"),

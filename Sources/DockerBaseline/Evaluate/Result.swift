@@ -92,18 +92,6 @@ public struct Finding: Sendable, Equatable {
 }
 
 /// A range in a named file.
-public struct SourceLocation: Sendable, Equatable {
-    public var file: String
-    public var range: SourceRange
-
-    public init(file: String, range: SourceRange) {
-        self.file = file
-        self.range = range
-    }
-
-    /// `path:line:column`.
-    public var description: String { "\(file):\(range.line):\(range.column)" }
-}
 
 /// Text replacements in the finding's file that fix it.
 public struct Fix: Sendable, Equatable {

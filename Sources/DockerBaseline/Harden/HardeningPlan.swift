@@ -43,50 +43,6 @@ public struct HardeningPlan: Sendable {
 }
 
 extension HardeningPlan {
-    /// Daemon settings that fix a failing §2 rule: key, value, and the rule it answers.
-    static var daemonFixes: [String: [(key: String, value: Any?)]] { [
-        "daemon.icc": [("icc", false)],
-        "daemon.log-level": [("log-level", "info"), ("debug", nil)],
-        "daemon.iptables": [("iptables", nil)],
-        "daemon.insecure-registries": [("insecure-registries", nil)],
-        "daemon.no-new-privileges": [("no-new-privileges", true)],
-        "daemon.live-restore": [("live-restore", true)],
-        "daemon.userland-proxy": [("userland-proxy", false)],
-        "daemon.experimental": [("experimental", nil)],
-        "daemon.seccomp-profile": [("seccomp-profile", nil)],
-        "daemon.logging": [("log-opts", ["max-size": "10m", "max-file": "3"])],
-    ] }
-
-    /// Container flags and compose keys per failing container rule.
-    static let containerFixes: [String: (run: String, compose: String)] = [
-        "container.privileged": ("remove --privileged", "remove `privileged: true`"),
-        "container.capabilities": ("--cap-drop ALL, then --cap-add only what is needed; remove dangerous --cap-add", "cap_drop: [ALL]; trim cap_add"),
-        "container.sensitive-mounts": ("remove the -v/--mount of host system directories", "remove those `volumes` entries"),
-        "container.docker-socket": ("remove the -v/--mount exposing docker.sock or containerd.sock", "remove that `volumes` entry"),
-        "container.privileged-ports": ("-p 127.0.0.1:8080:80 (a host port ≥ 1024)", "ports: [\"127.0.0.1:8080:80\"]"),
-        "container.port-bind-address": ("-p 127.0.0.1:HOSTPORT:PORT instead of -p HOSTPORT:PORT or -P", "ports: [\"127.0.0.1:HOSTPORT:PORT\"]"),
-        "container.host-network": ("remove --network host", "remove `network_mode: host`"),
-        "container.host-pid": ("remove --pid host", "remove `pid: host`"),
-        "container.host-ipc": ("remove --ipc host", "remove `ipc: host`"),
-        "container.host-uts": ("remove --uts host", "remove `uts: host`"),
-        "container.host-userns": ("remove --userns host", "remove `userns_mode: host`"),
-        "container.memory-limit": ("--memory 512m", "mem_limit: 512m"),
-        "container.cpu-priority": ("--cpus 1", "cpus: 1"),
-        "container.pids-limit": ("--pids-limit 200", "pids_limit: 200"),
-        "container.readonly-rootfs": ("--read-only --tmpfs /tmp", "read_only: true; tmpfs: [/tmp]"),
-        "container.restart-policy": ("--restart on-failure:5", "restart: on-failure:5"),
-        "container.no-new-privileges": ("--security-opt no-new-privileges", "security_opt: [\"no-new-privileges:true\"]"),
-        "container.seccomp": ("remove --security-opt seccomp=unconfined", "remove `seccomp:unconfined` from security_opt"),
-        "container.apparmor": ("remove --security-opt apparmor=unconfined", "remove `apparmor:unconfined` from security_opt"),
-        "container.selinux": ("remove --security-opt label=disable", "remove `label:disable` from security_opt"),
-        "container.healthcheck": ("--health-cmd 'CMD' --health-interval 30s", "healthcheck: {test: [CMD, …], interval: 30s}"),
-        "container.user": ("--user 10001:10001", "user: \"10001:10001\""),
-        "container.mount-propagation": ("use bind-propagation=rprivate", "bind: {propagation: rprivate}"),
-        "container.host-devices": ("remove --device entries not needed", "trim `devices`"),
-        "container.default-bridge": ("--network app (docker network create app)", "networks: [app]"),
-        "container.log-rotation": ("--log-opt max-size=10m --log-opt max-file=3", "logging: {options: {max-size: 10m, max-file: \"3\"}}"),
-    ]
-
     /// The plan for a report's failures (waived ones are left alone).
     public static func make(for report: AuditReport, daemonConfigText: String?) -> HardeningPlan {
         let failing = report.results.filter { $0.status == .fail }
@@ -98,18 +54,18 @@ extension HardeningPlan {
         var manual: [String] = []
         let flagKeys = Set(daemon.settings.filter { $0.source.hasPrefix("dockerd argument") || $0.source.contains("ExecStart") || $0.source.contains("DOCKER_OPTS") }.map(\.key))
         for result in failing where result.target.kind == .daemon {
-            guard let fixes = daemonFixes[result.rule.id] else {
-                manual.append("\(result.rule.cis ?? result.rule.id) \(result.rule.id): \(result.rule.remediation.en)")
+            guard case let .daemonSettings(changes)? = result.rule.hardening else {
+                manual.append("\(result.rule.cis ?? result.rule.id.rawValue) \(result.rule.id): \(result.rule.remediation.en)")
                 continue
             }
-            for (key, value) in fixes {
-                let shown = value.map { describe($0) } ?? "(removed)"
-                if flagKeys.contains(key) {
-                    flagChanges.append("\(key): change or remove the dockerd flag (\(daemon.setting(key)?.source ?? "command line")); wanted \(shown) (\(result.rule.cis ?? result.rule.id))")
+            for change in changes {
+                let shown = change.value.map { describe($0.json) } ?? "(removed)"
+                if flagKeys.contains(change.key) {
+                    flagChanges.append("\(change.key): change or remove the dockerd flag (\(daemon.setting(change.key)?.source ?? "command line")); wanted \(shown) (\(result.rule.cis ?? result.rule.id.rawValue))")
                     continue
                 }
-                if let value { object[key] = value } else { object.removeValue(forKey: key) }
-                daemonChanges.append("\(key): \(shown) (\(result.rule.cis ?? result.rule.id) \(result.rule.id))")
+                if let value = change.value { object[change.key] = value.json } else { object.removeValue(forKey: change.key) }
+                daemonChanges.append("\(change.key): \(shown) (\(result.rule.cis ?? result.rule.id.rawValue) \(result.rule.id))")
             }
         }
         let before = daemonConfigText ?? ""
@@ -129,27 +85,28 @@ extension HardeningPlan {
         let host = report.snapshot.host
         for result in failing {
             let rule = result.rule
-            if rule.id.hasPrefix("host.audit-"), let path = result.finding.evidence["path"] {
-                auditRules.append("-w \(path) -p wa -k docker")
-            } else if let fileRule = FileRule.all.first(where: { $0.metadata.id == rule.id }), let facts = host?.file(result.target.id) {
-                switch fileRule.check {
-                case let .mode(allowed):
-                    guard let mode = facts.mode else { continue }
-                    files.append(FileChange(path: facts.path, command: "chmod \(String(mode & allowed, radix: 8)) \(facts.path)", mode: mode & allowed,
-                                            owner: nil, fixes: "\(rule.cis ?? "") \(rule.id)"))
-                case let .owner(user, group):
-                    files.append(FileChange(path: facts.path, command: "chown \(user):\(group) \(facts.path)", mode: nil, owner: (user, group),
-                                            fixes: "\(rule.cis ?? "") \(rule.id)"))
-                }
-            } else if result.target.kind == .container, let fix = containerFixes[rule.id] {
+            let fixes = "\(rule.cis ?? "") \(rule.id)"
+            switch rule.hardening {
+            case .auditWatch?:
+                if let path = result.finding.evidence["path"] { auditRules.append("-w \(path) -p wa -k docker") }
+            case let .fileMode(allowed)?:
+                guard let facts = host?.file(result.target.id), let mode = facts.mode else { continue }
+                files.append(FileChange(path: facts.path, command: "chmod \(String(mode & allowed, radix: 8)) \(facts.path)", mode: mode & allowed,
+                                        owner: nil, fixes: fixes))
+            case let .fileOwner(user, group)?:
+                guard let facts = host?.file(result.target.id) else { continue }
+                files.append(FileChange(path: facts.path, command: "chown \(user):\(group) \(facts.path)", mode: nil, owner: (user, group), fixes: fixes))
+            case let .containerFlags(run, compose)? where result.target.kind == .container:
                 if containers[result.target.id] == nil {
                     order.append(result.target.id)
                     containers[result.target.id] = ContainerFix(name: result.target.name, state: result.target.state ?? "", runFlags: [], composeKeys: [])
                 }
-                containers[result.target.id]!.runFlags.append("\(fix.run)  [\(rule.cis ?? rule.id)]")
-                containers[result.target.id]!.composeKeys.append(fix.compose)
-            } else if result.target.kind != .daemon {
-                manual.append("\(rule.cis ?? rule.id) \(rule.id) on \(result.target.kind.rawValue) \(result.target.name): \(rule.remediation.en)")
+                containers[result.target.id]!.runFlags.append("\(run)  [\(rule.cis ?? rule.id.rawValue)]")
+                containers[result.target.id]!.composeKeys.append(compose)
+            default:
+                if result.target.kind != .daemon {
+                    manual.append("\(rule.cis ?? rule.id.rawValue) \(rule.id) on \(result.target.kind.rawValue) \(result.target.name): \(rule.remediation.en)")
+                }
             }
         }
         return HardeningPlan(

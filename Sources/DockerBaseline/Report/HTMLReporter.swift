@@ -24,7 +24,7 @@ public enum HTMLReporter {
             <td><span class="badge \(result.status.rawValue)">\(result.status.rawValue)</span></td>\
             <td>\(xml(report.benchmark.id(for: result.rule) ?? "-"))</td>\
             <td>\(result.status == .fail ? result.severity.rawValue : "")</td>\
-            <td><details><summary>\(xml(result.rule.title[language]))</summary><p class="rule">\(xml(result.rule.id))</p>\
+            <td><details><summary>\(xml(result.rule.title[language]))</summary><p class="rule">\(xml(result.rule.id.rawValue))</p>\
             <p>\(xml(result.rule.rationale[language]))</p><p><b>\(label("Fix", "修复")):</b> \(xml(result.rule.remediation[language]))</p></details></td>\
             <td>\(xml(result.target.kind.rawValue)) <code>\(xml(target))</code></td>\
             <td>\(xml(result.finding.message[language]))\(notes)<dl>\(evidence)</dl></td></tr>

@@ -39,7 +39,7 @@ public enum JSONReporter {
         var bytes = Array(out.utf8)
         bytes.reserveCapacity(bytes.count + report.results.count * 900)
         // A rule's own fields are the same in each of its results: escape them once.
-        var ruleFields: [String: (head: [UInt8], remediation: [UInt8])] = [:]
+        var ruleFields: [RuleID: (head: [UInt8], remediation: [UInt8])] = [:]
         for (index, result) in report.results.enumerated() {
             bytes.append(contentsOf: (index == 0 ? "\n" : ",\n").utf8)
             let fields = ruleFields[result.rule.id] ?? {
@@ -56,7 +56,7 @@ public enum JSONReporter {
     /// The rule's fields of a result, from `"rule"` to `"title"`.
     private static func ruleHead(_ rule: RuleMetadata, language: Language) -> String {
         """
-              "rule": \(jsonString(rule.id)),\(optional("cis", rule.cis, indent: 6))\(optional("cis18", rule.cis18, indent: 6))\(optional("cisCE", rule.cisCE, indent: 6))
+              "rule": \(jsonString(rule.id.rawValue)),\(optional("cis", rule.cis, indent: 6))\(optional("cis18", rule.cis18, indent: 6))\(optional("cisCE", rule.cisCE, indent: 6))
               "level": \(rule.level),
               "title": \(jsonString(rule.title[language])),
         """

@@ -20,7 +20,7 @@ public enum JUnitReporter {
                 let id = report.benchmark.id(for: result.rule).map { "\($0) " } ?? ""
                 let target = result.targetLabel
                 let caseName = "\(id)\(result.rule.title[language]) — \(result.target.kind.rawValue) \(target)"
-                out += #"    <testcase classname="\#(xml(result.rule.id))" name="\#(xml(caseName))">"# + "\n"
+                out += #"    <testcase classname="\#(xml(result.rule.id.rawValue))" name="\#(xml(caseName))">"# + "\n"
                 let message = xml(result.finding.message[language])
                 let details = xml(evidenceText(result) + "\n" + result.rule.remediation[language])
                 switch result.status {

@@ -7,7 +7,7 @@ public enum RuleListing {
 
     public static func text(_ rules: [RuleMetadata], language: Language) -> String {
         rules.map { rule in
-            [pad(rule.cis ?? "-", 6), pad(rule.cisCE ?? "-", 6), pad(rule.id, 30), pad(rule.severity.rawValue, 9),
+            [pad(rule.cis ?? "-", 6), pad(rule.cisCE ?? "-", 6), pad(rule.id.rawValue, 30), pad(rule.severity.rawValue, 9),
              "L\(rule.level)", rule.manual ? "manual" : "      ", rule.title[language]].joined(separator: " ")
         }.joined(separator: "\n") + "\n"
     }

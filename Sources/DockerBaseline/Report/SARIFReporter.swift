@@ -135,13 +135,13 @@ public enum SARIFReporter {
 
     public static func render(_ report: AuditReport, language: Language) throws -> Data {
         var rules: [RuleMetadata] = []
-        var index: [String: Int] = [:]
+        var index: [RuleID: Int] = [:]
         for result in report.results where index[result.rule.id] == nil {
             index[result.rule.id] = rules.count
             rules.append(result.rule)
         }
         let driverRules = rules.map { rule in
-            Rule(id: rule.id, name: rule.id.split(separator: ".").map { $0.capitalized }.joined().replacingOccurrences(of: "-", with: ""),
+            Rule(id: rule.id.rawValue, name: rule.id.rawValue.split(separator: ".").map { $0.capitalized }.joined().replacingOccurrences(of: "-", with: ""),
                  shortDescription: Text(text: rule.title[language]), fullDescription: Text(text: rule.rationale[language]),
                  help: Help(text: rule.remediation[language], markdown: "**\(rule.title[language])**\n\n\(rule.rationale[language])\n\n\(rule.remediation[language])"),
                  helpUri: RuleListing.documentationURL(for: rule), defaultConfiguration: Configuration(level: rule.severity >= .high ? "error" : "warning"),
@@ -169,7 +169,7 @@ public enum SARIFReporter {
                     replacements: fix.replacements.map { SARIFReplacement(deletedRegion: Region($0.range), insertedContent: Text(text: $0.text)) })])]
             }
             return SARIFResult(
-                ruleId: result.rule.id, ruleIndex: index[result.rule.id]!, kind: kind(result.status), level: level(result),
+                ruleId: result.rule.id.rawValue, ruleIndex: index[result.rule.id]!, kind: kind(result.status), level: level(result),
                 message: Text(text: "\(target.kind.rawValue) \(target.name): \(result.finding.message[language])"), locations: [location],
                 suppressions: suppressions, fixes: fixes,
                 properties: ResultProperties(status: result.status.rawValue, severity: result.severity.rawValue, target: target,

@@ -41,8 +41,8 @@ public struct TextReporter {
         }
         for section in sections {
             out += "\n" + style.bold(Self.sectionTitles[section]?[language] ?? section) + "\n"
-            var rules: [String] = []
-            var byRule: [String: [Result]] = [:]
+            var rules: [RuleID] = []
+            var byRule: [RuleID: [Result]] = [:]
             for result in bySection[section]! {
                 if byRule[result.rule.id] == nil { rules.append(result.rule.id) }
                 byRule[result.rule.id, default: []].append(result)

@@ -1,13 +1,16 @@
 /// What every rule says about itself: ids, grading and the text reports show, in English and Chinese.
 public struct RuleMetadata: Sendable, Equatable {
     /// Stable id, e.g. `container.privileged`. Never reused for a different check.
-    public var id: String
+    public var id: RuleID
     /// CIS Docker Benchmark 1.6.0 id, e.g. `5.5`; nil for checks the benchmark does not have.
     public var cis: String?
-    /// The same item's id in the older CIS Docker CE 1.1.0 numbering used by many enterprise baselines.
+    /// The same item's id in the older CIS Docker CE 1.1.0 numbering used by many enterprise baselines (derived).
     public var cisCE: String?
     /// The item's id in CIS Docker Benchmark 1.8.0, which inserted 2.7 and moved 1.6.0's 2.7–2.18 to 2.8–2.19.
     public var cis18: String?
+    /// The benchmark section it is reported under (`1` … `7`, or `network` for scan-api); rules the benchmark lacks go
+    /// with their family.
+    public var section: String
     /// CIS profile level, 1 or 2.
     public var level: Int
     /// Severity of a failure unless the finding says otherwise.
@@ -18,15 +21,18 @@ public struct RuleMetadata: Sendable, Equatable {
     public var rationale: LocalizedText
     public var remediation: LocalizedText
     public var references: [String]
+    /// What `harden` changes to fix a failure, where it can.
+    public var hardening: HardeningFix?
 
     public init(
-        id: String, cis: String?, cisCE: String?, cis18: String? = nil, level: Int = 1, severity: Severity, manual: Bool = false,
+        id: RuleID, cis: String?, cis18: String? = nil, section: String? = nil, level: Int = 1, severity: Severity, manual: Bool = false,
         title: LocalizedText, rationale: LocalizedText, remediation: LocalizedText, references: [String] = []
     ) {
         self.id = id
         self.cis = cis
-        self.cisCE = cisCE
-        self.cis18 = cis18 ?? cis.map(Self.cis18(from:))
+        self.cisCE = cis.flatMap(BenchmarkNumbering.ce)
+        self.cis18 = cis18 ?? cis.map(BenchmarkNumbering.cis18)
+        self.section = section ?? cis.map { String($0.prefix { $0 != "." }) } ?? Self.familySections[id.family] ?? "other"
         self.level = level
         self.severity = severity
         self.manual = manual
@@ -36,24 +42,8 @@ public struct RuleMetadata: Sendable, Equatable {
         self.references = references
     }
 
-    /// 1.6.0 → 1.8.0: §2 items from 2.7 on move down by one; everything else keeps its id.
-    static func cis18(from cis: String) -> String {
-        let parts = cis.split(separator: ".").compactMap { Int($0) }
-        guard parts.count == 2, parts[0] == 2, parts[1] >= 7 else { return cis }
-        return "2.\(parts[1] + 1)"
-    }
-
-    /// The CIS section the rule belongs to (`1` … `6`); rules the benchmark lacks go with their family.
-    public var section: String {
-        if let cis { return String(cis.prefix { $0 != "." }) }
-        if id.hasPrefix("host.") { return "1" }
-        if id.hasPrefix("daemon.") { return "2" }
-        if id.hasPrefix("image.") { return "4" }
-        if id.hasPrefix("network.") { return "network" }
-        if id.hasPrefix("dockerfile.") { return "4" }
-        if id.hasPrefix("compose.") { return "5" }
-        return "other"
-    }
+    /// Where rules without a CIS id are reported: with the section of their family.
+    private static let familySections = ["host": "1", "daemon": "2", "image": "4", "dockerfile": "4", "compose": "5", "network": "network"]
 }
 
 /// A check. Rules are pure: they read the snapshot and never do I/O.
@@ -70,6 +60,8 @@ public struct Verdict: Sendable, Equatable {
     public var severity: Severity?
     public var message: LocalizedText
     public var evidence: [String: String]
+    /// Where the settings it blames are written (a Compose file); empty for what the engine reported.
+    public var origins: [SourceLocation] = []
 
     public init(_ status: Status, severity: Severity? = nil, _ message: LocalizedText, evidence: [String: String] = [:]) {
         self.status = status

@@ -62,6 +62,13 @@ public struct YAMLNode: Sendable {
         return items.compactMap(\.string)
     }
 
+    /// `deploy.resources.limits.memory` and the like.
+    public func value(at path: String) -> YAMLNode? {
+        var current: YAMLNode? = self
+        for part in path.split(separator: ".") { current = current?[String(part)] }
+        return current
+    }
+
     public var isNull: Bool {
         if case .null = value { return true }
         return false
@@ -89,9 +96,5 @@ public struct ComposeService: Sendable {
     public subscript(key: String) -> YAMLNode? { node[key] }
 
     /// `deploy.resources.limits.memory` and the like.
-    public func value(at path: String) -> YAMLNode? {
-        var current: YAMLNode? = node
-        for part in path.split(separator: ".") { current = current?[String(part)] }
-        return current
-    }
+    public func value(at path: String) -> YAMLNode? { node.value(at: path) }
 }

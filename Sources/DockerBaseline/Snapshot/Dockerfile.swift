@@ -18,6 +18,20 @@ public struct SourceRange: Sendable, Hashable, Codable {
     }
 }
 
+/// A place in a file: where a lint finding, or a setting of a Compose service, is written.
+public struct SourceLocation: Sendable, Equatable {
+    public var file: String
+    public var range: SourceRange
+
+    public init(file: String, range: SourceRange) {
+        self.file = file
+        self.range = range
+    }
+
+    /// `path:line:column`.
+    public var description: String { "\(file):\(range.line):\(range.column)" }
+}
+
 /// A Dockerfile as the parser understood it. Parsing never stops at a bad instruction: the instruction keeps its
 /// `problem` and everything else is still read.
 public struct Dockerfile: Sendable {

@@ -113,7 +113,7 @@ public struct DaemonSetting: Codable, Sendable, Equatable {
 public struct FileFacts: Codable, Sendable, Equatable {
     public var path: String
     /// What the checks call it (`docker.service`, `TLS CA certificate`, …).
-    public var role: String
+    public var role: FileRole
     public var exists: Bool
     /// `file`, `directory`, `socket`, `symlink`, `other`.
     public var type: String?
@@ -126,7 +126,7 @@ public struct FileFacts: Codable, Sendable, Equatable {
     /// Why the path could not be examined (permission denied, …); nil when it could, or simply does not exist.
     public var error: String?
 
-    public init(path: String, role: String, exists: Bool, type: String? = nil, mode: Int? = nil, uid: Int? = nil,
+    public init(path: String, role: FileRole, exists: Bool, type: String? = nil, mode: Int? = nil, uid: Int? = nil,
                 gid: Int? = nil, owner: String? = nil, group: String? = nil, error: String? = nil) {
         self.path = path
         self.role = role

@@ -16,7 +16,7 @@ private let scannedTextLimit = 1 << 20
 
 struct DockerfileSecretsRule: DockerfileRule {
     let metadata = lintMetadata(
-        "dockerfile.secrets", cis: "4.10", severity: .high,
+        .dockerfileSecrets, cis: "4.10", severity: .high,
         title: .init(en: "No secrets are written into the Dockerfile", zh: "Dockerfile 中不包含密钥等敏感信息"),
         rationale: ImageSecretsRule().metadata.rationale,
         remediation: .init(
@@ -84,7 +84,7 @@ struct DockerfileSensitiveFilesRule: DockerfileRule {
     static let privilegedGroups: Set<String> = ["sudo", "wheel", "root", "admin", "docker", "adm", "shadow", "disk"]
 
     let metadata = lintMetadata(
-        "dockerfile.sensitive-files", cis: "4.10", severity: .high,
+        .dockerfileSensitiveFiles, cis: "4.10", severity: .high,
         title: .init(en: "No keys, credential files or account files are copied or edited", zh: "不复制或修改密钥、凭据文件和账户文件"),
         rationale: .init(
             en: "Private keys, authorized_keys, .env and credential files copied into a layer stay in the image for anyone who can pull it; editing sudoers, shadow or group in a build grants privileges nobody reviews (baseline item 10).",
@@ -151,7 +151,7 @@ struct DockerfileSensitiveFilesRule: DockerfileRule {
 
 struct DockerfileSudoRule: DockerfileRule {
     let metadata = lintMetadata(
-        "dockerfile.sudo", severity: .medium,
+        .dockerfileSudo, severity: .medium,
         title: .init(en: "sudo is neither installed nor used", zh: "不安装也不使用 sudo"),
         rationale: .init(
             en: "Builds run as root already; sudo in an image gives its non-root user a way back to root and has unpredictable TTY and signal behaviour.",
@@ -186,7 +186,7 @@ struct DockerfileSSHDRule: DockerfileRule {
     static let serverPackages: Set<String> = ["openssh-server", "openssh", "dropbear", "ssh", "openssh-server-pam", "tinysshd"]
 
     let metadata = lintMetadata(
-        "dockerfile.sshd", severity: .high,
+        .dockerfileSshd, severity: .high,
         title: .init(en: "No SSH server is installed, started or exposed", zh: "不安装、不启动、不暴露 SSH 服务"),
         rationale: SSHDaemonRule().metadata.rationale,
         remediation: .init(
@@ -224,7 +224,7 @@ struct DockerfileSSHDRule: DockerfileRule {
 
 struct DockerfileSetuidRule: DockerfileRule {
     let metadata = lintMetadata(
-        "dockerfile.setuid", cis: "4.8", severity: .high,
+        .dockerfileSetuid, cis: "4.8", severity: .high,
         title: .init(en: "No setuid or setgid bits are set in the build", zh: "构建中不设置 setuid/setgid 权限位"),
         rationale: .init(
             en: "A setuid or setgid program runs with its owner's rights whoever starts it: a flaw in it is a privilege escalation to root inside the container (baseline item 11).",
@@ -278,7 +278,7 @@ struct DockerfileDownloadExecuteRule: DockerfileRule {
     static let verifiers: Set<String> = ["sha256sum", "sha512sum", "sha1sum", "shasum", "gpg", "gpgv", "cosign", "minisign", "signify", "md5sum"]
 
     let metadata = lintMetadata(
-        "dockerfile.download-execute", severity: .high,
+        .dockerfileDownloadExecute, severity: .high,
         title: .init(en: "Downloaded scripts are verified before they run", zh: "下载的脚本先校验再执行"),
         rationale: .init(
             en: "`curl … | sh` runs whatever the server (or anyone in between) sends at build time, with root in the build, and leaves no record of what ran.",
@@ -351,7 +351,7 @@ struct DockerfileDownloadExecuteRule: DockerfileRule {
 
 struct DockerfileInsecureDownloadRule: DockerfileRule {
     let metadata = lintMetadata(
-        "dockerfile.insecure-download", severity: .high,
+        .dockerfileInsecureDownload, severity: .high,
         title: .init(en: "TLS and package signature checks stay on", zh: "不关闭 TLS 校验与软件包签名校验"),
         rationale: .init(
             en: "Switching off certificate or signature checks lets anyone on the network path replace what the build downloads or installs.",
@@ -441,7 +441,7 @@ struct DockerfileInsecureDownloadRule: DockerfileRule {
 
 struct DockerfileInsecureBuildRule: DockerfileRule {
     let metadata = lintMetadata(
-        "dockerfile.insecure-build", severity: .high,
+        .dockerfileInsecureBuild, severity: .high,
         title: .init(en: "No RUN asks for the insecure entitlement", zh: "RUN 不申请 insecure 特权"),
         rationale: .init(
             en: "`RUN --security=insecure` runs the step like a privileged container: full capabilities and devices on the build host.",

@@ -119,9 +119,9 @@ public struct LintExample: Sendable {
 }
 
 /// Builds the metadata of a lint rule.
-func lintMetadata(_ id: String, cis: String? = nil, cisCE: String? = nil, severity: Severity, title: LocalizedText,
+func lintMetadata(_ id: RuleID, cis: String? = nil, severity: Severity, title: LocalizedText,
                   rationale: LocalizedText, remediation: LocalizedText, references: [String]) -> RuleMetadata {
-    RuleMetadata(id: id, cis: cis, cisCE: cisCE ?? cis, severity: severity, title: title, rationale: rationale, remediation: remediation,
+    RuleMetadata(id: id, cis: cis, severity: severity, title: title, rationale: rationale, remediation: remediation,
                  references: references)
 }
 
@@ -129,7 +129,7 @@ func lintMetadata(_ id: String, cis: String? = nil, cisCE: String? = nil, severi
 public enum LintCatalog {
     public static let all: [any LintRule] = DockerfileRules.all + [ComposeSyntaxRule()] + ComposeRules.all
 
-    public static func rule(id: String) -> (any LintRule)? { all.first { $0.metadata.id == id } }
+    public static func rule(id: RuleID) -> (any LintRule)? { all.first { $0.metadata.id == id } }
 
     /// Every rule a lint report can name, the input and ignore checks included.
     public static var metadata: [RuleMetadata] { all.map(\.metadata) + [Linter.inputRule, Linter.ignoreRule] }

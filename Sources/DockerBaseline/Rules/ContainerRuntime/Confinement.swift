@@ -1,55 +1,20 @@
 // §5 rules about what confines a container: privileged mode, capabilities, seccomp, LSMs, no-new-privileges.
 
-/// Parsed `HostConfig.SecurityOpt` entries. The engine accepts both `key=value` and the older `key:value`.
-struct SecurityOptions {
-    let raw: [String]
-
-    init(_ options: [String]?) { raw = options ?? [] }
-
-    /// The value given for `key` (`seccomp`, `apparmor`, `label`, `no-new-privileges`), nil when absent.
-    /// A bare `no-new-privileges` has the value `true`.
-    func value(of key: String) -> String? {
-        for option in raw {
-            if option == key { return "true" }
-            for separator in ["=", ":"] where option.hasPrefix(key + separator) {
-                return String(option.dropFirst(key.count + 1))
-            }
-        }
-        return nil
-    }
-
-    /// All values of `label=…` options (`disable`, `type:…`, `level:…`).
-    var labels: [String] {
-        raw.compactMap { option in
-            for separator in ["=", ":"] where option.hasPrefix("label" + separator) { return String(option.dropFirst(6)) }
-            return nil
-        }
-    }
-}
-
-/// Interprets a Go `strconv.ParseBool` value as dockerd does.
-func parseGoBool(_ value: String) -> Bool? {
-    switch value {
-    case "1", "t", "T", "true", "TRUE", "True": true
-    case "0", "f", "F", "false", "FALSE", "False": false
-    default: nil
-    }
-}
-
 /// For 5.2 / 5.3: nil when the engine applies `module`, else the verdict for every container: fail when the host has
 /// the module but the engine does not use it, not applicable when the host does not have it.
-private func unappliedSecurityModule(_ module: String, engineName: String, hostEnabled: Bool?, in context: AuditContext,
+private func unappliedSecurityModule(_ module: String, engineName: String, _ state: RuntimeEnvironment.SecurityModule,
                                      hostOnly: LocalizedText) -> Verdict? {
-    guard !context.snapshot.info.securityOptionNames.contains(engineName) else { return nil }
+    guard case let .notApplied(hostEnabled) = state else { return nil }
     let host = hostEnabled.map { $0 ? "enabled" : "disabled" } ?? "unknown"
     let evidence = ["engine": "no \(engineName)", "host \(module)": host]
     if hostEnabled == true { return Verdict(.fail, hostOnly, evidence: evidence) }
     return .skipped("not applicable: \(module) is not enabled on this host", "不适用：该主机未启用 \(module)", evidence: evidence)
 }
 
-struct PrivilegedContainerRule: ContainerRule {
+struct PrivilegedContainerRule: RuntimeCheck {
+    let composeID: RuleID = .composePrivileged
     let metadata = RuleMetadata(
-        id: "container.privileged", cis: "5.5", cisCE: "5.4", severity: .critical,
+        id: .containerPrivileged, cis: "5.5", severity: .critical,
         title: .init(en: "Privileged containers are not used", zh: "不使用特权容器"),
         rationale: .init(
             en: "--privileged gives the container every capability, all host devices and no seccomp, AppArmor or SELinux confinement: root in it is root on the host.",
@@ -58,6 +23,7 @@ struct PrivilegedContainerRule: ContainerRule {
             en: "Recreate the container without --privileged (compose: remove `privileged: true`); add only the capabilities and devices it needs with --cap-add and --device.",
             zh: "去掉 --privileged 重新创建容器（compose 中删除 `privileged: true`），仅通过 --cap-add 和 --device 授予确需的能力与设备。"),
         references: [Reference.capabilities, Reference.cisDocker])
+            .fixed(by: .containerFlags(run: "remove --privileged", compose: "remove `privileged: true`"))
 
     let examples = [
         RuleExample(container: #"{"HostConfig": {"Privileged": true}}"#, expect: .fail),
@@ -65,28 +31,25 @@ struct PrivilegedContainerRule: ContainerRule {
         RuleExample(container: #"{"HostConfig": {"Privileged": false}}"#, expect: .pass),
     ]
 
-    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
-        guard let host = container.inspect.hostConfig else { return .notReported("HostConfig") }
-        if host.privileged == true {
-            return .fail("runs privileged", "以特权模式运行", evidence: ["Privileged": "true"])
+    let composeExamples: [LintExample] = [
+        .compose("services:\n  app:\n    image: a:1\n    privileged: true\n", .fail, line: 4),
+        .compose("services:\n  app:\n    image: a:1\n    privileged: \"true\"\n", .fail, line: 4),
+        .compose("services:\n  app:\n    image: a:1\n    privileged: false\n", .pass),
+    ]
+
+    func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
+        if spec.privileged {
+            return Verdict.fail("runs privileged", "以特权模式运行", evidence: ["Privileged": "true"]).at(spec.origin(of: .privileged))
         }
         return .pass("not privileged", "非特权容器", evidence: ["Privileged": "false"])
     }
 }
 
-struct CapabilitiesRule: ContainerRule {
-    /// Docker's default capability set (moby `oci/caps/defaults.go`).
-    static let defaultCapabilities: Set<String> = [
-        "CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID", "SETUID", "SETFCAP",
-        "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE",
-    ]
-    /// Capabilities that each open a known path to the host kernel or other containers.
-    static let dangerousCapabilities: Set<String> = [
-        "ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_PTRACE", "SYS_RAWIO", "DAC_READ_SEARCH", "NET_ADMIN", "BPF", "PERFMON",
-    ]
+struct CapabilitiesRule: RuntimeCheck {
+    let composeID: RuleID = .composeCapabilities
 
     let metadata = RuleMetadata(
-        id: "container.capabilities", cis: "5.4", cisCE: "5.3", severity: .medium,
+        id: .containerCapabilities, cis: "5.4", severity: .medium,
         title: .init(en: "Linux kernel capabilities are restricted within containers", zh: "限制容器内的 Linux 内核能力"),
         rationale: .init(
             en: "Each capability added beyond Docker's default set widens what root in the container may do to the kernel; some (SYS_ADMIN, SYS_MODULE, SYS_PTRACE, …) are enough to escape.",
@@ -95,6 +58,7 @@ struct CapabilitiesRule: ContainerRule {
             en: "Remove --cap-add entries the workload does not need (compose: `cap_add`); prefer --cap-drop ALL and add back only what is required.",
             zh: "删除业务不需要的 --cap-add（compose 中的 `cap_add`）；建议 --cap-drop ALL 后只添加必需的能力。"),
         references: [Reference.capabilities, Reference.cisDocker])
+            .fixed(by: .containerFlags(run: "--cap-drop ALL, then --cap-add only what is needed; remove dangerous --cap-add", compose: "cap_drop: [ALL]; trim cap_add"))
 
     let examples = [
         RuleExample(container: #"{"HostConfig": {"CapAdd": ["SYS_ADMIN"]}}"#, expect: .fail),
@@ -106,38 +70,42 @@ struct CapabilitiesRule: ContainerRule {
         RuleExample(container: #"{"HostConfig": {"CapAdd": null, "CapDrop": null}}"#, expect: .pass),
     ]
 
-    /// `cap_net_admin` → `NET_ADMIN`.
-    static func normalize(_ capability: String) -> String {
-        let upper = capability.uppercased()
-        return upper.hasPrefix("CAP_") ? String(upper.dropFirst(4)) : upper
-    }
+    let composeExamples: [LintExample] = [
+        .compose("services:\n  app:\n    image: a:1\n    cap_add: [SYS_ADMIN]\n    cap_drop: [ALL]\n", .fail, line: 4),
+        .compose("services:\n  app:\n    image: a:1\n    cap_add:\n      - NET_ADMIN\n", .fail, line: 4),
+        .compose("services:\n  app:\n    image: a:1\n    privileged: true\n", .fail, line: 4),
+        // In Docker's default set: adding it changes nothing, as on a container.
+        .compose("services:\n  app:\n    image: a:1\n    cap_add:\n      - NET_BIND_SERVICE\n", .pass),
+        .compose("services:\n  app:\n    image: a:1\n    cap_add: [NET_BIND_SERVICE]\n    cap_drop: [ALL]\n", .pass),
+        .compose("services:\n  app:\n    image: a:1\n", .pass),
+    ]
 
-    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
-        guard let host = container.inspect.hostConfig else { return .notReported("HostConfig") }
-        let dropped = listEvidence((host.capDrop ?? []).map(Self.normalize))
-        if host.privileged == true {
-            return .fail("privileged: has every capability", "特权容器：拥有全部能力", severity: .critical,
-                         evidence: ["Privileged": "true", "CapDrop": dropped])
+    func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
+        let dropped = listEvidence(spec.capDrop.map(Capabilities.normalize))
+        if spec.privileged {
+            return Verdict.fail("privileged: has every capability", "特权容器：拥有全部能力", severity: .critical,
+                                evidence: ["Privileged": "true", "CapDrop": dropped]).at(spec.origin(of: .privileged))
         }
-        let added = (host.capAdd ?? []).map(Self.normalize)
-        let extra = added.filter { !Self.defaultCapabilities.contains($0) }
+        let added = spec.capAdd.map(Capabilities.normalize)
+        let extra = added.filter { !Capabilities.engineDefaults.contains($0) }
         let evidence = ["CapAdd": listEvidence(added), "CapDrop": dropped]
         guard !extra.isEmpty else {
             return .pass("no capabilities beyond Docker's default set", "未在默认能力集之外添加能力", evidence: evidence)
         }
-        let dangerous = extra.filter(Self.dangerousCapabilities.contains)
+        let dangerous = extra.filter(Capabilities.dangerous.contains)
         let names = extra.joined(separator: ", ")
         if extra.contains("ALL") {
-            return .fail("adds ALL capabilities", "添加了全部能力（ALL）", severity: .critical, evidence: evidence)
+            return Verdict.fail("adds ALL capabilities", "添加了全部能力（ALL）", severity: .critical, evidence: evidence).at(spec.origin(of: .capAdd))
         }
-        return .fail("adds capabilities beyond the default set: \(names)", "在默认能力集之外添加了能力：\(names)",
-                     severity: dangerous.isEmpty ? nil : .high, evidence: evidence)
+        return Verdict.fail("adds capabilities beyond the default set: \(names)", "在默认能力集之外添加了能力：\(names)",
+                            severity: dangerous.isEmpty ? nil : .high, evidence: evidence).at(spec.origin(of: .capAdd))
     }
 }
 
-struct SeccompRule: ContainerRule {
+struct SeccompRule: RuntimeCheck {
+    let composeID: RuleID = .composeSeccomp
     let metadata = RuleMetadata(
-        id: "container.seccomp", cis: "5.22", cisCE: "5.21", severity: .high,
+        id: .containerSeccomp, cis: "5.22", severity: .high,
         title: .init(en: "The default seccomp profile is not disabled", zh: "未禁用默认 seccomp 配置"),
         rationale: .init(
             en: "Docker's default seccomp profile blocks about 44 system calls that containers rarely need and many kernel exploits use. Without it the whole syscall surface is exposed.",
@@ -146,6 +114,7 @@ struct SeccompRule: ContainerRule {
             en: "Recreate the container without `--security-opt seccomp=unconfined` and without --privileged; if a syscall is really needed, use a custom profile that allows only it.",
             zh: "去掉 `--security-opt seccomp=unconfined` 和 --privileged 重新创建容器；确需某个系统调用时，使用只放行该调用的自定义配置。"),
         references: [Reference.seccomp, Reference.cisDocker])
+            .fixed(by: .containerFlags(run: "remove --security-opt seccomp=unconfined", compose: "remove `seccomp:unconfined` from security_opt"))
 
     let examples = [
         RuleExample(container: #"{"HostConfig": {"SecurityOpt": ["seccomp=unconfined"]}}"#, expect: .fail),
@@ -158,22 +127,26 @@ struct SeccompRule: ContainerRule {
         RuleExample(container: #"{"HostConfig": {"SecurityOpt": null}}"#, expect: .pass),
     ]
 
-    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
-        guard let host = container.inspect.hostConfig else { return .notReported("HostConfig") }
-        let options = SecurityOptions(host.securityOpt)
-        let engineSeccomp = (context.snapshot.info.securityOptions ?? []).first { $0.hasPrefix("name=seccomp") }
-        var evidence = ["SecurityOpt": listEvidence(options.raw), "engine": engineSeccomp ?? "no seccomp"]
-        if host.privileged == true {
+    let composeExamples: [LintExample] = [
+        .compose("services:\n  app:\n    image: a:1\n    security_opt:\n      - seccomp:unconfined\n", .fail, line: 5),
+        .compose("services:\n  app:\n    image: a:1\n    security_opt: [\"seccomp=unconfined\"]\n", .fail, line: 4),
+        .compose("services:\n  app:\n    image: a:1\n    security_opt:\n      - seccomp:./profile.json\n", .pass),
+    ]
+
+    func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
+        var evidence = ["SecurityOpt": listEvidence(spec.securityOptions.map(\.text)), "engine": environment.seccomp ?? "no seccomp"]
+        if spec.privileged {
             evidence["Privileged"] = "true"
-            return .fail("privileged: seccomp is not applied", "特权容器：不应用 seccomp", evidence: evidence)
+            return Verdict.fail("privileged: seccomp is not applied", "特权容器：不应用 seccomp", evidence: evidence).at(spec.origin(of: .privileged))
         }
-        if let profile = options.value(of: "seccomp") {
+        if let (profile, option) = spec.securityOption("seccomp") {
             if profile == "unconfined" {
-                return .fail("seccomp disabled (seccomp=unconfined)", "已禁用 seccomp（seccomp=unconfined）", evidence: evidence)
+                return Verdict.fail("seccomp disabled (seccomp=unconfined)", "已禁用 seccomp（seccomp=unconfined）", evidence: evidence)
+                    .at(option.origin.map { [$0] } ?? [])
             }
             return .pass("custom seccomp profile", "使用自定义 seccomp 配置", evidence: evidence)
         }
-        guard let engineSeccomp else {
+        guard let engineSeccomp = environment.seccomp else {
             return .fail("the engine applies no seccomp profile (kernel or build without seccomp)", "引擎未启用 seccomp（内核或构建不支持）",
                          evidence: evidence)
         }
@@ -184,9 +157,10 @@ struct SeccompRule: ContainerRule {
     }
 }
 
-struct AppArmorRule: ContainerRule {
+struct AppArmorRule: RuntimeCheck {
+    let composeID: RuleID = .composeApparmor
     let metadata = RuleMetadata(
-        id: "container.apparmor", cis: "5.2", cisCE: "5.1", severity: .medium,
+        id: .containerApparmor, cis: "5.2", severity: .medium,
         title: .init(en: "An AppArmor profile is applied, where AppArmor is available", zh: "在支持 AppArmor 的主机上为容器启用 AppArmor 配置"),
         rationale: .init(
             en: "On hosts with AppArmor, the docker-default profile (or a custom one) limits which files and kernel interfaces a container can reach even as root.",
@@ -195,6 +169,7 @@ struct AppArmorRule: ContainerRule {
             en: "Do not run with `--security-opt apparmor=unconfined` or --privileged; use docker-default or a custom profile (`--security-opt apparmor=PROFILE`).",
             zh: "不要使用 `--security-opt apparmor=unconfined` 或 --privileged；使用 docker-default 或自定义配置（`--security-opt apparmor=配置名`）。"),
         references: [Reference.apparmor, Reference.cisDocker])
+            .fixed(by: .containerFlags(run: "remove --security-opt apparmor=unconfined", compose: "remove `apparmor:unconfined` from security_opt"))
 
     let examples = [
         RuleExample(snapshot: #"{"host": {"appArmorEnabled": false}}"#, expect: .skipped),
@@ -212,36 +187,43 @@ struct AppArmorRule: ContainerRule {
         RuleExample(snapshot: #"{"host": {"appArmorEnabled": true}}"#, expect: .fail),
     ]
 
-    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
+    let composeExamples: [LintExample] = [
+        .compose("services:\n  app:\n    image: a:1\n    security_opt:\n      - apparmor:unconfined\n", .fail, line: 5),
+        .compose("services:\n  app:\n    image: a:1\n    security_opt:\n      - apparmor=docker-default\n", .pass),
+    ]
+
+    func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
         if let verdict = unappliedSecurityModule(
-            "AppArmor", engineName: "apparmor", hostEnabled: context.snapshot.host?.appArmorEnabled, in: context,
+            "AppArmor", engineName: "apparmor", environment.appArmor,
             hostOnly: .init(en: "the host has AppArmor but the engine does not apply it", zh: "宿主机已启用 AppArmor，但引擎未应用")) {
             return verdict
         }
-        guard let host = container.inspect.hostConfig else { return .notReported("HostConfig") }
-        let profile = container.inspect.appArmorProfile ?? ""
-        let requested = SecurityOptions(host.securityOpt).value(of: "apparmor")
-        let evidence = ["AppArmorProfile": profile.isEmpty ? "(none)" : profile, "SecurityOpt apparmor": requested ?? "(default)"]
-        if host.privileged == true {
-            return .fail("privileged: runs without AppArmor", "特权容器：不受 AppArmor 约束", evidence: evidence.merging(["Privileged": "true"]) { a, _ in a })
+        let profile = spec.observed?.appArmorProfile ?? ""
+        let requested = spec.securityOption("apparmor")
+        let evidence = ["AppArmorProfile": profile.isEmpty ? "(none)" : profile, "SecurityOpt apparmor": requested?.value ?? "(default)"]
+        if spec.privileged {
+            return Verdict.fail("privileged: runs without AppArmor", "特权容器：不受 AppArmor 约束", evidence: evidence.merging(["Privileged": "true"]) { a, _ in a })
+                .at(spec.origin(of: .privileged))
         }
-        if profile == "unconfined" || requested == "unconfined" {
-            return .fail("AppArmor disabled (unconfined)", "已禁用 AppArmor（unconfined）", evidence: evidence)
+        if profile == "unconfined" || requested?.value == "unconfined" {
+            return Verdict.fail("AppArmor disabled (unconfined)", "已禁用 AppArmor（unconfined）", evidence: evidence)
+                .at(requested?.option.origin.map { [$0] } ?? [])
         }
         if profile.isEmpty {
-            if container.inspect.isRunning {
+            if spec.observed?.running == true {
                 return .fail("running without an AppArmor profile", "运行中但未应用 AppArmor 配置", evidence: evidence)
             }
-            return .pass("not started yet: the engine applies \(requested ?? "docker-default") at start",
-                         "尚未启动：启动时引擎将应用 \(requested ?? "docker-default")", evidence: evidence)
+            let applied = requested?.value ?? "docker-default"
+            return .pass("not started yet: the engine applies \(applied) at start", "尚未启动：启动时引擎将应用 \(applied)", evidence: evidence)
         }
         return .pass("AppArmor profile \(profile)", "AppArmor 配置 \(profile)", evidence: evidence)
     }
 }
 
-struct SELinuxRule: ContainerRule {
+struct SELinuxRule: RuntimeCheck {
+    let composeID: RuleID = .composeSelinux
     let metadata = RuleMetadata(
-        id: "container.selinux", cis: "5.3", cisCE: "5.2", level: 2, severity: .medium,
+        id: .containerSelinux, cis: "5.3", level: 2, severity: .medium,
         title: .init(en: "SELinux security options are set, where SELinux is available", zh: "在支持 SELinux 的主机上为容器设置 SELinux 安全选项"),
         rationale: .init(
             en: "With SELinux enabled in the daemon, every container gets its own label, which stops it reading or writing other containers' and the host's files.",
@@ -250,6 +232,7 @@ struct SELinuxRule: ContainerRule {
             en: "Run dockerd with --selinux-enabled on SELinux hosts; do not use `--security-opt label=disable` or --privileged; set `--security-opt label=type:…` where a custom type is needed.",
             zh: "在 SELinux 主机上以 --selinux-enabled 运行 dockerd；不要使用 `--security-opt label=disable` 或 --privileged；需要自定义类型时使用 `--security-opt label=type:…`。"),
         references: [Reference.securityOverview, Reference.cisDocker])
+            .fixed(by: .containerFlags(run: "remove --security-opt label=disable", compose: "remove `label:disable` from security_opt"))
 
     let examples = [
         RuleExample(expect: .skipped),
@@ -262,30 +245,37 @@ struct SELinuxRule: ContainerRule {
         RuleExample(snapshot: #"{"host": {"seLinuxEnabled": true}}"#, expect: .fail),
     ]
 
-    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
+    let composeExamples: [LintExample] = [
+        .compose("services:\n  app:\n    image: a:1\n    security_opt:\n      - label:disable\n", .fail, line: 5),
+        .compose("services:\n  app:\n    image: a:1\n    security_opt: [\"label=disable\"]\n", .fail, line: 4),
+        .compose("services:\n  app:\n    image: a:1\n    security_opt:\n      - label=type:svirt_apache_t\n", .pass),
+    ]
+
+    func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
         if let verdict = unappliedSecurityModule(
-            "SELinux", engineName: "selinux", hostEnabled: context.snapshot.host?.seLinuxEnabled, in: context,
+            "SELinux", engineName: "selinux", environment.seLinux,
             hostOnly: .init(en: "the host has SELinux but the daemon runs without --selinux-enabled",
                             zh: "宿主机已启用 SELinux，但守护进程未使用 --selinux-enabled")) {
             return verdict
         }
-        guard let host = container.inspect.hostConfig else { return .notReported("HostConfig") }
-        let labels = SecurityOptions(host.securityOpt).labels
-        let processLabel = container.inspect.processLabel ?? ""
-        let evidence = ["SecurityOpt label": listEvidence(labels), "ProcessLabel": processLabel.isEmpty ? "(none)" : processLabel]
-        if host.privileged == true {
-            return .fail("privileged: SELinux labels are not applied", "特权容器：不应用 SELinux 标签", evidence: evidence)
+        let labels = spec.labelOptions
+        let processLabel = spec.observed?.processLabel ?? ""
+        let evidence = ["SecurityOpt label": listEvidence(labels.map(\.value)), "ProcessLabel": processLabel.isEmpty ? "(none)" : processLabel]
+        if spec.privileged {
+            return Verdict.fail("privileged: SELinux labels are not applied", "特权容器：不应用 SELinux 标签", evidence: evidence).at(spec.origin(of: .privileged))
         }
-        if labels.contains("disable") {
-            return .fail("SELinux labelling disabled (label=disable)", "已禁用 SELinux 标签（label=disable）", evidence: evidence)
+        if let disabled = labels.first(where: { $0.value == "disable" }) {
+            return Verdict.fail("SELinux labelling disabled (label=disable)", "已禁用 SELinux 标签（label=disable）", evidence: evidence)
+                .at(disabled.option.origin.map { [$0] } ?? [])
         }
         return .pass("SELinux labels apply", "应用 SELinux 标签", evidence: evidence)
     }
 }
 
-struct NoNewPrivilegesRule: ContainerRule {
+struct NoNewPrivilegesRule: RuntimeCheck {
+    let composeID: RuleID = .composeNoNewPrivileges
     let metadata = RuleMetadata(
-        id: "container.no-new-privileges", cis: "5.26", cisCE: "5.25", severity: .high,
+        id: .containerNoNewPrivileges, cis: "5.26", severity: .high,
         title: .init(en: "The container is restricted from acquiring additional privileges", zh: "限制容器获取额外权限（no-new-privileges）"),
         rationale: .init(
             en: "no-new-privileges stops setuid/setgid binaries and file capabilities from raising a process's privileges inside the container.",
@@ -294,6 +284,7 @@ struct NoNewPrivilegesRule: ContainerRule {
             en: "Run with `--security-opt no-new-privileges` (compose: `security_opt: [no-new-privileges:true]`), or set `\"no-new-privileges\": true` in daemon.json for every container.",
             zh: "使用 `--security-opt no-new-privileges` 运行（compose：`security_opt: [no-new-privileges:true]`），或在 daemon.json 中设置 `\"no-new-privileges\": true` 作为全局默认。"),
         references: [Reference.runReference, Reference.cisDocker])
+            .fixed(by: .containerFlags(run: "--security-opt no-new-privileges", compose: "security_opt: [\"no-new-privileges:true\"]"))
 
     let examples = [
         RuleExample(container: #"{"HostConfig": {"SecurityOpt": ["no-new-privileges"]}}"#, expect: .pass),
@@ -305,28 +296,32 @@ struct NoNewPrivilegesRule: ContainerRule {
         RuleExample(container: #"{"HostConfig": {"SecurityOpt": null}}"#, snapshot: #"{"host": null}"#, expect: .warn),
     ]
 
-    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
-        guard let host = container.inspect.hostConfig else { return .notReported("HostConfig") }
-        let options = SecurityOptions(host.securityOpt)
-        var evidence = ["SecurityOpt": listEvidence(options.raw)]
-        if let value = options.value(of: "no-new-privileges") {
+    let composeExamples: [LintExample] = [
+        .compose("services:\n  app:\n    image: a:1\n", .fail, line: 2),
+        .compose("services:\n  app:\n    image: a:1\n    security_opt: [\"no-new-privileges:false\"]\n", .fail, line: 4),
+        .compose("services:\n  app:\n    image: a:1\n    security_opt:\n      - no-new-privileges:true\n", .pass),
+        .compose("services:\n  app:\n    image: a:1\n    security_opt: [no-new-privileges]\n", .pass),
+    ]
+
+    func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
+        var evidence = ["SecurityOpt": listEvidence(spec.securityOptions.map(\.text))]
+        if let (value, option) = spec.securityOption("no-new-privileges") {
+            let place = option.origin.map { [$0] } ?? []
             switch parseGoBool(value) {
             case true?: return .pass("no-new-privileges is set", "已设置 no-new-privileges", evidence: evidence)
-            case false?: return .fail("no-new-privileges is explicitly turned off", "显式关闭了 no-new-privileges", evidence: evidence)
-            case nil: return .error("no-new-privileges has an unreadable value \"\(value)\"", "no-new-privileges 的值 \"\(value)\" 无法识别", evidence: evidence)
+            case false?: return Verdict.fail("no-new-privileges is explicitly turned off", "显式关闭了 no-new-privileges", evidence: evidence).at(place)
+            case nil:
+                return Verdict.error("no-new-privileges has an unreadable value \"\(value)\"", "no-new-privileges 的值 \"\(value)\" 无法识别", evidence: evidence)
+                    .at(place)
             }
         }
-        guard let hostFacts = context.snapshot.host else {
+        guard let daemonDefault = environment.noNewPrivileges else {
             return .warn("not set on the container, and the daemon's default could not be read here: check daemon.json",
                          "容器未设置，且无法读取守护进程的全局默认值：请检查 daemon.json", evidence: evidence)
         }
-        if let daemonDefault = hostFacts.daemon.setting("no-new-privileges") {
-            evidence["daemon default"] = daemonDefault.description
-            if hostFacts.daemon.bool("no-new-privileges") == true {
-                return .pass("the daemon's default applies", "应用守护进程的全局默认设置", evidence: evidence)
-            }
-        } else {
-            evidence["daemon default"] = "not set (read \(listEvidence(hostFacts.daemon.sources)))"
+        evidence["daemon default"] = daemonDefault.description
+        if daemonDefault.enabled {
+            return .pass("the daemon's default applies", "应用守护进程的全局默认设置", evidence: evidence)
         }
         return .fail("no-new-privileges is not set", "未设置 no-new-privileges", evidence: evidence)
     }

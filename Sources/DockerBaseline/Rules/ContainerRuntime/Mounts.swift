@@ -1,50 +1,11 @@
 // §5 rules about what a container mounts: sensitive host paths 5.6, propagation 5.20, the engine's socket 5.32,
 // and its own root filesystem 5.13.
 
-/// A host path a container mounts, from the engine's `Mounts`, or from `HostConfig.Binds` when `Mounts` is absent.
-struct HostMount: Equatable {
-    var source: String
-    var destination: String
-    var readOnly: Bool
-    var propagation: String
-
-    var description: String { "\(source):\(destination)\(readOnly ? ":ro" : ":rw")" }
-
-    static func bindMounts(of container: ContainerInspect) -> [HostMount] {
-        if let mounts = container.mounts {
-            return mounts.filter { ($0.type ?? "bind") == "bind" }.compactMap { mount in
-                guard let source = mount.source else { return nil }
-                return HostMount(source: source, destination: mount.destination ?? "", readOnly: mount.rw == false,
-                                 propagation: mount.propagation ?? "")
-            }
-        }
-        // `Binds` entries: SOURCE:DEST[:OPTIONS]; a SOURCE that is not a path is a named volume.
-        return (container.hostConfig?.binds ?? []).compactMap { bind in
-            let parts = bind.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-            guard parts.count >= 2, parts[0].hasPrefix("/") else { return nil }
-            let options = parts.count > 2 ? parts[2].split(separator: ",").map(String.init) : []
-            return HostMount(source: parts[0], destination: parts[1], readOnly: options.contains("ro"),
-                             propagation: options.first { $0.hasSuffix("shared") || $0.hasSuffix("slave") || $0.hasSuffix("private") } ?? "")
-        }
-    }
-}
-
-/// `/etc//ssl/` → `/etc/ssl`.
-func normalizedPath(_ path: String) -> String {
-    let parts = path.split(separator: "/").filter { $0 != "." }
-    return "/" + parts.joined(separator: "/")
-}
-
-/// Whether `path` is `directory` or lies below it.
-func path(_ path: String, isWithin directory: String) -> Bool {
-    directory == "/" ? path == "/" : (path == directory || path.hasPrefix(directory + "/"))
-}
-
-struct SensitiveMountRule: ContainerRule {
-    static let sensitiveDirectories = ["/", "/boot", "/dev", "/etc", "/lib", "/proc", "/sys", "/usr"]
+struct SensitiveMountRule: RuntimeCheck {
+    let composeID: RuleID = .composeSensitiveMounts
 
     let metadata = RuleMetadata(
-        id: "container.sensitive-mounts", cis: "5.6", cisCE: "5.5", severity: .high,
+        id: .containerSensitiveMounts, cis: "5.6", severity: .high,
         title: .init(en: "Sensitive host system directories are not mounted on containers", zh: "不将宿主机敏感目录挂载到容器"),
         rationale: .init(
             en: "A bind mount of /, /boot, /dev, /etc, /lib, /proc, /sys or /usr (or anything below them) lets the container read host secrets or, read-write, change the host's system files.",
@@ -53,6 +14,7 @@ struct SensitiveMountRule: ContainerRule {
             en: "Remove the bind mount (compose: the `volumes` entry); mount only the specific application directory the container needs, read-only where possible.",
             zh: "删除该绑定挂载（compose 中的 `volumes` 条目）；只挂载容器所需的具体业务目录，尽量只读。"),
         references: [Reference.bindMounts, Reference.cisDocker])
+            .fixed(by: .containerFlags(run: "remove the -v/--mount of host system directories", compose: "remove those `volumes` entries"))
 
     let examples = [
         RuleExample(container: #"{"Mounts": [{"Type": "bind", "Source": "/etc", "Destination": "/host-etc", "RW": true}]}"#, expect: .fail),
@@ -64,27 +26,37 @@ struct SensitiveMountRule: ContainerRule {
         RuleExample(container: #"{"Mounts": [{"Type": "volume", "Source": "/var/lib/docker/volumes/v/_data", "Destination": "/etc"}]}"#, expect: .pass),
     ]
 
-    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
-        let mounts = HostMount.bindMounts(of: container.inspect)
-        let sensitive = mounts.filter { mount in
-            Self.sensitiveDirectories.contains { path(normalizedPath(mount.source), isWithin: $0) }
-        }
+    let composeExamples: [LintExample] = [
+        .compose("services:\n  app:\n    image: a:1\n    volumes:\n      - /etc:/host/etc:ro\n", .fail, line: 5),
+        .compose("services:\n  app:\n    image: a:1\n    volumes:\n      - type: bind\n        source: /\n        target: /host\n", .fail, line: 6),
+        .compose("services:\n  app:\n    image: a:1\n    volumes:\n      - ./data:/data\n      - cache:/cache\n      - /srv/app:/srv\nvolumes:\n  cache: {}\n", .pass),
+    ]
+
+    var reads: Set<RuntimeSpec.Section> { [] }
+
+    func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
+        let mounts = spec.bindMounts
+        let sensitive = mounts.filter { HostPaths.isSensitive($0.source) }
         guard !sensitive.isEmpty else {
             return .pass("no sensitive host directory is mounted", "未挂载宿主机敏感目录",
                          evidence: ["bind mounts": listEvidence(mounts.map(\.description))])
         }
         let evidence = ["sensitive mounts": listEvidence(sensitive.map(\.description))]
         let list = sensitive.map(\.description).joined(separator: ", ")
+        let places = sensitive.compactMap(\.origin)
         if sensitive.contains(where: { !$0.readOnly }) {
-            return .fail("mounts sensitive host paths read-write: \(list)", "以读写方式挂载宿主机敏感目录：\(list)", severity: .high, evidence: evidence)
+            return Verdict.fail("mounts sensitive host paths read-write: \(list)", "以读写方式挂载宿主机敏感目录：\(list)", severity: .high, evidence: evidence)
+                .at(places)
         }
-        return .fail("mounts sensitive host paths read-only: \(list)", "以只读方式挂载宿主机敏感目录：\(list)", severity: .medium, evidence: evidence)
+        return Verdict.fail("mounts sensitive host paths read-only: \(list)", "以只读方式挂载宿主机敏感目录：\(list)", severity: .medium, evidence: evidence)
+            .at(places)
     }
 }
 
-struct MountPropagationRule: ContainerRule {
+struct MountPropagationRule: RuntimeCheck {
+    let composeID: RuleID = .composeMountPropagation
     let metadata = RuleMetadata(
-        id: "container.mount-propagation", cis: "5.20", cisCE: "5.19", severity: .medium,
+        id: .containerMountPropagation, cis: "5.20", severity: .medium,
         title: .init(en: "Mount propagation mode is not set to shared", zh: "挂载传播模式不设置为 shared"),
         rationale: .init(
             en: "A shared mount propagates mounts made inside the container back to the host and to other containers.",
@@ -93,6 +65,7 @@ struct MountPropagationRule: ContainerRule {
             en: "Mount without the `shared`/`rshared` option (the default is `rprivate`).",
             zh: "挂载时不要使用 `shared`/`rshared` 选项（默认为 `rprivate`）。"),
         references: [Reference.bindMounts, Reference.cisDocker])
+            .fixed(by: .containerFlags(run: "use bind-propagation=rprivate", compose: "bind: {propagation: rprivate}"))
 
     let examples = [
         RuleExample(container: #"{"Mounts": [{"Type": "bind", "Source": "/srv/a", "Destination": "/a", "RW": true, "Propagation": "rshared"}]}"#, expect: .fail),
@@ -100,23 +73,28 @@ struct MountPropagationRule: ContainerRule {
         RuleExample(container: #"{"Mounts": [{"Type": "bind", "Source": "/srv/a", "Destination": "/a", "RW": true, "Propagation": "rslave"}]}"#, expect: .pass),
     ]
 
-    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
-        let shared = HostMount.bindMounts(of: container.inspect).filter { $0.propagation == "shared" || $0.propagation == "rshared" }
+    let composeExamples: [LintExample] = [
+        .compose("services:\n  app:\n    image: a:1\n    volumes:\n      - /srv/a:/a:rshared\n", .fail, line: 5),
+        .compose("services:\n  app:\n    image: a:1\n    volumes:\n      - type: bind\n        source: /srv/a\n        target: /a\n        bind:\n          propagation: shared\n", .fail, line: 6),
+        .compose("services:\n  app:\n    image: a:1\n    volumes:\n      - /srv/a:/a:ro,rslave\n", .pass),
+    ]
+
+    var reads: Set<RuntimeSpec.Section> { [] }
+
+    func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
+        let shared = spec.bindMounts.filter { $0.propagation == "shared" || $0.propagation == "rshared" }
         guard !shared.isEmpty else { return .pass("no shared mount propagation", "无 shared 挂载传播") }
         let list = shared.map { "\($0.description) (\($0.propagation))" }
-        return .fail("shared propagation: \(list.joined(separator: ", "))", "使用 shared 传播：\(list.joined(separator: ", "))",
-                     evidence: ["shared mounts": listEvidence(list)])
+        return Verdict.fail("shared propagation: \(list.joined(separator: ", "))", "使用 shared 传播：\(list.joined(separator: ", "))",
+                            evidence: ["shared mounts": listEvidence(list)]).at(shared.compactMap(\.origin))
     }
 }
 
-struct DockerSocketMountRule: ContainerRule {
-    static let engineSockets = [
-        "/var/run/docker.sock", "/run/docker.sock",
-        "/run/containerd/containerd.sock", "/var/run/containerd/containerd.sock",
-    ]
+struct DockerSocketMountRule: RuntimeCheck {
+    let composeID: RuleID = .composeDockerSocket
 
     let metadata = RuleMetadata(
-        id: "container.docker-socket", cis: "5.32", cisCE: "5.31", severity: .critical,
+        id: .containerDockerSocket, cis: "5.32", severity: .critical,
         title: .init(en: "The Docker socket is not mounted inside any containers", zh: "不在容器内挂载 Docker 套接字"),
         rationale: .init(
             en: "Whoever can talk to docker.sock or containerd.sock can start a privileged container with the host's / mounted: it is root on the host. Mounting a directory that holds the socket (/run, /var/run) is the same.",
@@ -125,6 +103,7 @@ struct DockerSocketMountRule: ContainerRule {
             en: "Remove the mount. Tools that need the engine should use a narrowly-scoped proxy or run on the host under their own account.",
             zh: "删除该挂载。确需访问引擎的工具应通过权限受限的代理访问，或在宿主机上以独立账户运行。"),
         references: [Reference.protectSocket, Reference.cisDocker])
+            .fixed(by: .containerFlags(run: "remove the -v/--mount exposing docker.sock or containerd.sock", compose: "remove that `volumes` entry"))
 
     let examples = [
         RuleExample(container: #"{"Mounts": [{"Type": "bind", "Source": "/var/run/docker.sock", "Destination": "/var/run/docker.sock", "RW": true}]}"#, expect: .fail),
@@ -135,23 +114,31 @@ struct DockerSocketMountRule: ContainerRule {
         RuleExample(container: #"{"Mounts": []}"#, expect: .pass),
     ]
 
-    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
-        var sockets = Self.engineSockets
-        if context.snapshot.endpoint.hasPrefix("unix://") { sockets.append(String(context.snapshot.endpoint.dropFirst(7))) }
-        let exposing = HostMount.bindMounts(of: container.inspect).filter { mount in
-            let source = normalizedPath(mount.source)
-            return sockets.contains { socket in path(normalizedPath(socket), isWithin: source) || source == "/" }
+    let composeExamples: [LintExample] = [
+        .compose("services:\n  app:\n    image: a:1\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n", .fail, line: 5),
+        .compose("services:\n  app:\n    image: a:1\n    volumes:\n      - type: bind\n        source: /run/containerd/containerd.sock\n        target: /c.sock\n", .fail, line: 6),
+        .compose("services:\n  app:\n    image: a:1\n    volumes:\n      - /var/run:/hostrun\n", .fail, line: 5),
+        .compose("services:\n  app:\n    image: a:1\n    volumes:\n      - /srv/docker.sock.d:/x\n", .pass),
+    ]
+
+    var reads: Set<RuntimeSpec.Section> { [] }
+
+    func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
+        let exposing = spec.bindMounts.filter { mount in
+            let source = HostPaths.normalized(mount.source)
+            return environment.engineSockets.contains { socket in HostPaths.path(HostPaths.normalized(socket), isWithin: source) || source == "/" }
         }
         guard !exposing.isEmpty else { return .pass("no engine socket is mounted", "未挂载引擎套接字") }
         let list = exposing.map(\.description).joined(separator: ", ")
-        return .fail("the engine's socket is reachable through \(list)", "可通过 \(list) 访问引擎套接字",
-                     evidence: ["mounts": list])
+        return Verdict.fail("the engine's socket is reachable through \(list)", "可通过 \(list) 访问引擎套接字",
+                            evidence: ["mounts": list]).at(exposing.compactMap(\.origin))
     }
 }
 
-struct ReadOnlyRootfsRule: ContainerRule {
+struct ReadOnlyRootfsRule: RuntimeCheck {
+    let composeID: RuleID = .composeReadonlyRootfs
     let metadata = RuleMetadata(
-        id: "container.readonly-rootfs", cis: "5.13", cisCE: "5.12", severity: .medium,
+        id: .containerReadonlyRootfs, cis: "5.13", severity: .medium,
         title: .init(en: "The container's root filesystem is mounted as read only", zh: "容器根文件系统以只读方式挂载"),
         rationale: .init(
             en: "A read-only root filesystem stops an intruder from changing the container's programs or dropping tools, and makes every writable path an explicit decision.",
@@ -160,17 +147,23 @@ struct ReadOnlyRootfsRule: ContainerRule {
             en: "Run with --read-only (compose: `read_only: true`) and give writable paths explicitly with volumes or --tmpfs.",
             zh: "使用 --read-only 运行（compose：`read_only: true`），需要写入的路径通过卷或 --tmpfs 单独挂载。"),
         references: [Reference.runReference, Reference.cisDocker])
+            .fixed(by: .containerFlags(run: "--read-only --tmpfs /tmp", compose: "read_only: true; tmpfs: [/tmp]"))
 
     let examples = [
         RuleExample(container: #"{"HostConfig": {"ReadonlyRootfs": false}}"#, expect: .fail),
         RuleExample(container: #"{"HostConfig": {"ReadonlyRootfs": true}}"#, expect: .pass),
     ]
 
-    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
-        guard let host = container.inspect.hostConfig else { return .notReported("HostConfig") }
-        if host.readonlyRootfs == true {
+    let composeExamples: [LintExample] = [
+        .compose("services:\n  app:\n    image: a:1\n", .fail, line: 2),
+        .compose("services:\n  app:\n    image: a:1\n    read_only: false\n", .fail, line: 4),
+        .compose("services:\n  app:\n    image: a:1\n    read_only: true\n    tmpfs: [/tmp]\n", .pass),
+    ]
+
+    func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
+        if spec.readOnlyRootfs {
             return .pass("read-only root filesystem", "根文件系统只读", evidence: ["ReadonlyRootfs": "true"])
         }
-        return .fail("writable root filesystem", "根文件系统可写", evidence: ["ReadonlyRootfs": "false"])
+        return Verdict.fail("writable root filesystem", "根文件系统可写", evidence: ["ReadonlyRootfs": "false"]).at(spec.origin(of: .readOnlyRootfs))
     }
 }

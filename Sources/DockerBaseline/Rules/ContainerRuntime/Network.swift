@@ -1,40 +1,10 @@
 // §5 rules about what a container exposes on the network: privileged ports 5.8, open ports 5.9,
 // bind addresses 5.14, the default bridge 5.30.
 
-/// A container port published on the host.
-struct PublishedPort: Hashable {
-    var containerPort: String
-    var hostIP: String
-    var hostPort: String
-
-    /// Bound on every interface: empty, `0.0.0.0` or `::`.
-    var bindsAllInterfaces: Bool { ["", "0.0.0.0", "::", "[::]"].contains(hostIP) }
-
-    /// The lowest host port, when fixed (`8000-8010` → 8000); nil for a port the engine picks.
-    var lowestHostPort: Int? { hostPort.split(separator: "-").first.flatMap { Int($0) } }
-
-    var description: String {
-        let ip = hostIP.isEmpty ? "0.0.0.0" : (hostIP.contains(":") && !hostIP.hasPrefix("[") ? "[\(hostIP)]" : hostIP)
-        return "\(ip):\(hostPort.isEmpty ? "(random)" : hostPort)->\(containerPort)"
-    }
-
-    /// The ports the engine bound while the container runs (`NetworkSettings.Ports`, with the ports it chose for
-    /// `-P` or a random host port), else what the container asked for (`HostConfig.PortBindings`, known in every state).
-    static func all(of container: ContainerInspect) -> [PublishedPort] {
-        let bound = flatten(container.networkSettings?.ports)
-        return bound.isEmpty ? flatten(container.hostConfig?.portBindings) : bound
-    }
-
-    private static func flatten(_ map: [String: [PortBinding]?]?) -> [PublishedPort] {
-        (map ?? [:]).sorted { $0.key < $1.key }.flatMap { containerPort, bindings in
-            (bindings ?? []).map { PublishedPort(containerPort: containerPort, hostIP: $0.hostIP ?? "", hostPort: $0.hostPort ?? "") }
-        }
-    }
-}
-
-struct PrivilegedPortsRule: ContainerRule {
+struct PrivilegedPortsRule: RuntimeCheck {
+    let composeID: RuleID = .composePrivilegedPorts
     let metadata = RuleMetadata(
-        id: "container.privileged-ports", cis: "5.8", cisCE: "5.7", severity: .medium,
+        id: .containerPrivilegedPorts, cis: "5.8", severity: .medium,
         title: .init(en: "Privileged ports are not mapped within containers", zh: "不将特权端口（<1024）映射给容器"),
         rationale: .init(
             en: "Ports below 1024 are where clients expect system services (SSH 22, HTTP 80, …); a container taking one can impersonate such a service.",
@@ -43,6 +13,7 @@ struct PrivilegedPortsRule: ContainerRule {
             en: "Publish the container on a host port of 1024 or above (`-p 127.0.0.1:8080:80`), and put a reverse proxy in front where a well-known port is needed.",
             zh: "将容器发布到 1024 及以上的宿主机端口（如 `-p 127.0.0.1:8080:80`），需要知名端口时由反向代理对外提供。"),
         references: [Reference.networking, Reference.cisDocker])
+            .fixed(by: .containerFlags(run: "-p 127.0.0.1:8080:80 (a host port ≥ 1024)", compose: "ports: [\"127.0.0.1:8080:80\"]"))
 
     let examples = [
         RuleExample(container: #"{"HostConfig": {"PortBindings": {"80/tcp": [{"HostIp": "", "HostPort": "80"}]}}, "NetworkSettings": {"Ports": null}}"#, expect: .fail),
@@ -51,20 +22,29 @@ struct PrivilegedPortsRule: ContainerRule {
         RuleExample(container: #"{"HostConfig": {"PortBindings": {"80/tcp": [{"HostIp": "127.0.0.1", "HostPort": "8080"}]}}}"#, expect: .pass),
     ]
 
-    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
-        let ports = PublishedPort.all(of: container.inspect)
-        let privileged = ports.filter { ($0.lowestHostPort ?? 1024) < 1024 && ($0.lowestHostPort ?? 0) > 0 }
+    let composeExamples: [LintExample] = [
+        .compose("services:\n  app:\n    image: a:1\n    ports:\n      - \"127.0.0.1:80:8080\"\n", .fail, line: 5),
+        .compose("services:\n  app:\n    image: a:1\n    ports:\n      - \"22:22\"\n", .fail, line: 5),
+        .compose("services:\n  app:\n    image: a:1\n    ports:\n      - \"127.0.0.1:8080:80\"\n      - \"443\"\n", .pass),
+    ]
+
+    var reads: Set<RuntimeSpec.Section> { [] }
+
+    func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
+        let privileged = spec.ports.filter { ($0.lowestHostPort ?? 1024) < 1024 && ($0.lowestHostPort ?? 0) > 0 }
         guard !privileged.isEmpty else {
-            return .pass("no host port below 1024", "未映射 1024 以下的宿主机端口", evidence: ["published": listEvidence(ports.map(\.description))])
+            return .pass("no host port below 1024", "未映射 1024 以下的宿主机端口", evidence: ["published": listEvidence(spec.ports.map(\.description))])
         }
         let list = privileged.map(\.description).joined(separator: ", ")
-        return .fail("maps privileged host ports: \(list)", "映射了特权端口：\(list)", evidence: ["privileged ports": list])
+        return Verdict.fail("maps privileged host ports: \(list)", "映射了特权端口：\(list)", evidence: ["privileged ports": list])
+            .at(privileged.compactMap(\.origin))
     }
 }
 
-struct OpenPortsRule: ContainerRule {
+struct OpenPortsRule: RuntimeCheck {
+    let composeID: RuleID = .composeOpenPorts
     let metadata = RuleMetadata(
-        id: "container.open-ports", cis: "5.9", cisCE: "5.8", severity: .low, manual: true,
+        id: .containerOpenPorts, cis: "5.9", severity: .low, manual: true,
         title: .init(en: "Only needed ports are open on the container", zh: "容器只开放必要的端口"),
         rationale: .init(
             en: "Every published port is an entry point from outside the host; only those the service needs should exist.",
@@ -80,23 +60,31 @@ struct OpenPortsRule: ContainerRule {
         RuleExample(container: #"{"HostConfig": {"PortBindings": {}, "PublishAllPorts": true}, "NetworkSettings": {"Ports": {}}}"#, expect: .warn),
     ]
 
-    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
-        let ports = PublishedPort.all(of: container.inspect)
-        let publishAll = container.inspect.hostConfig?.publishAllPorts == true
+    let composeExamples: [LintExample] = [
+        .compose("services:\n  app:\n    image: a:1\n    ports:\n      - \"127.0.0.1:8080:80\"\n", .warn, line: 5),
+        .compose("services:\n  app:\n    image: a:1\n    expose: [\"80\"]\n", .pass),
+    ]
+
+    var reads: Set<RuntimeSpec.Section> { [] }
+
+    func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
+        let ports = spec.ports
+        let publishAll = spec.publishAllPorts
         if ports.isEmpty && !publishAll {
             return .pass("publishes no ports on the host", "未向宿主机发布端口")
         }
         var evidence = ["published": listEvidence(ports.map(\.description))]
         if publishAll { evidence["PublishAllPorts"] = "true (every exposed port)" }
         let count = ports.count
-        return .warn("review \(count) published port(s)\(publishAll ? " and -P" : ""): are all needed?",
-                     "请核对已发布的 \(count) 个端口\(publishAll ? "及 -P" : "")是否都必要", evidence: evidence)
+        return Verdict.warn("review \(count) published port(s)\(publishAll ? " and -P" : ""): are all needed?",
+                            "请核对已发布的 \(count) 个端口\(publishAll ? "及 -P" : "")是否都必要", evidence: evidence).at(ports.compactMap(\.origin))
     }
 }
 
-struct PortBindAddressRule: ContainerRule {
+struct PortBindAddressRule: RuntimeCheck {
+    let composeID: RuleID = .composePortBindAddress
     let metadata = RuleMetadata(
-        id: "container.port-bind-address", cis: "5.14", cisCE: "5.13", severity: .medium,
+        id: .containerPortBindAddress, cis: "5.14", severity: .medium,
         title: .init(en: "Incoming container traffic is bound to a specific host interface", zh: "容器入站流量绑定到指定的宿主机网卡"),
         rationale: .init(
             en: "A port published without a host address listens on every interface, IPv4 and IPv6, including public ones, and Docker's iptables rules bypass a host firewall such as ufw.",
@@ -105,6 +93,7 @@ struct PortBindAddressRule: ContainerRule {
             en: "Publish with an address: `-p 127.0.0.1:8080:80` or the internal interface's address; avoid -P.",
             zh: "发布端口时指定地址，如 `-p 127.0.0.1:8080:80` 或内网网卡地址；避免使用 -P。"),
         references: [Reference.networking, Reference.cisDocker])
+            .fixed(by: .containerFlags(run: "-p 127.0.0.1:HOSTPORT:PORT instead of -p HOSTPORT:PORT or -P", compose: "ports: [\"127.0.0.1:HOSTPORT:PORT\"]"))
 
     let examples = [
         RuleExample(container: #"{"HostConfig": {"PortBindings": {"8080/tcp": [{"HostIp": "", "HostPort": "8080"}]}}, "NetworkSettings": {"Ports": null}}"#, expect: .fail),
@@ -116,11 +105,21 @@ struct PortBindAddressRule: ContainerRule {
         RuleExample(container: #"{"HostConfig": {"PortBindings": {}}, "NetworkSettings": {"Ports": {}}}"#, expect: .pass),
     ]
 
-    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
-        let ports = PublishedPort.all(of: container.inspect)
+    let composeExamples: [LintExample] = [
+        .compose("services:\n  app:\n    image: a:1\n    ports:\n      - \"8080:8080\"\n", .fail, line: 5),
+        .compose("services:\n  app:\n    image: a:1\n    ports:\n      - \"0.0.0.0:80:80\"\n", .fail, line: 5),
+        .compose("services:\n  app:\n    image: a:1\n    ports:\n      - 3000\n", .fail, line: 5),
+        .compose("services:\n  app:\n    image: a:1\n    ports:\n      - target: 80\n        published: 8080\n", .fail, line: 5),
+        .compose("services:\n  app:\n    image: a:1\n    ports:\n      - \"127.0.0.1:8080:8080\"\n      - \"[::1]:9090:9090/tcp\"\n      - target: 80\n        published: \"8081\"\n        host_ip: 10.0.0.5\n", .pass),
+    ]
+
+    var reads: Set<RuntimeSpec.Section> { [] }
+
+    func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
+        let ports = spec.ports
         let open = ports.filter(\.bindsAllInterfaces)
         var evidence = ["published": listEvidence(ports.map(\.description))]
-        if container.inspect.hostConfig?.publishAllPorts == true {
+        if spec.publishAllPorts {
             evidence["PublishAllPorts"] = "true"
             return .fail("-P publishes every exposed port on all interfaces", "-P 在所有网卡上发布全部暴露端口", evidence: evidence)
         }
@@ -129,13 +128,14 @@ struct PortBindAddressRule: ContainerRule {
                          ports.isEmpty ? "未发布端口" : "所有发布端口均绑定了具体地址", evidence: evidence)
         }
         let list = open.map(\.description).joined(separator: ", ")
-        return .fail("listens on all interfaces: \(list)", "在所有网卡上监听：\(list)", evidence: evidence)
+        return Verdict.fail("listens on all interfaces: \(list)", "在所有网卡上监听：\(list)", evidence: evidence).at(open.compactMap(\.origin))
     }
 }
 
-struct DefaultBridgeRule: ContainerRule {
+struct DefaultBridgeRule: RuntimeCheck {
+    let composeID: RuleID = .composeDefaultBridge
     let metadata = RuleMetadata(
-        id: "container.default-bridge", cis: "5.30", cisCE: "5.29", severity: .low,
+        id: .containerDefaultBridge, cis: "5.30", severity: .low,
         title: .init(en: "Docker's default bridge docker0 is not used", zh: "不使用 Docker 默认网桥 docker0"),
         rationale: .init(
             en: "Containers on the default bridge can all reach each other (unless icc is off) and are open to ARP spoofing between them; user-defined networks isolate groups of containers and give name resolution.",
@@ -144,6 +144,7 @@ struct DefaultBridgeRule: ContainerRule {
             en: "Create a user-defined network (`docker network create app`) and run the container on it (`--network app`; compose does this by default).",
             zh: "创建自定义网络（`docker network create app`）并以 `--network app` 运行容器（compose 默认即如此）。"),
         references: [Reference.networking, Reference.cisDocker])
+            .fixed(by: .containerFlags(run: "--network app (docker network create app)", compose: "networks: [app]"))
 
     let examples = [
         RuleExample(container: #"{"HostConfig": {"NetworkMode": "default"}, "NetworkSettings": {"Networks": {"bridge": {"NetworkID": "b"}}}}"#, expect: .fail),
@@ -152,12 +153,20 @@ struct DefaultBridgeRule: ContainerRule {
         RuleExample(container: #"{"HostConfig": {"NetworkMode": "none"}, "NetworkSettings": {"Networks": {"none": {"NetworkID": "n0"}}}}"#, expect: .pass),
     ]
 
-    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
-        let mode = container.inspect.hostConfig?.networkMode ?? ""
-        let networks = (container.inspect.networkSettings?.networks ?? [:]).keys.sorted()
+    let composeExamples: [LintExample] = [
+        .compose("services:\n  app:\n    image: a:1\n    network_mode: bridge\n", .fail, line: 4),
+        .compose("services:\n  app:\n    image: a:1\n", .pass),
+        .compose("services:\n  app:\n    image: a:1\n    networks: [backend]\nnetworks:\n  backend: {}\n", .pass),
+    ]
+
+    var reads: Set<RuntimeSpec.Section> { [] }
+
+    func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
+        let mode = spec.mode(of: .network)
+        let networks = spec.networks
         let evidence = ["NetworkMode": mode.isEmpty ? "(default)" : mode, "networks": listEvidence(networks)]
         if networks.contains("bridge") || (networks.isEmpty && ["default", "bridge"].contains(mode)) {
-            return .fail("attached to the default bridge", "连接在默认网桥上", evidence: evidence)
+            return Verdict.fail("attached to the default bridge", "连接在默认网桥上", evidence: evidence).at(spec.origin(of: .namespace(.network)))
         }
         return .pass("not on the default bridge", "未使用默认网桥", evidence: evidence)
     }

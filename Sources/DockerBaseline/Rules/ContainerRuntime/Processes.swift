@@ -3,7 +3,7 @@
 
 struct SSHDaemonRule: ContainerRule {
     let metadata = RuleMetadata(
-        id: "container.sshd", cis: "5.7", cisCE: "5.6", severity: .high,
+        id: .containerSshd, cis: "5.7", severity: .high,
         title: .init(en: "sshd is not run within containers", zh: "容器内不运行 sshd"),
         rationale: .init(
             en: "An SSH daemon in a container is one more service to patch, a second way in that bypasses the engine's access control, and usually a sign the container is managed like a VM.",
@@ -51,9 +51,10 @@ struct SSHDaemonRule: ContainerRule {
     }
 }
 
-struct HealthcheckRule: ContainerRule {
+struct HealthcheckRule: RuntimeCheck {
+    let composeID: RuleID = .composeHealthcheck
     let metadata = RuleMetadata(
-        id: "container.healthcheck", cis: "5.27", cisCE: "5.26", severity: .low,
+        id: .containerHealthcheck, cis: "5.27", severity: .low,
         title: .init(en: "Container health is checked at runtime", zh: "运行时检查容器健康状态"),
         rationale: .init(
             en: "Without a health check the engine and orchestrators only know whether the process exists, not whether the service works, so a hung or hijacked service keeps receiving traffic.",
@@ -62,6 +63,7 @@ struct HealthcheckRule: ContainerRule {
             en: "Add a HEALTHCHECK to the image or run with `--health-cmd` (compose: `healthcheck`); do not disable it with --no-healthcheck.",
             zh: "在镜像中添加 HEALTHCHECK，或使用 `--health-cmd` 运行（compose：`healthcheck`）；不要用 --no-healthcheck 关闭。"),
         references: [Reference.dockerfile, Reference.cisDocker])
+            .fixed(by: .containerFlags(run: "--health-cmd 'CMD' --health-interval 30s", compose: "healthcheck: {test: [CMD, …], interval: 30s}"))
 
     let examples = [
         RuleExample(container: #"{"Config": {"Healthcheck": null}}"#, expect: .fail),
@@ -70,16 +72,26 @@ struct HealthcheckRule: ContainerRule {
         RuleExample(container: #"{"Config": {"Healthcheck": {"Test": ["CMD", "true"]}}, "State": {"Health": {"Status": "unhealthy"}}}"#, expect: .pass),
     ]
 
-    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
-        guard let config = container.inspect.config else { return .notReported("Config") }
-        let health = container.inspect.state?.health?.status.map { ["health": $0] } ?? [:]
-        return judgeHealthcheck(config.healthcheck, evidence: health)
+    let composeExamples: [LintExample] = [
+        .compose("services:\n  app:\n    image: a:1\n    healthcheck:\n      disable: true\n", .fail, line: 5),
+        .compose("services:\n  app:\n    image: a:1\n    healthcheck:\n      test: [\"NONE\"]\n", .fail, line: 5),
+        .compose("services:\n  app:\n    image: a:1\n    healthcheck:\n      test: [\"CMD\", \"/ok\"]\n      interval: 30s\n", .pass),
+    ]
+
+    var reads: Set<RuntimeSpec.Section> { [.config] }
+
+    func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
+        if spec.inheritsImageHealthcheck {
+            return .warn("no healthcheck here: check that the image defines a HEALTHCHECK", "未配置 healthcheck：请确认镜像自身定义了 HEALTHCHECK")
+        }
+        let health = spec.observed?.health.map { ["health": $0] } ?? [:]
+        return judgeHealthcheck(spec.healthcheck, evidence: health).at(spec.origin(of: .healthcheck))
     }
 }
 
 struct ImageCurrencyRule: ContainerRule {
     let metadata = RuleMetadata(
-        id: "container.image-current", cis: "5.28", cisCE: "5.27", severity: .low, manual: true,
+        id: .containerImageCurrent, cis: "5.28", severity: .low, manual: true,
         title: .init(en: "Containers run the current version of their image", zh: "容器使用其镜像的最新版本运行"),
         rationale: .init(
             en: "When the tag a container was created from has since been pulled or rebuilt, the container keeps running the old image and misses its fixes.",
@@ -128,7 +140,7 @@ struct ExecReviewRule: EngineRule {
 
     static let privileged = ExecReviewRule(
         metadata: RuleMetadata(
-            id: "container.exec-privileged", cis: "5.23", cisCE: "5.22", level: 2, severity: .high, manual: true,
+            id: .containerExecPrivileged, cis: "5.23", level: 2, severity: .high, manual: true,
             title: .init(en: "docker exec commands are not used with the privileged option", zh: "docker exec 命令不使用 --privileged 选项"),
             rationale: .init(
                 en: "`docker exec --privileged` gives the new process every capability and no confinement, even in a container that was started without them.",
@@ -143,7 +155,7 @@ struct ExecReviewRule: EngineRule {
 
     static let root = ExecReviewRule(
         metadata: RuleMetadata(
-            id: "container.exec-root", cis: "5.24", cisCE: "5.23", level: 2, severity: .medium, manual: true,
+            id: .containerExecRoot, cis: "5.24", level: 2, severity: .medium, manual: true,
             title: .init(en: "docker exec commands are not used with the user=root option", zh: "docker exec 命令不使用 --user=root 选项"),
             rationale: .init(
                 en: "`docker exec --user root` runs as root inside a container that was meant to run unprivileged.",
@@ -159,7 +171,7 @@ struct ExecReviewRule: EngineRule {
 
 struct SwarmModeRule: EngineRule {
     let metadata = RuleMetadata(
-        id: "engine.swarm-mode", cis: "5.1", cisCE: "7.1", severity: .low, manual: true,
+        id: .engineSwarmMode, cis: "5.1", severity: .low, manual: true,
         title: .init(en: "Swarm mode is not enabled, if not needed", zh: "如无需要，不启用 Swarm 模式"),
         rationale: .init(
             en: "Swarm mode opens management and data-plane ports (2377, 7946, 4789) and keeps cluster secrets on the host; a host that is not part of a swarm should not have it.",

@@ -1,9 +1,10 @@
 // §5 rules about what a container may consume: memory 5.11, CPU 5.12, restarts 5.15, devices 5.18, ulimits 5.19,
 // cgroup parent 5.25, PIDs 5.29.
 
-struct MemoryLimitRule: ContainerRule {
+struct MemoryLimitRule: RuntimeCheck {
+    let composeID: RuleID = .composeMemoryLimit
     let metadata = RuleMetadata(
-        id: "container.memory-limit", cis: "5.11", cisCE: "5.10", severity: .medium,
+        id: .containerMemoryLimit, cis: "5.11", severity: .medium,
         title: .init(en: "The memory usage for containers is limited", zh: "限制容器的内存使用"),
         rationale: .init(
             en: "Without a memory limit one container can exhaust the host's memory and make the kernel kill other workloads.",
@@ -12,15 +13,21 @@ struct MemoryLimitRule: ContainerRule {
             en: "Set a limit: `--memory 512m` (compose: `mem_limit` or `deploy.resources.limits.memory`).",
             zh: "设置内存上限：`--memory 512m`（compose：`mem_limit` 或 `deploy.resources.limits.memory`）。"),
         references: [Reference.resourceConstraints, Reference.cisDocker])
+            .fixed(by: .containerFlags(run: "--memory 512m", compose: "mem_limit: 512m"))
 
     let examples = [
         RuleExample(container: #"{"HostConfig": {"Memory": 0}}"#, expect: .fail),
         RuleExample(container: #"{"HostConfig": {"Memory": 536870912}}"#, expect: .pass),
     ]
 
-    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
-        guard let host = container.inspect.hostConfig else { return .notReported("HostConfig") }
-        let memory = host.memory ?? 0
+    let composeExamples: [LintExample] = [
+        .compose("services:\n  app:\n    image: a:1\n", .fail, line: 2),
+        .compose("services:\n  app:\n    image: a:1\n    mem_limit: 256m\n", .pass),
+        .compose("services:\n  app:\n    image: a:1\n    deploy:\n      resources:\n        limits:\n          memory: 512M\n", .pass),
+    ]
+
+    func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
+        let memory = spec.memory
         if memory > 0 {
             return .pass("memory limited to \(formatBytes(memory))", "内存上限 \(formatBytes(memory))", evidence: ["Memory": String(memory)])
         }
@@ -40,9 +47,10 @@ func formatBytes(_ bytes: Int64) -> String {
     return value == value.rounded() ? "\(Int(value)) \(units[unit])" : String(format: "%.1f %@", value, units[unit])
 }
 
-struct CPUPriorityRule: ContainerRule {
+struct CPUPriorityRule: RuntimeCheck {
+    let composeID: RuleID = .composeCpuLimit
     let metadata = RuleMetadata(
-        id: "container.cpu-priority", cis: "5.12", cisCE: "5.11", severity: .low,
+        id: .containerCpuPriority, cis: "5.12", severity: .low,
         title: .init(en: "CPU priority is set appropriately on containers", zh: "为容器合理设置 CPU 优先级"),
         rationale: .init(
             en: "Without CPU shares, a quota or a CPU set, a busy container competes with everything else on the host on equal terms and can starve it.",
@@ -51,6 +59,7 @@ struct CPUPriorityRule: ContainerRule {
             en: "Set one of --cpus, --cpu-shares (other than 1024), --cpu-quota or --cpuset-cpus (compose: `cpus`, `cpu_shares`, `cpuset`).",
             zh: "设置 --cpus、--cpu-shares（非 1024）、--cpu-quota 或 --cpuset-cpus 之一（compose：`cpus`、`cpu_shares`、`cpuset`）。"),
         references: [Reference.resourceConstraints, Reference.cisDocker])
+            .fixed(by: .containerFlags(run: "--cpus 1", compose: "cpus: 1"))
 
     let examples = [
         RuleExample(container: #"{"HostConfig": {"CpuShares": 0, "NanoCpus": 0, "CpuQuota": 0, "CpusetCpus": ""}}"#, expect: .fail),
@@ -61,24 +70,32 @@ struct CPUPriorityRule: ContainerRule {
         RuleExample(container: #"{"HostConfig": {"CpuShares": 512}}"#, expect: .pass),
     ]
 
-    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
-        guard let host = container.inspect.hostConfig else { return .notReported("HostConfig") }
+    let composeExamples: [LintExample] = [
+        .compose("services:\n  app:\n    image: a:1\n", .fail, line: 2),
+        .compose("services:\n  app:\n    image: a:1\n    cpu_shares: 1024\n", .fail, line: 2),
+        .compose("services:\n  app:\n    image: a:1\n    cpus: 0.5\n", .pass),
+        .compose("services:\n  app:\n    image: a:1\n    cpuset: \"0,1\"\n", .pass),
+        .compose("services:\n  app:\n    image: a:1\n    deploy:\n      resources:\n        limits:\n          cpus: '1.5'\n", .pass),
+    ]
+
+    func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
         var set: [String: String] = [:]
-        if let shares = host.cpuShares, shares != 0, shares != 1024 { set["CpuShares"] = String(shares) }
-        if let nano = host.nanoCpus, nano > 0 { set["NanoCpus"] = String(nano) }
-        if let quota = host.cpuQuota, quota > 0 { set["CpuQuota"] = String(quota) }
-        if let cpuset = host.cpusetCpus, !cpuset.isEmpty { set["CpusetCpus"] = cpuset }
+        if spec.cpuShares != 0, spec.cpuShares != 1024 { set["CpuShares"] = String(spec.cpuShares) }
+        if spec.nanoCPUs > 0 { set["NanoCpus"] = String(spec.nanoCPUs) }
+        if spec.cpuQuota > 0 { set["CpuQuota"] = String(spec.cpuQuota) }
+        if !spec.cpusetCPUs.isEmpty { set["CpusetCpus"] = spec.cpusetCPUs }
         if set.isEmpty {
             return .fail("no CPU shares, quota or CPU set", "未设置 CPU 份额、配额或 CPU 集合",
-                         evidence: ["CpuShares": String(host.cpuShares ?? 0), "NanoCpus": "0", "CpuQuota": "0", "CpusetCpus": "(none)"])
+                         evidence: ["CpuShares": String(spec.cpuShares), "NanoCpus": "0", "CpuQuota": "0", "CpusetCpus": "(none)"])
         }
         return .pass("CPU use is bounded", "已限制 CPU 使用", evidence: set)
     }
 }
 
-struct PidsLimitRule: ContainerRule {
+struct PidsLimitRule: RuntimeCheck {
+    let composeID: RuleID = .composePidsLimit
     let metadata = RuleMetadata(
-        id: "container.pids-limit", cis: "5.29", cisCE: "5.28", severity: .medium,
+        id: .containerPidsLimit, cis: "5.29", severity: .medium,
         title: .init(en: "The PIDs cgroup limit is used", zh: "使用 PIDs cgroup 限制进程数"),
         rationale: .init(
             en: "Without a PIDs limit a fork bomb inside one container exhausts the host's process table.",
@@ -87,6 +104,7 @@ struct PidsLimitRule: ContainerRule {
             en: "Set `--pids-limit 200` (a value that fits the workload; compose: `pids_limit`).",
             zh: "设置 `--pids-limit 200`（按业务需要取值；compose：`pids_limit`）。"),
         references: [Reference.resourceConstraints, Reference.cisDocker])
+            .fixed(by: .containerFlags(run: "--pids-limit 200", compose: "pids_limit: 200"))
 
     let examples = [
         RuleExample(container: #"{"HostConfig": {"PidsLimit": null}}"#, expect: .fail),
@@ -95,18 +113,25 @@ struct PidsLimitRule: ContainerRule {
         RuleExample(container: #"{"HostConfig": {"PidsLimit": 200}}"#, expect: .pass),
     ]
 
-    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
-        guard let host = container.inspect.hostConfig else { return .notReported("HostConfig") }
-        if let limit = host.pidsLimit, limit > 0 {
+    let composeExamples: [LintExample] = [
+        .compose("services:\n  app:\n    image: a:1\n", .fail, line: 2),
+        .compose("services:\n  app:\n    image: a:1\n    pids_limit: 0\n", .fail, line: 2),
+        .compose("services:\n  app:\n    image: a:1\n    pids_limit: 200\n", .pass),
+        .compose("services:\n  app:\n    image: a:1\n    deploy:\n      resources:\n        limits:\n          pids: 100\n", .pass),
+    ]
+
+    func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
+        if let limit = spec.pidsLimit, limit > 0 {
             return .pass("at most \(limit) processes", "最多 \(limit) 个进程", evidence: ["PidsLimit": String(limit)])
         }
-        return .fail("no PIDs limit", "未限制进程数", evidence: ["PidsLimit": host.pidsLimit.map(String.init) ?? "(unset)"])
+        return .fail("no PIDs limit", "未限制进程数", evidence: ["PidsLimit": spec.pidsLimit.map(String.init) ?? "(unset)"])
     }
 }
 
-struct RestartPolicyRule: ContainerRule {
+struct RestartPolicyRule: RuntimeCheck {
+    let composeID: RuleID = .composeRestartPolicy
     let metadata = RuleMetadata(
-        id: "container.restart-policy", cis: "5.15", cisCE: "5.14", severity: .low,
+        id: .containerRestartPolicy, cis: "5.15", severity: .low,
         title: .init(en: "The 'on-failure' restart policy is limited to 5 retries", zh: "重启策略为 on-failure 且最多重试 5 次"),
         rationale: .init(
             en: "A container that restarts forever (always, unless-stopped, on-failure without a limit) hides a crash loop and can be used to keep a denial of service going.",
@@ -115,6 +140,7 @@ struct RestartPolicyRule: ContainerRule {
             en: "Use `--restart on-failure:5` (compose: `restart: on-failure:5`), or no restart policy with an orchestrator that watches the container.",
             zh: "使用 `--restart on-failure:5`（compose：`restart: on-failure:5`），或不设重启策略而由编排系统负责。"),
         references: [Reference.restartPolicies, Reference.cisDocker])
+            .fixed(by: .containerFlags(run: "--restart on-failure:5", compose: "restart: on-failure:5"))
 
     let examples = [
         RuleExample(container: #"{"HostConfig": {"RestartPolicy": {"Name": "always", "MaximumRetryCount": 0}}}"#, expect: .fail),
@@ -127,10 +153,18 @@ struct RestartPolicyRule: ContainerRule {
         RuleExample(container: #"{"HostConfig": {"RestartPolicy": {"Name": "", "MaximumRetryCount": 0}}}"#, expect: .pass),
     ]
 
-    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
-        guard let host = container.inspect.hostConfig else { return .notReported("HostConfig") }
-        let name = host.restartPolicy?.name ?? ""
-        let retries = host.restartPolicy?.maximumRetryCount ?? 0
+    let composeExamples: [LintExample] = [
+        .compose("services:\n  app:\n    image: a:1\n    restart: always\n", .fail, line: 4),
+        .compose("services:\n  app:\n    image: a:1\n    restart: \"on-failure:10\"\n", .fail, line: 4),
+        .compose("services:\n  app:\n    image: a:1\n    deploy:\n      restart_policy:\n        condition: on-failure\n        max_attempts: 9\n", .fail, line: 7),
+        .compose("services:\n  app:\n    image: a:1\n    restart: on-failure:3\n", .pass),
+        .compose("services:\n  app:\n    image: a:1\n    deploy:\n      restart_policy:\n        condition: on-failure\n        max_attempts: 3\n", .pass),
+    ]
+
+    func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
+        let name = spec.restartPolicy
+        let retries = spec.restartRetries
+        let place = spec.origin(of: .restartPolicy)
         let evidence = ["RestartPolicy": name.isEmpty ? "no" : (name == "on-failure" ? "on-failure:\(retries)" : name)]
         switch name {
         case "", "no":
@@ -138,17 +172,18 @@ struct RestartPolicyRule: ContainerRule {
         case "on-failure" where retries >= 1 && retries <= 5:
             return .pass("restarts at most \(retries) times", "最多重启 \(retries) 次", evidence: evidence)
         case "on-failure":
-            return .fail(retries == 0 ? "on-failure without a retry limit" : "on-failure with \(retries) retries (more than 5)",
-                         retries == 0 ? "on-failure 未限制重试次数" : "on-failure 重试 \(retries) 次（超过 5 次）", evidence: evidence)
+            return Verdict.fail(retries == 0 ? "on-failure without a retry limit" : "on-failure with \(retries) retries (more than 5)",
+                                retries == 0 ? "on-failure 未限制重试次数" : "on-failure 重试 \(retries) 次（超过 5 次）", evidence: evidence).at(place)
         default:
-            return .fail("restarts without limit (\(name))", "无限重启（\(name)）", evidence: evidence)
+            return Verdict.fail("restarts without limit (\(name))", "无限重启（\(name)）", evidence: evidence).at(place)
         }
     }
 }
 
-struct HostDevicesRule: ContainerRule {
+struct HostDevicesRule: RuntimeCheck {
+    let composeID: RuleID = .composeDevices
     let metadata = RuleMetadata(
-        id: "container.host-devices", cis: "5.18", cisCE: "5.17", severity: .medium,
+        id: .containerHostDevices, cis: "5.18", severity: .medium,
         title: .init(en: "Host devices are not directly exposed to containers", zh: "不将宿主机设备直接暴露给容器"),
         rationale: .init(
             en: "A host device in the container (a disk, /dev/mem, a GPU) is reachable without the kernel's usual checks; with write or mknod permission it can change the host.",
@@ -157,6 +192,7 @@ struct HostDevicesRule: ContainerRule {
             en: "Remove --device entries the workload does not need; give the ones it needs only the permissions it needs (`--device /dev/x:/dev/x:r`).",
             zh: "删除业务不需要的 --device；确需的设备只授予必要权限（如 `--device /dev/x:/dev/x:r`）。"),
         references: [Reference.runReference, Reference.cisDocker])
+            .fixed(by: .containerFlags(run: "remove --device entries not needed", compose: "trim `devices`"))
 
     let examples = [
         RuleExample(container: #"{"HostConfig": {"Devices": [{"PathOnHost": "/dev/sda", "PathInContainer": "/dev/sda", "CgroupPermissions": "rwm"}]}}"#, expect: .fail),
@@ -165,15 +201,20 @@ struct HostDevicesRule: ContainerRule {
         RuleExample(container: #"{"HostConfig": {"Devices": null}}"#, expect: .pass),
     ]
 
-    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
-        guard let host = container.inspect.hostConfig else { return .notReported("HostConfig") }
-        let devices = (host.devices ?? []).map { "\($0.pathOnHost ?? "?"):\($0.pathInContainer ?? "?"):\($0.cgroupPermissions ?? "rwm")" }
-        let rules = host.deviceCgroupRules ?? []
+    let composeExamples: [LintExample] = [
+        .compose("services:\n  app:\n    image: a:1\n    devices:\n      - /dev/fuse:/dev/fuse\n", .fail, line: 4),
+        .compose("services:\n  app:\n    image: a:1\n    devices: []\n", .pass),
+    ]
+
+    func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
+        let devices = spec.devices.map { "\($0.pathOnHost):\($0.pathInContainer):\($0.permissions)" }
+        let rules = spec.deviceCgroupRules
         let evidence = ["Devices": listEvidence(devices), "DeviceCgroupRules": listEvidence(rules)]
         if !devices.isEmpty {
-            let writable = (host.devices ?? []).contains { ($0.cgroupPermissions ?? "rwm").contains(where: { $0 == "w" || $0 == "m" }) }
+            let writable = spec.devices.contains { $0.permissions.contains(where: { $0 == "w" || $0 == "m" }) }
             let list = devices.joined(separator: ", ")
-            return .fail("host devices exposed: \(list)", "暴露了宿主机设备：\(list)", severity: writable ? .high : .medium, evidence: evidence)
+            return Verdict.fail("host devices exposed: \(list)", "暴露了宿主机设备：\(list)", severity: writable ? .high : .medium, evidence: evidence)
+                .at(spec.origin(of: .devices))
         }
         if !rules.isEmpty {
             return .warn("device cgroup rules allow device access: review \(rules.joined(separator: ", "))",
@@ -183,9 +224,10 @@ struct HostDevicesRule: ContainerRule {
     }
 }
 
-struct UlimitRule: ContainerRule {
+struct UlimitRule: RuntimeCheck {
+    let composeID: RuleID = .composeUlimits
     let metadata = RuleMetadata(
-        id: "container.ulimits", cis: "5.19", cisCE: "5.18", severity: .low, manual: true,
+        id: .containerUlimits, cis: "5.19", severity: .low, manual: true,
         title: .init(en: "The default ulimit is overwritten at runtime only if needed", zh: "仅在需要时于运行时覆盖默认 ulimit"),
         rationale: .init(
             en: "Ulimits bound open files and processes per container; a per-container override should be a deliberate choice, otherwise the daemon's defaults apply.",
@@ -200,20 +242,26 @@ struct UlimitRule: ContainerRule {
         RuleExample(container: #"{"HostConfig": {"Ulimits": [{"Name": "nofile", "Soft": 1024, "Hard": 2048}]}}"#, expect: .warn),
     ]
 
-    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
-        guard let host = container.inspect.hostConfig else { return .notReported("HostConfig") }
-        let limits = (host.ulimits ?? []).map { "\($0.name ?? "?")=\($0.soft.map(String.init) ?? "?"):\($0.hard.map(String.init) ?? "?")" }
+    let composeExamples: [LintExample] = [
+        .compose("services:\n  app:\n    image: a:1\n    ulimits:\n      nofile:\n        soft: 20000\n        hard: 40000\n", .warn, line: 4),
+        .compose("services:\n  app:\n    image: a:1\n", .info),
+    ]
+
+    func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
+        let limits = spec.ulimits.map { "\($0.name ?? "?")=\($0.soft.map(String.init) ?? "?"):\($0.hard.map(String.init) ?? "?")" }
         if limits.isEmpty {
             return .info("uses the daemon's default ulimits", "沿用守护进程默认 ulimit", evidence: ["Ulimits": "none"])
         }
-        return .warn("overrides ulimits: confirm they are needed (\(limits.joined(separator: ", ")))",
-                     "覆盖了 ulimit，请确认确有需要（\(limits.joined(separator: ", "))）", evidence: ["Ulimits": listEvidence(limits)])
+        return Verdict.warn("overrides ulimits: confirm they are needed (\(limits.joined(separator: ", ")))",
+                            "覆盖了 ulimit，请确认确有需要（\(limits.joined(separator: ", "))）", evidence: ["Ulimits": listEvidence(limits)])
+            .at(spec.origin(of: .ulimits))
     }
 }
 
-struct CgroupParentRule: ContainerRule {
+struct CgroupParentRule: RuntimeCheck {
+    let composeID: RuleID = .composeCgroupParent
     let metadata = RuleMetadata(
-        id: "container.cgroup-parent", cis: "5.25", cisCE: "5.24", level: 2, severity: .low, manual: true,
+        id: .containerCgroupParent, cis: "5.25", level: 2, severity: .low, manual: true,
         title: .init(en: "cgroup usage is confirmed", zh: "确认容器的 cgroup 使用"),
         rationale: .init(
             en: "A container placed under a custom cgroup parent escapes the limits Docker's own cgroup hierarchy would apply unless that parent is set up with care.",
@@ -228,11 +276,15 @@ struct CgroupParentRule: ContainerRule {
         RuleExample(container: #"{"HostConfig": {"CgroupParent": "/custom"}}"#, expect: .warn),
     ]
 
-    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
-        guard let host = container.inspect.hostConfig else { return .notReported("HostConfig") }
-        let parent = host.cgroupParent ?? ""
+    let composeExamples: [LintExample] = [
+        .compose("services:\n  app:\n    image: a:1\n    cgroup_parent: /custom\n", .warn, line: 4),
+        .compose("services:\n  app:\n    image: a:1\n", .pass),
+    ]
+
+    func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
+        let parent = spec.cgroupParent
         if parent.isEmpty { return .pass("default cgroup parent", "使用默认 cgroup 父组", evidence: ["CgroupParent": "(default)"]) }
-        return .warn("custom cgroup parent \(parent): confirm its limits", "自定义 cgroup 父组 \(parent)：请确认其限制",
-                     evidence: ["CgroupParent": parent])
+        return Verdict.warn("custom cgroup parent \(parent): confirm its limits", "自定义 cgroup 父组 \(parent)：请确认其限制",
+                            evidence: ["CgroupParent": parent]).at(spec.origin(of: .cgroupParent))
     }
 }

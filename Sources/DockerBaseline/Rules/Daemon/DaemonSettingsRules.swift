@@ -2,9 +2,9 @@
 // TCP and TLS 2.7, ulimits 2.8, user namespaces 2.9, cgroup parent 2.10, authorization 2.12, seccomp 2.17,
 // and whether the configuration is one dockerd accepts at all.
 
-private func daemonMetadata(_ id: String, _ cis: String?, _ cisCE: String?, level: Int = 1, _ severity: Severity, manual: Bool = false,
+private func daemonMetadata(_ id: RuleID, _ cis: String?, level: Int = 1, _ severity: Severity, manual: Bool = false,
                       _ title: LocalizedText, _ rationale: LocalizedText, _ remediation: LocalizedText, _ references: [String] = []) -> RuleMetadata {
-    RuleMetadata(id: id, cis: cis, cisCE: cisCE, level: level, severity: severity, manual: manual, title: title, rationale: rationale,
+    RuleMetadata(id: id, cis: cis, level: level, severity: severity, manual: manual, title: title, rationale: rationale,
                  remediation: remediation, references: references + [Reference.dockerd, Reference.cisDocker])
 }
 
@@ -16,7 +16,7 @@ private func daemonPatch(_ key: String, _ values: [String]) -> String {
 
 struct DaemonConfigurationRule: HostRule {
     let metadata = daemonMetadata(
-        "daemon.configuration", nil, nil, .high,
+        .daemonConfiguration, nil, .high,
         .init(en: "The daemon's configuration is valid and unambiguous", zh: "守护进程配置有效且无冲突"),
         .init(en: "A malformed daemon.json, or a setting given both as a flag and in daemon.json, makes dockerd refuse to start at the next restart, and no setting in a malformed file takes effect.",
               zh: "daemon.json 格式错误，或同一设置既以命令行参数又在 daemon.json 中给出，都会使 dockerd 在下次重启时拒绝启动，且格式错误文件中的设置全部不生效。"),
@@ -45,7 +45,7 @@ struct DaemonConfigurationRule: HostRule {
 
 struct RootlessRule: HostRule {
     let metadata = daemonMetadata(
-        "daemon.rootless", "2.1", nil, level: 2, .medium, manual: true,
+        .daemonRootless, "2.1", level: 2, .medium, manual: true,
         .init(en: "The Docker daemon runs as a non-root user, if possible", zh: "尽可能以非 root 用户运行 Docker 守护进程（rootless）"),
         .init(en: "A rootless daemon and its containers run as an ordinary user, so an escape from a container or a flaw in the daemon does not give root on the host.",
               zh: "rootless 模式下守护进程及其容器以普通用户运行，容器逃逸或守护进程漏洞都不会直接获得宿主机 root。"),
@@ -69,12 +69,13 @@ struct RootlessRule: HostRule {
 
 struct LogLevelRule: HostRule {
     let metadata = daemonMetadata(
-        "daemon.log-level", "2.3", "2.2", .low,
+        .daemonLogLevel, "2.3", .low,
         .init(en: "The logging level is set to 'info'", zh: "日志级别设置为 info"),
         .init(en: "At info the daemon records the events an investigation needs; debug logs request bodies and can write secrets to disk, while warn and above drop the audit trail.",
               zh: "info 级别记录调查所需的事件；debug 会记录请求内容并可能把密钥写入磁盘，warn 及以上则会丢失审计线索。"),
         .init(en: "Remove \"debug\": true and set \"log-level\": \"info\" (or leave it unset) in daemon.json; drop -D/--debug and --log-level from the command line.",
               zh: "在 daemon.json 中删除 \"debug\": true，将 \"log-level\" 设为 \"info\"（或不设置）；去掉命令行中的 -D/--debug 和 --log-level。"))
+        .fixed(by: .daemonSettings([.init("log-level", .string("info")), .init("debug", nil)]))
     let examples = [
         RuleExample(expect: .pass),
         RuleExample(snapshot: daemonPatch("log-level", ["info"]), expect: .pass),
@@ -102,7 +103,7 @@ struct LogLevelRule: HostRule {
 /// CIS 1.8.0 2.7, which 1.6.0 does not have: the deprecated devicemapper driver.
 struct DevicemapperRule: HostRule {
     let metadata = RuleMetadata(
-        id: "daemon.devicemapper", cis: nil, cisCE: nil, cis18: "2.7", severity: .low, manual: true,
+        id: .daemonDevicemapper, cis: nil, cis18: "2.7", severity: .low, manual: true,
         title: .init(en: "The devicemapper storage driver is not used", zh: "不使用 devicemapper 存储驱动"),
         rationale: .init(en: "devicemapper is deprecated and removed from current Docker releases; in loop-lvm mode it is slow and can corrupt data under load.",
                          zh: "devicemapper 已被弃用并从当前 Docker 版本移除；loop-lvm 模式下性能差，负载高时可能损坏数据。"),
@@ -125,12 +126,13 @@ struct DevicemapperRule: HostRule {
 
 struct InsecureRegistriesRule: HostRule {
     let metadata = daemonMetadata(
-        "daemon.insecure-registries", "2.5", "2.4", .high,
+        .daemonInsecureRegistries, "2.5", .high,
         .init(en: "Insecure registries are not used", zh: "不使用不安全的镜像仓库"),
         .init(en: "An insecure registry is reached over plain HTTP or with TLS verification off, so anyone on the path can swap the images the engine pulls.",
               zh: "不安全仓库通过明文 HTTP 或关闭 TLS 校验访问，链路上的任何人都可以替换引擎拉取的镜像。"),
         .init(en: "Remove insecure-registries from daemon.json (and --insecure-registry); give the registry a certificate, trusted through /etc/docker/certs.d/HOST/ca.crt.",
               zh: "从 daemon.json 中删除 insecure-registries（以及 --insecure-registry）；为仓库配置证书，并通过 /etc/docker/certs.d/主机名/ca.crt 信任。"))
+        .fixed(by: .daemonSettings([.init("insecure-registries", nil)]))
     let examples = [
         RuleExample(expect: .pass),
         RuleExample(snapshot: daemonPatch("insecure-registries", ["registry.local:5000"]), expect: .fail),
@@ -150,7 +152,7 @@ struct InsecureRegistriesRule: HostRule {
 
 struct StorageDriverRule: HostRule {
     let metadata = daemonMetadata(
-        "daemon.aufs", "2.6", "2.5", .medium,
+        .daemonAufs, "2.6", .medium,
         .init(en: "The aufs storage driver is not used", zh: "不使用 aufs 存储驱动"),
         .init(en: "aufs is unmaintained, removed from current Docker releases and has known kernel crash and privilege problems.",
               zh: "aufs 已无人维护，已从当前 Docker 版本中移除，且存在已知的内核崩溃和权限问题。"),
@@ -175,7 +177,7 @@ struct StorageDriverRule: HostRule {
 
 struct RemoteAPIRule: HostRule {
     let metadata = daemonMetadata(
-        "daemon.remote-api-tls", "2.7", "2.6", .critical,
+        .daemonRemoteApiTls, "2.7", .critical,
         .init(en: "TLS authentication protects the Docker daemon's TCP socket", zh: "Docker 守护进程的 TCP 端口启用 TLS 认证"),
         .init(en: "Anyone who can reach an unauthenticated Docker API can start a privileged container with the host's / mounted: it is root on the host, and port 2375 is scanned for constantly.",
               zh: "任何能访问未认证 Docker API 的人都能启动挂载宿主机根目录的特权容器，即获得宿主机 root；2375 端口一直被持续扫描。"),
@@ -239,7 +241,7 @@ struct RemoteAPIRule: HostRule {
 
 struct DefaultUlimitRule: HostRule {
     let metadata = daemonMetadata(
-        "daemon.default-ulimits", "2.8", "2.7", .low, manual: true,
+        .daemonDefaultUlimits, "2.8", .low, manual: true,
         .init(en: "The default ulimit is configured appropriately", zh: "合理配置默认 ulimit"),
         .init(en: "Daemon-wide default ulimits bound the open files and processes of every container that does not set its own.",
               zh: "守护进程级默认 ulimit 为所有未单独设置的容器限制文件句柄数和进程数。"),
@@ -261,7 +263,7 @@ struct DefaultUlimitRule: HostRule {
 
 struct UsernsRemapRule: HostRule {
     let metadata = daemonMetadata(
-        "daemon.userns-remap", "2.9", "2.8", level: 2, .high,
+        .daemonUsernsRemap, "2.9", level: 2, .high,
         .init(en: "User namespace support is enabled", zh: "启用用户命名空间（userns-remap）"),
         .init(en: "With userns-remap, uid 0 in a container is an unprivileged uid on the host, so an escape or a writable host mount does not give root.",
               zh: "启用 userns-remap 后，容器内 uid 0 映射为宿主机上的非特权 uid，逃逸或可写宿主机挂载都不会获得 root。"),
@@ -287,7 +289,7 @@ struct UsernsRemapRule: HostRule {
 
 struct DaemonCgroupParentRule: HostRule {
     let metadata = daemonMetadata(
-        "daemon.cgroup-parent", "2.10", "2.9", level: 2, .low, manual: true,
+        .daemonCgroupParent, "2.10", level: 2, .low, manual: true,
         .init(en: "The default cgroup usage has been confirmed", zh: "确认默认 cgroup 用法"),
         .init(en: "A daemon-wide cgroup-parent puts every container under one cgroup whose limits then apply to all of them.",
               zh: "守护进程级 cgroup-parent 会把所有容器放到同一个 cgroup 下，其限制作用于全部容器。"),
@@ -308,7 +310,7 @@ struct DaemonCgroupParentRule: HostRule {
 
 struct BaseDeviceSizeRule: HostRule {
     let metadata = daemonMetadata(
-        "daemon.base-device-size", "2.11", "2.10", level: 2, .low, manual: true,
+        .daemonBaseDeviceSize, "2.11", level: 2, .low, manual: true,
         .init(en: "The base device size is not changed until needed", zh: "非必要不修改基础设备大小"),
         .init(en: "A larger dm.basesize lets every container's filesystem grow larger, which can exhaust the host's storage.",
               zh: "增大 dm.basesize 会让每个容器的文件系统都能增长得更大，可能耗尽宿主机存储。"),
@@ -330,7 +332,7 @@ struct BaseDeviceSizeRule: HostRule {
 
 struct AuthorizationPluginRule: HostRule {
     let metadata = daemonMetadata(
-        "daemon.authorization-plugin", "2.12", "2.11", level: 2, .medium,
+        .daemonAuthorizationPlugin, "2.12", level: 2, .medium,
         .init(en: "Authorization for Docker client commands is enabled", zh: "启用 Docker 客户端命令授权"),
         .init(en: "Without an authorization plugin, everyone who can reach the daemon may do everything; a plugin can, say, forbid privileged containers or host mounts.",
               zh: "没有授权插件时，能访问守护进程的人可以执行任何操作；授权插件可以禁止特权容器、宿主机挂载等操作。"),
@@ -352,13 +354,14 @@ struct AuthorizationPluginRule: HostRule {
 
 struct DaemonSeccompRule: HostRule {
     let metadata = daemonMetadata(
-        "daemon.seccomp-profile", "2.17", "2.16", level: 2, .high,
+        .daemonSeccompProfile, "2.17", level: 2, .high,
         .init(en: "A daemon-wide custom or default seccomp profile is applied", zh: "守护进程应用默认或自定义的 seccomp 配置"),
         .init(en: "The daemon's seccomp profile applies to every container that does not choose its own; unconfined removes that protection from all of them.",
               zh: "守护进程的 seccomp 配置作用于所有未单独指定的容器；设为 unconfined 会让全部容器失去该保护。"),
         .init(en: "Remove \"seccomp-profile\": \"unconfined\"; keep the builtin profile or point seccomp-profile at a reviewed custom one.",
               zh: "删除 \"seccomp-profile\": \"unconfined\"；使用内置配置，或将 seccomp-profile 指向经过评审的自定义配置。"),
         [Reference.seccomp])
+        .fixed(by: .daemonSettings([.init("seccomp-profile", nil)]))
     let examples = [
         RuleExample(expect: .pass),
         RuleExample(snapshot: #"{"info": {"SecurityOptions": ["name=seccomp,profile=default"]}}"#, expect: .pass),

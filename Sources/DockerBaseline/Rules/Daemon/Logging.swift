@@ -12,10 +12,11 @@ private let remediation = LocalizedText(
 
 struct CentralLoggingRule: HostRule {
     let metadata = RuleMetadata(
-        id: "daemon.logging", cis: "2.13", cisCE: "2.12", level: 2, severity: .medium,
+        id: .daemonLogging, cis: "2.13", level: 2, severity: .medium,
         title: .init(en: "Centralized and remote logging is configured, and local logs rotate", zh: "配置集中远程日志，本地日志可轮转"),
         rationale: rationale, remediation: remediation,
         references: ["https://docs.docker.com/engine/logging/configure/", Reference.cisDocker])
+            .fixed(by: .daemonSettings([.init("log-opts", .object(["max-size": "10m", "max-file": "3"]))]))
     let examples = [
         RuleExample(snapshot: #"{"info": {"LoggingDriver": "syslog"}}"#, expect: .pass),
         RuleExample(snapshot: #"{"info": {"LoggingDriver": "json-file"}, "host": {"daemon": {"settings": [{"key": "log-opts", "values": ["max-file=3", "max-size=10m"], "source": "/etc/docker/daemon.json:3"}]}}}"#, expect: .warn),
@@ -39,12 +40,14 @@ struct CentralLoggingRule: HostRule {
     }
 }
 
-struct ContainerLogRotationRule: ContainerRule {
+struct ContainerLogRotationRule: RuntimeCheck {
+    let composeID: RuleID = .composeLogRotation
     let metadata = RuleMetadata(
-        id: "container.log-rotation", cis: "2.13", cisCE: "2.12", level: 2, severity: .medium,
+        id: .containerLogRotation, cis: "2.13", level: 2, severity: .medium,
         title: .init(en: "Each container's local log rotates", zh: "每个容器的本地日志可轮转"),
         rationale: rationale, remediation: remediation,
         references: ["https://docs.docker.com/engine/logging/drivers/json-file/", Reference.cisDocker])
+            .fixed(by: .containerFlags(run: "--log-opt max-size=10m --log-opt max-file=3", compose: "logging: {options: {max-size: 10m, max-file: \"3\"}}"))
     let examples = [
         RuleExample(container: #"{"HostConfig": {"LogConfig": {"Type": "json-file", "Config": {}}}}"#, expect: .fail),
         RuleExample(container: #"{"HostConfig": {"LogConfig": {"Type": "json-file", "Config": {"max-size": "10m"}}}}"#, expect: .pass),
@@ -52,13 +55,25 @@ struct ContainerLogRotationRule: ContainerRule {
         RuleExample(container: #"{"HostConfig": {"LogConfig": {"Type": "local", "Config": {}}}}"#, expect: .pass),
     ]
 
-    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
-        guard let log = container.inspect.hostConfig?.logConfig, let driver = log.type else { return .notReported("HostConfig.LogConfig") }
+    let composeExamples: [LintExample] = [
+        .compose("services:\n  app:\n    image: a:1\n    logging:\n      driver: json-file\n", .fail, line: 4),
+        .compose("services:\n  app:\n    image: a:1\n    logging:\n      driver: json-file\n      options:\n        max-size: 10m\n", .pass),
+        .compose("services:\n  app:\n    image: a:1\n", .skipped),
+    ]
+
+    var reads: Set<RuntimeSpec.Section> { [.logConfig] }
+
+    func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
         // The engine copies the daemon's log-opts into each container's LogConfig at creation, so this is what applies.
+        guard let log = spec.logConfig, let driver = log.type else {
+            return .skipped("not set here: the daemon's log driver and options apply (judged by daemon.logging)",
+                            "此处未设置：沿用守护进程的日志驱动与选项（由 daemon.logging 判断）")
+        }
         let options = log.config ?? [:]
         let evidence = ["LogConfig": "\(driver) \(options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))"]
         if localDrivers[driver] == false && options["max-size"] == nil {
-            return .fail("\(driver) log without max-size grows without limit", "\(driver) 日志未设置 max-size，会无限增长", evidence: evidence)
+            return Verdict.fail("\(driver) log without max-size grows without limit", "\(driver) 日志未设置 max-size，会无限增长", evidence: evidence)
+                .at(spec.origin(of: .logConfig))
         }
         return .pass("log bounded or shipped (\(driver))", "日志有上限或已外发（\(driver)）", evidence: evidence)
     }

@@ -11,7 +11,7 @@ struct FileRule: HostRule {
     }
 
     let metadata: RuleMetadata
-    let role: String
+    let role: FileRole
     let check: Check
     let examples: [RuleExample]
 
@@ -20,8 +20,8 @@ struct FileRule: HostRule {
         let present = matching.filter(\.exists)
         guard !present.isEmpty else {
             let looked = matching.isEmpty ? "" : " (looked for \(listEvidence(matching.map(\.path))))"
-            return [Finding(target: .file(matching.first?.path ?? role), verdict: .skipped(
-                "not applicable: no \(role) on this host\(looked)", "不适用：该主机上没有 \(role)\(looked)"))]
+            return [Finding(target: .file(matching.first?.path ?? role.rawValue), verdict: .skipped(
+                "not applicable: no \(role.rawValue) on this host\(looked)", "不适用：该主机上没有 \(role.rawValue)\(looked)"))]
         }
         return present.map { Finding(target: .file($0.path), verdict: judge($0)) }
     }
@@ -48,35 +48,35 @@ struct FileRule: HostRule {
         }
     }
 
-    static func pair(ownerID: String, modeID: String, ownerCIS: String, modeCIS: String, ownerCE: String?, modeCE: String?,
-                     role: String, name: LocalizedText, user: String = "root", group: String = "root", mode: Int,
+    static func pair(ownerID: RuleID, modeID: RuleID, ownerCIS: String, modeCIS: String,
+                     role: FileRole, name: LocalizedText, user: String = "root", group: String = "root", mode: Int,
                      why: LocalizedText) -> [FileRule] {
         let octal = String(mode, radix: 8)
-        let path = "/example/\(role.replacingOccurrences(of: " ", with: "-"))"
+        let path = "/example/\(role.rawValue.replacingOccurrences(of: " ", with: "-"))"
         func example(_ owner: (Int, String, Int, String), _ fileMode: Int) -> String {
-            #"{"host": {"files": [{"path": "\#(path)", "role": "\#(role)", "exists": true, "type": "file", "mode": \#(fileMode), "uid": \#(owner.0), "owner": "\#(owner.1)", "gid": \#(owner.2), "group": "\#(owner.3)"}]}}"#
+            #"{"host": {"files": [{"path": "\#(path)", "role": "\#(role.rawValue)", "exists": true, "type": "file", "mode": \#(fileMode), "uid": \#(owner.0), "owner": "\#(owner.1)", "gid": \#(owner.2), "group": "\#(owner.3)"}]}}"#
         }
         let rightOwner = (0, "root", group == "root" ? 0 : 999, group)
         let ownerRule = FileRule(
             metadata: RuleMetadata(
-                id: ownerID, cis: ownerCIS, cisCE: ownerCE, severity: .medium,
+                id: ownerID, cis: ownerCIS, severity: .medium,
                 title: .init(en: "\(name.en) ownership is set to \(user):\(group)", zh: "\(name.zh)的属主设置为 \(user):\(group)"),
                 rationale: why,
                 remediation: .init(en: "chown \(user):\(group) <file>", zh: "执行 chown \(user):\(group) <文件>"),
-                references: [Reference.cisDocker]),
+                references: [Reference.cisDocker]).fixed(by: .fileOwner(user: user, group: group)),
             role: role, check: .owner(user: user, group: group),
             examples: [
                 RuleExample(snapshot: example(rightOwner, mode), expect: .pass),
                 RuleExample(snapshot: example((1000, "alice", 1000, "alice"), mode), expect: .fail),
-                RuleExample(snapshot: #"{"host": {"files": [{"path": "\#(path)", "role": "\#(role)", "exists": false}]}}"#, expect: .skipped),
+                RuleExample(snapshot: #"{"host": {"files": [{"path": "\#(path)", "role": "\#(role.rawValue)", "exists": false}]}}"#, expect: .skipped),
             ])
         let modeRule = FileRule(
             metadata: RuleMetadata(
-                id: modeID, cis: modeCIS, cisCE: modeCE, severity: .medium,
+                id: modeID, cis: modeCIS, severity: .medium,
                 title: .init(en: "\(name.en) permissions are \(octal) or more restrictive", zh: "\(name.zh)的权限为 \(octal) 或更严格"),
                 rationale: why,
                 remediation: .init(en: "chmod \(octal) <file>", zh: "执行 chmod \(octal) <文件>"),
-                references: [Reference.cisDocker]),
+                references: [Reference.cisDocker]).fixed(by: .fileMode(mode)),
             role: role, check: .mode(mode),
             examples: [
                 RuleExample(snapshot: example(rightOwner, mode), expect: .pass),
@@ -84,53 +84,53 @@ struct FileRule: HostRule {
                 // A mode numerically below the limit that still grants a bit the limit does not.
                 RuleExample(snapshot: example(rightOwner, (mode & 0o700) | 0o002), expect: mode & 0o002 == 0 ? .fail : .pass),
                 RuleExample(snapshot: example(rightOwner, mode | 0o4000), expect: .fail),
-                RuleExample(snapshot: #"{"host": {"files": [{"path": "\#(path)", "role": "\#(role)", "exists": true, "error": "Permission denied"}]}}"#, expect: .error),
+                RuleExample(snapshot: #"{"host": {"files": [{"path": "\#(path)", "role": "\#(role.rawValue)", "exists": true, "error": "Permission denied"}]}}"#, expect: .error),
             ])
         return [ownerRule, modeRule]
     }
 
     static let all: [FileRule] = [
-        pair(ownerID: "file.docker-service-owner", modeID: "file.docker-service-mode", ownerCIS: "3.1", modeCIS: "3.2", ownerCE: "3.1", modeCE: "3.2",
-             role: "docker.service", name: .init(en: "The docker.service file", zh: "docker.service 文件"), mode: 0o644,
+        pair(ownerID: .fileDockerServiceOwner, modeID: .fileDockerServiceMode, ownerCIS: "3.1", modeCIS: "3.2",
+             role: .dockerService, name: .init(en: "The docker.service file", zh: "docker.service 文件"), mode: 0o644,
              why: .init(en: "docker.service decides how the daemon starts; whoever can change it can start the daemon with any options.",
                         zh: "docker.service 决定守护进程如何启动，能修改它的人可以用任意参数启动守护进程。")),
-        pair(ownerID: "file.docker-socket-unit-owner", modeID: "file.docker-socket-unit-mode", ownerCIS: "3.3", modeCIS: "3.4", ownerCE: "3.3", modeCE: "3.4",
-             role: "docker.socket", name: .init(en: "The docker.socket file", zh: "docker.socket 文件"), mode: 0o644,
+        pair(ownerID: .fileDockerSocketUnitOwner, modeID: .fileDockerSocketUnitMode, ownerCIS: "3.3", modeCIS: "3.4",
+             role: .dockerSocketUnit, name: .init(en: "The docker.socket file", zh: "docker.socket 文件"), mode: 0o644,
              why: .init(en: "docker.socket decides where and with which permissions the API socket is created.",
                         zh: "docker.socket 决定 API 套接字的位置与权限。")),
-        pair(ownerID: "file.etc-docker-owner", modeID: "file.etc-docker-mode", ownerCIS: "3.5", modeCIS: "3.6", ownerCE: "3.5", modeCE: "3.6",
-             role: "/etc/docker", name: .init(en: "The /etc/docker directory", zh: "/etc/docker 目录"), mode: 0o755,
+        pair(ownerID: .fileEtcDockerOwner, modeID: .fileEtcDockerMode, ownerCIS: "3.5", modeCIS: "3.6",
+             role: .etcDocker, name: .init(en: "The /etc/docker directory", zh: "/etc/docker 目录"), mode: 0o755,
              why: .init(en: "/etc/docker holds daemon.json, TLS keys and registry certificates.",
                         zh: "/etc/docker 存放 daemon.json、TLS 密钥和镜像仓库证书。")),
-        pair(ownerID: "file.registry-certs-owner", modeID: "file.registry-certs-mode", ownerCIS: "3.7", modeCIS: "3.8", ownerCE: "3.7", modeCE: "3.8",
-             role: "registry certificate", name: .init(en: "Registry certificate files", zh: "镜像仓库证书文件"), mode: 0o444,
+        pair(ownerID: .fileRegistryCertsOwner, modeID: .fileRegistryCertsMode, ownerCIS: "3.7", modeCIS: "3.8",
+             role: .registryCertificate, name: .init(en: "Registry certificate files", zh: "镜像仓库证书文件"), mode: 0o444,
              why: .init(en: "Registry certificates decide which registries the engine trusts; a replaced CA lets anyone serve images.",
                         zh: "仓库证书决定引擎信任哪些仓库，被替换的 CA 会让任何人都能提供镜像。")),
-        pair(ownerID: "file.tls-ca-owner", modeID: "file.tls-ca-mode", ownerCIS: "3.9", modeCIS: "3.10", ownerCE: "3.9", modeCE: "3.10",
-             role: "TLS CA certificate", name: .init(en: "The TLS CA certificate file", zh: "TLS CA 证书文件"), mode: 0o444,
+        pair(ownerID: .fileTlsCaOwner, modeID: .fileTlsCaMode, ownerCIS: "3.9", modeCIS: "3.10",
+             role: .tlsCACertificate, name: .init(en: "The TLS CA certificate file", zh: "TLS CA 证书文件"), mode: 0o444,
              why: .init(en: "The CA certificate decides which clients may use the remote API.", zh: "CA 证书决定哪些客户端可以使用远程 API。")),
-        pair(ownerID: "file.tls-cert-owner", modeID: "file.tls-cert-mode", ownerCIS: "3.11", modeCIS: "3.12", ownerCE: "3.11", modeCE: "3.12",
-             role: "TLS server certificate", name: .init(en: "The Docker server certificate file", zh: "Docker 服务端证书文件"), mode: 0o444,
+        pair(ownerID: .fileTlsCertOwner, modeID: .fileTlsCertMode, ownerCIS: "3.11", modeCIS: "3.12",
+             role: .tlsServerCertificate, name: .init(en: "The Docker server certificate file", zh: "Docker 服务端证书文件"), mode: 0o444,
              why: .init(en: "The server certificate is how clients know they talk to this daemon.", zh: "服务端证书是客户端确认对端身份的依据。")),
-        pair(ownerID: "file.tls-key-owner", modeID: "file.tls-key-mode", ownerCIS: "3.13", modeCIS: "3.14", ownerCE: "3.13", modeCE: "3.14",
-             role: "TLS server key", name: .init(en: "The Docker server certificate key file", zh: "Docker 服务端证书私钥文件"), mode: 0o400,
+        pair(ownerID: .fileTlsKeyOwner, modeID: .fileTlsKeyMode, ownerCIS: "3.13", modeCIS: "3.14",
+             role: .tlsServerKey, name: .init(en: "The Docker server certificate key file", zh: "Docker 服务端证书私钥文件"), mode: 0o400,
              why: .init(en: "Whoever reads the server key can impersonate the daemon to its clients.", zh: "读到服务端私钥的人可以冒充守护进程欺骗客户端。")),
-        pair(ownerID: "file.docker-sock-owner", modeID: "file.docker-sock-mode", ownerCIS: "3.15", modeCIS: "3.16", ownerCE: "3.15", modeCE: "3.16",
-             role: "docker.sock", name: .init(en: "The Docker socket file", zh: "Docker 套接字文件"), group: "docker", mode: 0o660,
+        pair(ownerID: .fileDockerSockOwner, modeID: .fileDockerSockMode, ownerCIS: "3.15", modeCIS: "3.16",
+             role: .dockerSocket, name: .init(en: "The Docker socket file", zh: "Docker 套接字文件"), group: "docker", mode: 0o660,
              why: .init(en: "Access to docker.sock is root on the host: only root and the docker group may have it.",
                         zh: "能访问 docker.sock 即等于宿主机 root，只应允许 root 和 docker 组访问。")),
-        pair(ownerID: "file.daemon-json-owner", modeID: "file.daemon-json-mode", ownerCIS: "3.17", modeCIS: "3.18", ownerCE: "3.17", modeCE: "3.18",
-             role: "daemon.json", name: .init(en: "The daemon.json file", zh: "daemon.json 文件"), mode: 0o644,
+        pair(ownerID: .fileDaemonJsonOwner, modeID: .fileDaemonJsonMode, ownerCIS: "3.17", modeCIS: "3.18",
+             role: .daemonJSON, name: .init(en: "The daemon.json file", zh: "daemon.json 文件"), mode: 0o644,
              why: .init(en: "daemon.json sets the daemon's security options; whoever can change it can switch them off.",
                         zh: "daemon.json 设置守护进程的安全选项，能修改它的人可以关闭这些选项。")),
-        pair(ownerID: "file.etc-default-docker-owner", modeID: "file.etc-default-docker-mode", ownerCIS: "3.19", modeCIS: "3.20", ownerCE: "3.19", modeCE: "3.20",
-             role: "/etc/default/docker", name: .init(en: "The /etc/default/docker file", zh: "/etc/default/docker 文件"), mode: 0o644,
+        pair(ownerID: .fileEtcDefaultDockerOwner, modeID: .fileEtcDefaultDockerMode, ownerCIS: "3.19", modeCIS: "3.20",
+             role: .etcDefaultDocker, name: .init(en: "The /etc/default/docker file", zh: "/etc/default/docker 文件"), mode: 0o644,
              why: .init(en: "/etc/default/docker can add options to the daemon's command line.", zh: "/etc/default/docker 可以向守护进程命令行添加参数。")),
-        pair(ownerID: "file.etc-sysconfig-docker-owner", modeID: "file.etc-sysconfig-docker-mode", ownerCIS: "3.22", modeCIS: "3.21", ownerCE: nil, modeCE: nil,
-             role: "/etc/sysconfig/docker", name: .init(en: "The /etc/sysconfig/docker file", zh: "/etc/sysconfig/docker 文件"), mode: 0o644,
+        pair(ownerID: .fileEtcSysconfigDockerOwner, modeID: .fileEtcSysconfigDockerMode, ownerCIS: "3.22", modeCIS: "3.21",
+             role: .etcSysconfigDocker, name: .init(en: "The /etc/sysconfig/docker file", zh: "/etc/sysconfig/docker 文件"), mode: 0o644,
              why: .init(en: "/etc/sysconfig/docker can add options to the daemon's command line.", zh: "/etc/sysconfig/docker 可以向守护进程命令行添加参数。")),
-        pair(ownerID: "file.containerd-sock-owner", modeID: "file.containerd-sock-mode", ownerCIS: "3.23", modeCIS: "3.24", ownerCE: nil, modeCE: nil,
-             role: "containerd.sock", name: .init(en: "The containerd socket file", zh: "containerd 套接字文件"), mode: 0o660,
+        pair(ownerID: .fileContainerdSockOwner, modeID: .fileContainerdSockMode, ownerCIS: "3.23", modeCIS: "3.24",
+             role: .containerdSocket, name: .init(en: "The containerd socket file", zh: "containerd 套接字文件"), mode: 0o660,
              why: .init(en: "Access to containerd.sock is as powerful as access to docker.sock.", zh: "能访问 containerd.sock 与能访问 docker.sock 同样危险。")),
     ].flatMap { $0 }
 }

@@ -7,7 +7,7 @@ private func hostFinding(_ verdict: Verdict, _ target: Target = .host) -> [Findi
 
 struct PartitionRule: HostRule {
     let metadata = RuleMetadata(
-        id: "host.docker-partition", cis: "1.1.1", cisCE: "1.1", severity: .low,
+        id: .hostDockerPartition, cis: "1.1.1", severity: .low,
         title: .init(en: "A separate partition for containers has been created", zh: "为容器数据创建独立分区"),
         rationale: .init(en: "On its own partition, the engine's data (images, container layers, logs) cannot fill the root filesystem and stop the host.",
                          zh: "引擎数据（镜像、容器层、日志）放在独立分区时，不会写满根文件系统导致主机停摆。"),
@@ -26,7 +26,7 @@ struct PartitionRule: HostRule {
         guard let mounts = host.mountPoints else {
             return hostFinding(.error("the host's mount table could not be read", "无法读取宿主机挂载表"), .file(rootDir))
         }
-        let holding = mounts.filter { path(rootDir, isWithin: $0) || $0 == "/" }.max { $0.count < $1.count } ?? "/"
+        let holding = mounts.filter { HostPaths.path(rootDir, isWithin: $0) || $0 == "/" }.max { $0.count < $1.count } ?? "/"
         let evidence = ["DockerRootDir": rootDir, "mounted on": holding]
         if holding == "/" {
             return hostFinding(.fail("\(rootDir) is on the root filesystem", "\(rootDir) 位于根文件系统", evidence: evidence), .file(rootDir))
@@ -37,7 +37,7 @@ struct PartitionRule: HostRule {
 
 struct DockerGroupRule: HostRule {
     let metadata = RuleMetadata(
-        id: "host.docker-group", cis: "1.1.2", cisCE: "1.4", severity: .high, manual: true,
+        id: .hostDockerGroup, cis: "1.1.2", severity: .high, manual: true,
         title: .init(en: "Only trusted users are allowed to control the Docker daemon", zh: "只允许可信用户控制 Docker 守护进程"),
         rationale: .init(en: "Members of the docker group can use the engine's socket, which is root on the host without a password or an audit trail of sudo.",
                          zh: "docker 组成员可以使用引擎套接字，这等同于无需密码、也不经 sudo 审计的宿主机 root 权限。"),
@@ -73,15 +73,15 @@ struct DockerGroupRule: HostRule {
 /// One rule type for 1.1.3–1.1.18: the path playing `role` must be watched by an audit rule.
 struct AuditWatchRule: HostRule {
     let metadata: RuleMetadata
-    let role: String
+    let role: FileRole
     let examples: [RuleExample]
 
     func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
         let candidates = host.files.filter { $0.role == role }
         guard let file = candidates.first(where: \.exists) else {
             let looked = listEvidence(candidates.map(\.path))
-            return hostFinding(.skipped("not applicable: no \(role) on this host (looked for \(looked))", "不适用：该主机上没有 \(role)（查找了 \(looked)）"),
-                               .file(candidates.first?.path ?? role))
+            return hostFinding(.skipped("not applicable: no \(role.rawValue) on this host (looked for \(looked))", "不适用：该主机上没有 \(role.rawValue)（查找了 \(looked)）"),
+                               .file(candidates.first?.path ?? role.rawValue))
         }
         let rules = host.auditRules
         guard let source = rules.source else {
@@ -96,52 +96,52 @@ struct AuditWatchRule: HostRule {
         return hostFinding(.fail("no audit rule watches \(file.path)", "没有审计规则监控 \(file.path)", evidence: evidence), .file(file.path))
     }
 
-    static func make(_ cis: String, _ cisCE: String?, role: String, level: Int = 1, what: LocalizedText) -> AuditWatchRule {
-        let path = "/usr/bin/\(role.replacingOccurrences(of: " ", with: "-"))"
-        let file = #"{"path": "\#(path)", "role": "\#(role)", "exists": true, "type": "file", "mode": 493, "uid": 0, "gid": 0}"#
+    static func make(_ id: RuleID, _ cis: String, role: FileRole, level: Int = 1, what: LocalizedText) -> AuditWatchRule {
+        let path = "/usr/bin/\(role.rawValue.replacingOccurrences(of: " ", with: "-"))"
+        let file = #"{"path": "\#(path)", "role": "\#(role.rawValue)", "exists": true, "type": "file", "mode": 493, "uid": 0, "gid": 0}"#
         return AuditWatchRule(
             metadata: RuleMetadata(
-                id: "host.audit-\(role.replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: " ", with: "-").trimmingCharacters(in: CharacterSet(charactersIn: "-")))",
-                cis: cis, cisCE: cisCE, level: level, severity: .low,
+                id: id,
+                cis: cis, level: level, severity: .low,
                 title: .init(en: "Auditing is configured for \(what.en)", zh: "为 \(what.zh) 配置审计"),
                 rationale: .init(en: "Audit records of changes to \(what.en) show who changed the container platform and when, which investigations and the enhanced baseline require.",
                                  zh: "对 \(what.zh) 变更的审计记录能说明谁在何时改动了容器平台，这是事件调查和增强基线的要求。"),
                 remediation: .init(en: "Add `-w <path> -p wa -k docker` to /etc/audit/rules.d/docker.rules and load it (augenrules --load).",
                                    zh: "在 /etc/audit/rules.d/docker.rules 中添加 `-w <路径> -p wa -k docker` 并加载（augenrules --load）。"),
-                references: ["https://man7.org/linux/man-pages/man8/auditctl.8.html", Reference.cisDocker]),
+                references: ["https://man7.org/linux/man-pages/man8/auditctl.8.html", Reference.cisDocker]).fixed(by: .auditWatch),
             role: role,
             examples: [
                 RuleExample(snapshot: #"{"host": {"files": [\#(file)], "auditRules": {"source": "auditctl -l", "watchedPaths": ["\#(path)"], "problems": []}}}"#, expect: .pass),
                 RuleExample(snapshot: #"{"host": {"files": [\#(file)], "auditRules": {"source": "auditctl -l", "watchedPaths": ["/usr/bin"], "problems": []}}}"#, expect: .pass),
                 RuleExample(snapshot: #"{"host": {"files": [\#(file)], "auditRules": {"source": "auditctl -l", "watchedPaths": ["\#(path)-other"], "problems": []}}}"#, expect: .fail),
                 RuleExample(snapshot: #"{"host": {"files": [\#(file)], "auditRules": {"source": null, "watchedPaths": [], "problems": ["auditctl is not installed"]}}}"#, expect: .fail),
-                RuleExample(snapshot: #"{"host": {"files": [{"path": "\#(path)", "role": "\#(role)", "exists": false}]}}"#, expect: .skipped),
+                RuleExample(snapshot: #"{"host": {"files": [{"path": "\#(path)", "role": "\#(role.rawValue)", "exists": false}]}}"#, expect: .skipped),
             ])
     }
 
     static let all: [AuditWatchRule] = [
-        make("1.1.3", "1.5", role: "dockerd", what: .init(en: "the Docker daemon", zh: "Docker 守护进程")),
-        make("1.1.4", nil, role: "/run/containerd", what: .init(en: "/run/containerd", zh: "/run/containerd")),
-        make("1.1.5", "1.6", role: "/var/lib/docker", what: .init(en: "/var/lib/docker", zh: "/var/lib/docker")),
-        make("1.1.6", "1.7", role: "/etc/docker", what: .init(en: "/etc/docker", zh: "/etc/docker")),
-        make("1.1.7", "1.8", role: "docker.service", what: .init(en: "docker.service", zh: "docker.service")),
-        make("1.1.8", nil, role: "containerd.sock", what: .init(en: "containerd.sock", zh: "containerd.sock")),
-        make("1.1.9", "1.9", role: "docker.socket", what: .init(en: "docker.socket", zh: "docker.socket")),
-        make("1.1.10", "1.10", role: "/etc/default/docker", what: .init(en: "/etc/default/docker", zh: "/etc/default/docker")),
-        make("1.1.11", "1.11", role: "daemon.json", what: .init(en: "/etc/docker/daemon.json", zh: "/etc/docker/daemon.json")),
-        make("1.1.12", nil, role: "containerd config", what: .init(en: "/etc/containerd/config.toml", zh: "/etc/containerd/config.toml")),
-        make("1.1.13", nil, role: "/etc/sysconfig/docker", what: .init(en: "/etc/sysconfig/docker", zh: "/etc/sysconfig/docker")),
-        make("1.1.14", "1.12", role: "containerd", what: .init(en: "the containerd binary", zh: "containerd 程序")),
-        make("1.1.15", nil, role: "containerd-shim", what: .init(en: "containerd-shim", zh: "containerd-shim")),
-        make("1.1.16", nil, role: "containerd-shim-runc-v1", what: .init(en: "containerd-shim-runc-v1", zh: "containerd-shim-runc-v1")),
-        make("1.1.17", nil, role: "containerd-shim-runc-v2", what: .init(en: "containerd-shim-runc-v2", zh: "containerd-shim-runc-v2")),
-        make("1.1.18", "1.13", role: "runc", what: .init(en: "the runc binary", zh: "runc 程序")),
+        make(.hostAuditDockerd, "1.1.3", role: .dockerd, what: .init(en: "the Docker daemon", zh: "Docker 守护进程")),
+        make(.hostAuditRunContainerd, "1.1.4", role: .runContainerd, what: .init(en: "/run/containerd", zh: "/run/containerd")),
+        make(.hostAuditVarLibDocker, "1.1.5", role: .varLibDocker, what: .init(en: "/var/lib/docker", zh: "/var/lib/docker")),
+        make(.hostAuditEtcDocker, "1.1.6", role: .etcDocker, what: .init(en: "/etc/docker", zh: "/etc/docker")),
+        make(.hostAuditDockerService, "1.1.7", role: .dockerService, what: .init(en: "docker.service", zh: "docker.service")),
+        make(.hostAuditContainerdSock, "1.1.8", role: .containerdSocket, what: .init(en: "containerd.sock", zh: "containerd.sock")),
+        make(.hostAuditDockerSocket, "1.1.9", role: .dockerSocketUnit, what: .init(en: "docker.socket", zh: "docker.socket")),
+        make(.hostAuditEtcDefaultDocker, "1.1.10", role: .etcDefaultDocker, what: .init(en: "/etc/default/docker", zh: "/etc/default/docker")),
+        make(.hostAuditDaemonJson, "1.1.11", role: .daemonJSON, what: .init(en: "/etc/docker/daemon.json", zh: "/etc/docker/daemon.json")),
+        make(.hostAuditContainerdConfig, "1.1.12", role: .containerdConfig, what: .init(en: "/etc/containerd/config.toml", zh: "/etc/containerd/config.toml")),
+        make(.hostAuditEtcSysconfigDocker, "1.1.13", role: .etcSysconfigDocker, what: .init(en: "/etc/sysconfig/docker", zh: "/etc/sysconfig/docker")),
+        make(.hostAuditContainerd, "1.1.14", role: .containerd, what: .init(en: "the containerd binary", zh: "containerd 程序")),
+        make(.hostAuditContainerdShim, "1.1.15", role: .containerdShim, what: .init(en: "containerd-shim", zh: "containerd-shim")),
+        make(.hostAuditContainerdShimRuncV1, "1.1.16", role: .containerdShimRuncV1, what: .init(en: "containerd-shim-runc-v1", zh: "containerd-shim-runc-v1")),
+        make(.hostAuditContainerdShimRuncV2, "1.1.17", role: .containerdShimRuncV2, what: .init(en: "containerd-shim-runc-v2", zh: "containerd-shim-runc-v2")),
+        make(.hostAuditRunc, "1.1.18", role: .runc, what: .init(en: "the runc binary", zh: "runc 程序")),
     ]
 }
 
 struct HostHardeningRule: HostRule {
     let metadata = RuleMetadata(
-        id: "host.hardened", cis: "1.2.1", cisCE: "1.2", severity: .medium, manual: true,
+        id: .hostHardened, cis: "1.2.1", severity: .medium, manual: true,
         title: .init(en: "The container host has been hardened", zh: "容器宿主机已经过加固"),
         rationale: .init(en: "Containers share the host's kernel: a host that is not hardened undoes every container control.",
                          zh: "容器共享宿主机内核，未加固的宿主机会让所有容器控制措施失效。"),
@@ -209,7 +209,7 @@ struct AdvisoryRule: HostRule {
 
     static let engine = AdvisoryRule(
         metadata: RuleMetadata(
-            id: "host.engine-advisories", cis: "1.2.2", cisCE: "1.3", severity: .high,
+            id: .hostEngineAdvisories, cis: "1.2.2", severity: .high,
             title: .init(en: "The version of Docker is up to date", zh: "Docker 版本保持最新"),
             rationale: .init(en: "Known flaws in the engine, containerd and runc let containers escape to the host; they are fixed only by upgrading.",
                              zh: "引擎、containerd 和 runc 的已知漏洞可导致容器逃逸到宿主机，只有升级才能修复。"),
@@ -228,7 +228,7 @@ struct AdvisoryRule: HostRule {
 
     static let kernel = AdvisoryRule(
         metadata: RuleMetadata(
-            id: "host.kernel-advisories", cis: nil, cisCE: nil, severity: .high,
+            id: .hostKernelAdvisories, cis: nil, severity: .high,
             title: .init(en: "The host kernel is patched against known container escapes", zh: "宿主机内核已修复已知的容器逃逸漏洞"),
             rationale: .init(en: "Every container shares the host's kernel; a kernel flaw such as Dirty Pipe lets any container become root on the host (enterprise baseline item 9).",
                              zh: "所有容器共享宿主机内核，Dirty Pipe 等内核漏洞可让任意容器获得宿主机 root（企业基线第 9 项）。"),
@@ -246,7 +246,7 @@ struct AdvisoryRule: HostRule {
 
 struct VirtualizationRule: HostRule {
     let metadata = RuleMetadata(
-        id: "host.virtualization", cis: nil, cisCE: nil, severity: .info,
+        id: .hostVirtualization, cis: nil, severity: .info,
         title: .init(en: "Containers run inside a virtual machine", zh: "容器运行在虚拟机中"),
         rationale: .init(en: "Inside a VM, a kernel escape from a container stays inside the VM (enterprise baseline item 16, enhanced).",
                          zh: "在虚拟机中运行时，容器的内核逃逸仍被限制在虚拟机内（企业基线第 16 项，增强级）。"),
@@ -270,7 +270,7 @@ struct VirtualizationRule: HostRule {
 
 struct SecurityModulesRule: HostRule {
     let metadata = RuleMetadata(
-        id: "host.security-modules", cis: nil, cisCE: nil, severity: .info,
+        id: .hostSecurityModules, cis: nil, severity: .info,
         title: .init(en: "A mandatory access control module and seccomp are available", zh: "宿主机提供强制访问控制模块与 seccomp"),
         rationale: .init(en: "AppArmor or SELinux, and seccomp, are what the per-container confinement rules (5.2, 5.3, 5.22) rely on (enterprise baseline items 12 and 13).",
                          zh: "AppArmor 或 SELinux 以及 seccomp 是容器级约束规则（5.2、5.3、5.22）的基础（企业基线第 12、13 项）。"),

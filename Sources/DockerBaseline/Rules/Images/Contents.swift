@@ -51,7 +51,7 @@ struct SetuidFilesRule: ImageRule {
     ]
 
     let metadata = RuleMetadata(
-        id: "image.setuid", cis: "4.8", cisCE: "4.8", level: 2, severity: .high,
+        id: .imageSetuid, cis: "4.8", level: 2, severity: .high,
         title: .init(en: "setuid and setgid permissions are removed from the image", zh: "镜像中移除了 setuid 和 setgid 权限"),
         rationale: .init(
             en: "A setuid or setgid program runs with its owner's or group's rights whoever starts it; in a container it is a ready path from any foothold to root.",
@@ -87,7 +87,7 @@ struct SetuidFilesRule: ImageRule {
 
 struct SecretFilesRule: ImageRule {
     let metadata = RuleMetadata(
-        id: "image.secret-files", cis: "4.10", cisCE: "4.10", level: 2, severity: .critical,
+        id: .imageSecretFiles, cis: "4.10", level: 2, severity: .critical,
         title: .init(en: "No private keys or credential files are in the image", zh: "镜像中没有私钥或凭据文件"),
         rationale: .init(
             en: "Anyone who can pull the image can read its files: a private key, cloud credentials or a registry token left in it is leaked to all of them.",
@@ -117,7 +117,7 @@ struct SecretFilesRule: ImageRule {
 
 struct DeletedSecretsRule: ImageRule {
     let metadata = RuleMetadata(
-        id: "image.deleted-secrets", cis: "4.10", cisCE: "4.10", level: 2, severity: .critical,
+        id: .imageDeletedSecrets, cis: "4.10", level: 2, severity: .critical,
         title: .init(en: "No secret deleted by a later layer is still in an earlier one", zh: "没有被后续层删除但仍留在前面层中的机密"),
         rationale: .init(
             en: "Deleting a file in a later layer only hides it: the layer that added it still holds it, and `docker save` or a registry pull gives it back.",
@@ -148,7 +148,7 @@ struct DeletedSecretsRule: ImageRule {
 
 struct ShadowEmptyPasswordRule: ImageRule {
     let metadata = RuleMetadata(
-        id: "image.shadow-empty-password", cis: nil, cisCE: nil, severity: .high,
+        id: .imageShadowEmptyPassword, cis: nil, severity: .high,
         title: .init(en: "No account in the image's /etc/shadow has an empty password", zh: "镜像的 /etc/shadow 中没有空密码账户"),
         rationale: .init(
             en: "An account with an empty password field logs in without a password: `su` or any login service in the container becomes a free way in.",
@@ -177,7 +177,7 @@ struct ShadowEmptyPasswordRule: ImageRule {
 
 struct ImageSSHDRule: ImageRule {
     let metadata = RuleMetadata(
-        id: "image.sshd", cis: "4.3", cisCE: "4.3", severity: .medium,
+        id: .imageSshd, cis: "4.3", severity: .medium,
         title: .init(en: "Unnecessary packages are not installed in the image (no SSH server)", zh: "镜像中未安装不必要的软件包（无 SSH 服务端）"),
         rationale: .init(
             en: "An SSH server in a container is one more service to patch and attack, and bypasses the engine's access control; `docker exec` gives the same access.",
@@ -204,7 +204,7 @@ struct ImageSSHDRule: ImageRule {
 
 struct WorldWritableDirectoryRule: ImageRule {
     let metadata = RuleMetadata(
-        id: "image.world-writable", cis: nil, cisCE: nil, severity: .medium,
+        id: .imageWorldWritable, cis: nil, severity: .medium,
         title: .init(en: "No world-writable directory without the sticky bit is in the image", zh: "镜像中没有未设置粘滞位的全局可写目录"),
         rationale: .init(
             en: "In a directory anyone may write to without the sticky bit, any user can delete or replace another user's files, including programs and configuration others run.",

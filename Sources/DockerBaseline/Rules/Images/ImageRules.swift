@@ -20,7 +20,7 @@ private let userRationale = LocalizedText(
 
 struct ImageUserRule: ImageRule {
     let metadata = RuleMetadata(
-        id: "image.user", cis: "4.1", cisCE: "4.1", severity: .medium,
+        id: .imageUser, cis: "4.1", severity: .medium,
         title: .init(en: "A non-root user is set in the image", zh: "镜像中指定了非 root 用户"),
         rationale: userRationale,
         remediation: .init(
@@ -44,15 +44,17 @@ struct ImageUserRule: ImageRule {
     }
 }
 
-struct ContainerUserRule: ContainerRule {
+struct ContainerUserRule: RuntimeCheck {
+    let composeID: RuleID = .composeUser
     let metadata = RuleMetadata(
-        id: "container.user", cis: "4.1", cisCE: "4.1", severity: .medium,
+        id: .containerUser, cis: "4.1", severity: .medium,
         title: .init(en: "The container runs as a non-root user", zh: "容器以非 root 用户运行"),
         rationale: userRationale,
         remediation: .init(
             en: "Run with `--user 10001:10001` (compose: `user`), or set USER in the image; do not override it with `--user root`.",
             zh: "使用 `--user 10001:10001` 运行（compose：`user`），或在镜像中设置 USER；不要用 `--user root` 覆盖。"),
         references: [Reference.runReference, Reference.cisDocker])
+            .fixed(by: .containerFlags(run: "--user 10001:10001", compose: "user: \"10001:10001\""))
 
     let examples = [
         RuleExample(container: #"{"Config": {"User": ""}}"#, expect: .fail),
@@ -61,21 +63,30 @@ struct ContainerUserRule: ContainerRule {
         RuleExample(container: #"{"Config": {"User": "nobody"}}"#, image: #"{"Config": {"User": ""}}"#, expect: .pass),
     ]
 
-    func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
-        // The engine copies the image's USER into the container's Config unless `--user` overrode it.
-        guard let config = container.inspect.config else { return .notReported("Config") }
-        let user = config.user ?? ""
-        var evidence = ["User": user.isEmpty ? "(empty: root)" : user]
-        if let imageID = container.inspect.image, let image = context.imagesByID[imageID] {
-            evidence["image User"] = (image.inspect.config?.user).flatMap { $0.isEmpty ? nil : $0 } ?? "(empty: root)"
+    let composeExamples: [LintExample] = [
+        .compose("services:\n  app:\n    image: a:1\n    user: root\n", .fail, line: 4),
+        .compose("services:\n  app:\n    image: a:1\n    user: \"0:0\"\n", .fail, line: 4),
+        .compose("services:\n  app:\n    image: a:1\n    user: \"10001:10001\"\n", .pass),
+        // The image's USER applies: judged by image.user and dockerfile.user, not here.
+        .compose("services:\n  app:\n    image: a:1\n", .skipped),
+    ]
+
+    var reads: Set<RuntimeSpec.Section> { [.config] }
+
+    func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
+        guard let user = spec.user else {
+            return .skipped("not set here: the image's USER applies (judged by image.user and dockerfile.user)",
+                            "此处未设置：沿用镜像的 USER（由 image.user 与 dockerfile.user 判断）")
         }
-        return judgeUser(user, evidence: evidence)
+        var evidence = ["User": user.isEmpty ? "(empty: root)" : user]
+        if let imageUser = spec.imageUser { evidence["image User"] = imageUser.isEmpty ? "(empty: root)" : imageUser }
+        return judgeUser(user, evidence: evidence).at(spec.origin(of: .user))
     }
 }
 
 struct ContentTrustRule: EngineRule {
     let metadata = RuleMetadata(
-        id: "client.content-trust", cis: "4.5", cisCE: "4.5", level: 2, severity: .low,
+        id: .clientContentTrust, cis: "4.5", level: 2, severity: .low,
         title: .init(en: "Content trust for Docker is enabled", zh: "启用 Docker 内容信任（Content Trust）"),
         rationale: .init(
             en: "With DOCKER_CONTENT_TRUST=1 the docker client pulls, runs and builds only signed images. (Docker Content Trust is being retired; signing with Notation or cosign and a verifying admission policy is its successor.)",
@@ -109,7 +120,7 @@ struct ContentTrustRule: EngineRule {
 
 struct ImageHealthcheckRule: ImageRule {
     let metadata = RuleMetadata(
-        id: "image.healthcheck", cis: "4.6", cisCE: "4.6", severity: .low,
+        id: .imageHealthcheck, cis: "4.6", severity: .low,
         title: .init(en: "HEALTHCHECK instructions have been added to the image", zh: "镜像中添加了 HEALTHCHECK 指令"),
         rationale: .init(
             en: "A HEALTHCHECK in the image gives every container from it a health check without the operator having to remember one.",
@@ -144,7 +155,7 @@ struct UpdateAloneRule: ImageRule {
     static let installs = ["install", "upgrade", "apk add", "zypper in "]
 
     let metadata = RuleMetadata(
-        id: "image.update-alone", cis: "4.7", cisCE: "4.7", severity: .low,
+        id: .imageUpdateAlone, cis: "4.7", severity: .low,
         title: .init(en: "Update instructions are not used alone in the Dockerfile", zh: "Dockerfile 中不单独使用更新指令"),
         rationale: .init(
             en: "A RUN that only refreshes the package index is cached as its own layer, so later builds install from a stale index and miss security fixes.",
@@ -178,7 +189,7 @@ struct UpdateAloneRule: ImageRule {
 
 struct AddInstructionRule: ImageRule {
     let metadata = RuleMetadata(
-        id: "image.add-instruction", cis: "4.9", cisCE: "4.9", severity: .low,
+        id: .imageAddInstruction, cis: "4.9", severity: .low,
         title: .init(en: "COPY is used instead of ADD", zh: "使用 COPY 代替 ADD"),
         rationale: .init(
             en: "ADD fetches remote URLs and unpacks archives implicitly: a compromised URL or a crafted archive then lands in the image unchecked. COPY only copies local files.",
@@ -213,7 +224,7 @@ struct AddInstructionRule: ImageRule {
 
 struct ImageSecretsRule: ImageRule {
     let metadata = RuleMetadata(
-        id: "image.secrets", cis: "4.10", cisCE: "4.10", level: 2, severity: .high,
+        id: .imageSecrets, cis: "4.10", level: 2, severity: .high,
         title: .init(en: "Secrets are not stored in the image's configuration or history", zh: "镜像配置与构建历史中不存放密钥"),
         rationale: .init(
             en: "ENV values and build arguments are stored in the image and shown by `docker inspect` and `docker history` to anyone who can pull it.",

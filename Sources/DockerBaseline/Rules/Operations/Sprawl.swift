@@ -8,7 +8,7 @@ func abbreviatedList(_ names: [String], limit: Int = 20) -> String {
 
 struct ImageSprawlRule: EngineRule {
     let metadata = RuleMetadata(
-        id: "engine.image-sprawl", cis: "6.1", cisCE: "6.1", severity: .low, manual: true,
+        id: .engineImageSprawl, cis: "6.1", severity: .low, manual: true,
         title: .init(en: "Image sprawl is avoided", zh: "避免镜像泛滥"),
         rationale: .init(
             en: "Images no container uses still carry their vulnerabilities and secrets, can be started at any time, and make it hard to tell what is really deployed.",
@@ -46,7 +46,7 @@ struct ImageSprawlRule: EngineRule {
 
 struct ContainerSprawlRule: EngineRule {
     let metadata = RuleMetadata(
-        id: "engine.container-sprawl", cis: "6.2", cisCE: "6.2", severity: .low, manual: true,
+        id: .engineContainerSprawl, cis: "6.2", severity: .low, manual: true,
         title: .init(en: "Container sprawl is avoided", zh: "避免容器泛滥"),
         rationale: .init(
             en: "Stopped and never-started containers keep their configuration, data and writable layers, can be started at any moment, and hide what actually runs on the host.",

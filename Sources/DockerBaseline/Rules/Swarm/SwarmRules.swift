@@ -32,10 +32,9 @@ extension Target {
     }
 }
 
-private func swarmMetadata(_ id: String, _ cis: String, manual: Bool = false, _ severity: Severity, _ title: LocalizedText,
+private func swarmMetadata(_ id: RuleID, _ cis: String, manual: Bool = false, _ severity: Severity, _ title: LocalizedText,
                            _ rationale: LocalizedText, _ remediation: LocalizedText) -> RuleMetadata {
-    let number = Int(cis.split(separator: ".").last!)!
-    return RuleMetadata(id: id, cis: cis, cisCE: "7.\(number + 1)", severity: severity, manual: manual, title: title, rationale: rationale,
+    RuleMetadata(id: id, cis: cis, severity: severity, manual: manual, title: title, rationale: rationale,
                         remediation: remediation, references: [Reference.swarm, Reference.cisDocker])
 }
 
@@ -48,7 +47,7 @@ private let baseSwarm = #"{"nodes": [], "problems": []"#
 
 struct SwarmManagersRule: SwarmRule {
     let metadata = swarmMetadata(
-        "swarm.managers", "7.1", .medium,
+        .swarmManagers, "7.1", .medium,
         .init(en: "The minimum number of manager nodes have been created in a swarm", zh: "集群只创建所需最少数量的管理节点"),
         .init(en: "Raft needs a majority of managers: an even number tolerates no more failures than one fewer, and every extra manager is one more place holding the cluster's keys.",
               zh: "Raft 需要多数管理节点在线：偶数个管理节点的容错能力并不比少一个时更强，而每多一个管理节点就多一处保存集群密钥的位置。"),
@@ -79,7 +78,7 @@ struct SwarmManagersRule: SwarmRule {
 
 struct SwarmListenAddressRule: SwarmRule {
     let metadata = swarmMetadata(
-        "swarm.listen-address", "7.2", .medium,
+        .swarmListenAddress, "7.2", .medium,
         .init(en: "Swarm services are bound to a specific host interface", zh: "Swarm 服务绑定到指定的宿主机网卡"),
         .init(en: "The swarm management port 2377 listening on every interface exposes the control plane to every network the host is on.",
               zh: "Swarm 管理端口 2377 在所有网卡上监听，会把控制平面暴露给主机所在的所有网络。"),
@@ -109,7 +108,7 @@ struct SwarmListenAddressRule: SwarmRule {
 
 struct SwarmEncryptedOverlaysRule: SwarmRule {
     let metadata = swarmMetadata(
-        "swarm.encrypted-overlays", "7.3", .medium,
+        .swarmEncryptedOverlays, "7.3", .medium,
         .init(en: "All Docker swarm overlay networks are encrypted", zh: "所有 Swarm overlay 网络均已加密"),
         .init(en: "Traffic between containers on different nodes crosses the hosts' network in clear unless the overlay is encrypted (IPsec).",
               zh: "overlay 网络未加密时，不同节点上容器之间的流量以明文经过宿主机网络（加密使用 IPsec）。"),
@@ -142,7 +141,7 @@ struct SwarmEncryptedOverlaysRule: SwarmRule {
 
 struct SwarmSecretsRule: SwarmRule {
     let metadata = swarmMetadata(
-        "swarm.secrets", "7.4", manual: true, .low,
+        .swarmSecrets, "7.4", manual: true, .low,
         .init(en: "Docker's secret management commands are used for managing secrets in a swarm cluster", zh: "使用 Docker secret 管理集群中的密钥"),
         .init(en: "Swarm secrets are encrypted in the Raft log and mounted only into the services that need them, unlike environment variables.",
               zh: "Swarm secret 在 Raft 日志中加密保存，只挂载到需要的服务中，而环境变量做不到这一点。"),
@@ -166,7 +165,7 @@ struct SwarmSecretsRule: SwarmRule {
 
 struct SwarmAutolockRule: SwarmRule {
     let metadata = swarmMetadata(
-        "swarm.autolock", "7.5", .medium,
+        .swarmAutolock, "7.5", .medium,
         .init(en: "Swarm manager is run in auto-lock mode", zh: "Swarm 管理节点以自动锁定模式运行"),
         .init(en: "Without autolock, the keys that decrypt the Raft log (and every secret in it) are on the manager's disk, readable by anyone who gets the disk.",
               zh: "未启用自动锁定时，解密 Raft 日志（及其中所有 secret）的密钥保存在管理节点磁盘上，拿到磁盘的人都能读取。"),
@@ -190,7 +189,7 @@ struct SwarmAutolockRule: SwarmRule {
 
 struct SwarmUnlockKeyRotationRule: SwarmRule {
     let metadata = swarmMetadata(
-        "swarm.unlock-key-rotation", "7.6", manual: true, .low,
+        .swarmUnlockKeyRotation, "7.6", manual: true, .low,
         .init(en: "The Swarm manager auto-lock key is rotated periodically", zh: "定期轮换 Swarm 管理节点自动锁定密钥"),
         .init(en: "An unlock key that never changes stays valid for anyone who ever saw it.", zh: "从不更换的解锁密钥对所有曾经见过它的人都一直有效。"),
         .init(en: "Rotate it on a schedule: docker swarm unlock-key --rotate.", zh: "定期执行 docker swarm unlock-key --rotate 轮换密钥。"))
@@ -205,7 +204,7 @@ struct SwarmUnlockKeyRotationRule: SwarmRule {
 
 struct SwarmNodeCertificateRule: SwarmRule {
     let metadata = swarmMetadata(
-        "swarm.node-cert-expiry", "7.7", .low,
+        .swarmNodeCertExpiry, "7.7", .low,
         .init(en: "Node certificates are rotated as appropriate", zh: "按需轮换节点证书"),
         .init(en: "Node certificates are the nodes' identities; a long expiry leaves a stolen one usable for longer.",
               zh: "节点证书即节点身份，有效期越长，被盗证书可被利用的时间就越长。"),
@@ -230,7 +229,7 @@ struct SwarmNodeCertificateRule: SwarmRule {
 
 struct SwarmRootCARule: SwarmRule {
     let metadata = swarmMetadata(
-        "swarm.ca-rotation", "7.8", manual: true, .low,
+        .swarmCaRotation, "7.8", manual: true, .low,
         .init(en: "CA certificates are rotated as appropriate", zh: "按需轮换 CA 证书"),
         .init(en: "The swarm's root CA signs every node certificate; rotating it periodically limits what a leaked CA key can do.",
               zh: "Swarm 根 CA 为所有节点证书签名，定期轮换可限制 CA 私钥泄露的影响。"),
@@ -258,7 +257,7 @@ struct SwarmRootCARule: SwarmRule {
 
 struct SwarmTrafficSeparationRule: SwarmRule {
     let metadata = swarmMetadata(
-        "swarm.traffic-separation", "7.9", manual: true, .low,
+        .swarmTrafficSeparation, "7.9", manual: true, .low,
         .init(en: "Management plane traffic is separated from data plane traffic", zh: "管理平面流量与数据平面流量分离"),
         .init(en: "With control and data traffic on one interface, a flood of application traffic can starve the managers, and the control plane is reachable from the application network.",
               zh: "控制流量与数据流量共用一个网卡时，大量业务流量可能挤占管理节点，控制平面也可从业务网络访问。"),
