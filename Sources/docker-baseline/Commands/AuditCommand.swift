@@ -41,7 +41,7 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(name: .customLong("label"), help: "Only containers and images with this label, KEY or KEY=VALUE (repeatable).")
     var labels: [String] = []
 
-    @Option(help: "Policy file with profile, selection and waivers (default: ./.docker-baseline.yaml when present).")
+    @Option(help: "Policy file with profile, selection, waivers and rule settings (default: ./.docker-baseline.yaml when present).")
     var config: String?
 
     @Option(help: "A previous JSON report: mark results new / unchanged / fixed, and fail only on new failures.")
@@ -56,8 +56,8 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(name: .customLong("trusted-users"), help: "Comma-separated users allowed in the docker group (1.1.2).")
     var trustedUsers: String?
 
-    @Option(name: .customLong("node-cert-max-days"), help: "The longest swarm node certificate lifetime accepted (7.7).")
-    var nodeCertMaxDays: Int = 90
+    @Option(name: .customLong("node-cert-max-days"), help: "The longest swarm node certificate lifetime accepted (7.7; default: the configuration file's node-cert-max-days, else 90).")
+    var nodeCertMaxDays: Int?
 
     @OptionGroup var reporting: ReportOptions
 
@@ -75,6 +75,8 @@ struct AuditCommand: AsyncParsableCommand {
         policy.includeTargets = includeTargets
         policy.excludeTargets = excludeTargets
         policy.labels = labels
+        if let trustedUsers { policy.settings.trustedUsers = trustedUsers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        if let nodeCertMaxDays { policy.settings.nodeCertMaxDays = nodeCertMaxDays }
         if let baseline {
             do { policy.previousFailures = try AuditPolicy.failures(inReport: baseline) } catch { throw UsageProblem(description: String(describing: error)) }
         }
@@ -88,8 +90,7 @@ struct AuditCommand: AsyncParsableCommand {
             do { table = try AdvisoryTable.load(advisories) } catch { throw UsageProblem(description: String(describing: error)) }
         }
         let snapshot = try await source.load(imageContents: imageContents)
-        let trusted = trustedUsers.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        let report = policy.apply(to: Evaluator.evaluate(snapshot, advisories: table, trustedUsers: trusted, nodeCertMaxDays: nodeCertMaxDays))
+        let report = policy.apply(to: Evaluator.evaluate(snapshot, advisories: table, settings: policy.settings))
         try reporting.finish(report, failure: belowMinScore(report))
     }
 

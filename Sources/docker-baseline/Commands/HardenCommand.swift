@@ -13,7 +13,7 @@ struct HardenCommand: AsyncParsableCommand {
 
     @OptionGroup var source: SnapshotSource
 
-    @Option(help: "Policy file whose waivers are respected (default: ./.docker-baseline.yaml when present).")
+    @Option(help: "Policy file whose waivers and rule settings are respected (default: ./.docker-baseline.yaml when present).")
     var config: String?
 
     @Flag(help: "Apply the host-level file changes (after backups). Without it nothing is changed.")
@@ -22,7 +22,7 @@ struct HardenCommand: AsyncParsableCommand {
     func run() async throws {
         let policy = try loadPolicy(config)
         let snapshot = try await source.load()
-        let report = policy.apply(to: Evaluator.evaluate(snapshot))
+        let report = policy.apply(to: Evaluator.evaluate(snapshot, settings: policy.settings))
         let root = source.engine.root
         let plan = HardeningPlan.make(for: report, daemonConfigText: snapshot.host.flatMap { HostFiles(root: root).read($0.daemon.configFile) })
         print(plan.text(), terminator: "")

@@ -31,7 +31,7 @@ struct LintCommand: ParsableCommand {
     @Option(help: "Not these rules (rule id, CIS id or glob; repeatable).")
     var exclude: [String] = []
 
-    @Option(help: "Policy file with waivers (with expiry dates) and `lint:` settings (default: ./.docker-baseline.yaml when present).")
+    @Option(help: "Policy file with waivers (with expiry dates) and `settings:` / `lint:` sections (default: ./.docker-baseline.yaml when present).")
     var config: String?
 
     @Option(name: .customLong("allowed-registry"), help: "A registry base images may come from (repeatable, globs allowed); without one, dockerfile.base-registry is skipped.")
@@ -54,17 +54,16 @@ struct LintCommand: ParsableCommand {
         var policy = try loadPolicy(config)
         if !include.isEmpty { policy.include = include }
         if !exclude.isEmpty { policy.exclude = exclude }
-        var settings = policy.lint
-        settings.allowedRegistries += allowedRegistries
-        settings.requireDigest = settings.requireDigest || requireDigest
-        settings.inlineIgnores = settings.inlineIgnores && !noInlineIgnores
+        if !allowedRegistries.isEmpty { policy.settings.allowedRegistries = allowedRegistries }
+        if requireDigest { policy.settings.requireDigest = true }
+        if noInlineIgnores { policy.settings.inlineIgnores = false }
         let candidates = BuildFileCollector.find(paths, exclude: policy.lintExcludePaths + excludePaths, kind: kind)
         guard !candidates.isEmpty else {
             throw UsageProblem(description: "no Dockerfile or Compose file found in \(paths.joined(separator: " "))")
         }
         let input = paths.contains("-") ? readStandardInput(limit: BuildFileCollector.sizeLimit) : nil
         let files = BuildFileCollector.load(candidates, standardInput: input)
-        try reporting.finish(policy.apply(to: Linter.lint(files, settings: settings), rules: LintCatalog.metadata))
+        try reporting.finish(policy.apply(to: Linter.lint(files, settings: policy.settings), rules: LintCatalog.metadata))
     }
 
     /// Standard input, at most `limit` bytes (more is refused by the file's own lint error, not read into memory).

@@ -24,7 +24,7 @@ struct ComposeCheck: ComposeRule {
         self.judge = judge
     }
 
-    func check(_ service: ComposeService, _ settings: LintSettings) -> [LintFinding] { judge(service) }
+    func check(_ service: ComposeService, _ settings: RuleSettings) -> [LintFinding] { judge(service) }
 }
 
 extension ComposeService {
@@ -384,7 +384,7 @@ struct ComposeSyntaxRule: LintRule {
         .compose("version: \"3.8\"\nservices:\n  app:\n    image: a:1\n", .pass),
     ]
 
-    func check(_ file: BuildFile, _ settings: LintSettings) -> [LintFinding] {
+    func check(_ file: BuildFile, _ settings: RuleSettings) -> [LintFinding] {
         guard case let .compose(project) = file else { return [] }
         return project.problems.map { problem in
             .fail(problem.range ?? .line(1), problem.message, "无法解析：\(problem.message)")
