@@ -38,7 +38,7 @@ public enum PolicyFile {
         }
         guard let mapping = root?.mapping else {
             if root == nil { return }
-            throw Problem(description: "\(path): the top level must be a mapping (benchmark, profile, include, exclude, waivers)")
+            throw Problem(description: "\(path): the top level must be a mapping (benchmark, profile, include, exclude, waivers, settings, lint)")
         }
         func line(_ node: Node) -> Int { (node.mark?.line ?? 0) }
         for (keyNode, value) in mapping {
