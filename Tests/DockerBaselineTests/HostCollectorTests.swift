@@ -150,8 +150,8 @@ struct FakeHostTests {
         var snapshot = try RuleExample(expect: .pass).makeSnapshot()
         snapshot.host = host
         #expect(Evaluator.evaluate(snapshot).results.first { $0.rule.id == "host.docker-group" }?.status == .warn)
-        #expect(Evaluator.evaluate(snapshot, trustedUsers: ["alice"]).results.first { $0.rule.id == "host.docker-group" }?.status == .fail)
-        #expect(Evaluator.evaluate(snapshot, trustedUsers: ["alice", "ci"]).results.first { $0.rule.id == "host.docker-group" }?.status == .pass)
+        #expect(Evaluator.evaluate(snapshot, settings: RuleSettings(trustedUsers: ["alice"])).results.first { $0.rule.id == "host.docker-group" }?.status == .fail)
+        #expect(Evaluator.evaluate(snapshot, settings: RuleSettings(trustedUsers: ["alice", "ci"])).results.first { $0.rule.id == "host.docker-group" }?.status == .pass)
     }
 
     @Test(arguments: [("0100007F", false, "127.0.0.1"), ("00000000", false, "0.0.0.0"),

@@ -150,6 +150,54 @@ struct PolicyTests {
         }
     }
 
+    @Test("The configuration file's settings: reach the rules (lint: keys too); a flag given on the command line wins over the file")
+    func settings() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("policy.yaml")
+        try """
+        settings:
+          trusted-users: [alice, bob]
+          node-cert-max-days: 60
+        lint:
+          require-digest: true
+        """.write(to: file, atomically: true, encoding: .utf8)
+        var policy = AuditPolicy()
+        try PolicyFile.load(file.path, into: &policy)
+        #expect(policy.settings == RuleSettings(trustedUsers: ["alice", "bob"], nodeCertMaxDays: 60, requireDigest: true))
+        // A swarm whose node certificates live 90 days: within the default, beyond the file's 60.
+        let swarm = try #require(RuleCatalog.all.first { $0.metadata.id == "swarm.node-cert-expiry" }).examples[0].makeSnapshot()
+        #expect(Evaluator.evaluate(swarm).results.first { $0.rule.id == "swarm.node-cert-expiry" }?.status == .pass)
+        #expect(Evaluator.evaluate(swarm, settings: policy.settings).results.first { $0.rule.id == "swarm.node-cert-expiry" }?.status == .fail)
+
+        // Through the command: the file trusts both members, --trusted-users only one of them.
+        let snapshot = directory.appendingPathComponent("snapshot.json")
+        try SnapshotFile.encode(try RuleExample(snapshot: #"{"host": {"dockerGroupMembers": ["alice", "bob"]}}"#, expect: .warn).makeSnapshot())
+            .write(to: snapshot)
+        func dockerGroup(_ flags: [String]) throws -> String? {
+            let result = try runTool(["audit", "--snapshot", snapshot.path, "--config", file.path, "--include", "host.docker-group",
+                                      "--format", "json", "--fail-on", "none"] + flags)
+            #expect(result.status == 0, "\(result.stderr)")
+            return try decodeReport(result.stdout).results.first { $0.rule == "host.docker-group" }?.status
+        }
+        #expect(try dockerGroup([]) == "pass")
+        #expect(try dockerGroup(["--trusted-users", "alice"]) == "fail")
+    }
+
+    @Test("An unknown key under settings: is refused with the file and its line")
+    func unknownSetting() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent(".docker-baseline.yaml")
+        try "profile: cis-level1\nsettings:\n  trusted-users: [alice]\n  trusted-groups: [ops]\n".write(to: file, atomically: true, encoding: .utf8)
+        var policy = AuditPolicy()
+        #expect {
+            try PolicyFile.load(file.path, into: &policy)
+        } throws: { error in
+            String(describing: error).hasPrefix("\(file.path):4: settings: unknown key trusted-groups (expected trusted-users,")
+        }
+    }
+
     @Test("--baseline marks new, unchanged and fixed failures; only new ones decide the exit code")
     func comparison() throws {
         let directory = try TestEnvironment.temporaryDirectory()

@@ -6,20 +6,17 @@ public struct AuditContext: Sendable {
     public let imageIDsInUse: Set<String>
     /// Known vulnerabilities the versions are compared with.
     public let advisories: AdvisoryTable
-    /// Users allowed in the docker group (1.1.2); nil when none were named.
-    public let trustedUsers: [String]?
-    /// The longest swarm node certificate lifetime accepted (7.7).
-    public let nodeCertMaxDays: Int
+    /// What the organisation told the rules (trusted users, certificate lifetime).
+    public let settings: RuleSettings
     /// What the engine adds to every container, for the runtime checks.
     public let runtimeEnvironment: RuntimeEnvironment
     /// Each container's runtime spec, by container id.
     let runtimeSpecs: [String: RuntimeSpec]
 
-    public init(_ snapshot: Snapshot, advisories: AdvisoryTable = .embedded, trustedUsers: [String]? = nil, nodeCertMaxDays: Int = 90) {
+    public init(_ snapshot: Snapshot, advisories: AdvisoryTable = .embedded, settings: RuleSettings = RuleSettings()) {
         self.snapshot = snapshot
-        self.nodeCertMaxDays = nodeCertMaxDays
         self.advisories = advisories
-        self.trustedUsers = trustedUsers
+        self.settings = settings
         imagesByID = Dictionary(snapshot.images.map { ($0.inspect.id, $0) }, uniquingKeysWith: { first, _ in first })
         imageIDsInUse = Set(snapshot.containers.compactMap { $0.inspect.image })
         runtimeEnvironment = RuntimeEnvironment(snapshot)

@@ -3,8 +3,8 @@ import Foundation
 /// Runs rules over a snapshot. Pure: the same snapshot always gives the same report.
 public enum Evaluator {
     public static func evaluate(_ snapshot: Snapshot, rules: [any Rule] = RuleCatalog.all, advisories: AdvisoryTable = .embedded,
-                                trustedUsers: [String]? = nil, nodeCertMaxDays: Int = 90) -> AuditReport {
-        let context = AuditContext(snapshot, advisories: advisories, trustedUsers: trustedUsers, nodeCertMaxDays: nodeCertMaxDays)
+                                settings: RuleSettings = RuleSettings()) -> AuditReport {
+        let context = AuditContext(snapshot, advisories: advisories, settings: settings)
         // Rules are pure and independent: judge them on every core, then keep the catalogue's order.
         let perRule = ConcurrentSlots([[Result]](repeating: [], count: rules.count))
         DispatchQueue.concurrentPerform(iterations: rules.count) { index in

@@ -2,7 +2,7 @@ import Foundation
 
 /// Runs the lint rules over parsed build files and applies inline ignores. Pure, like `Evaluator`.
 public enum Linter {
-    public static func lint(_ files: [BuildFile], settings: LintSettings = .init(), rules: [any LintRule] = LintCatalog.all) -> AuditReport {
+    public static func lint(_ files: [BuildFile], settings: RuleSettings = .init(), rules: [any LintRule] = LintCatalog.all) -> AuditReport {
         let slots = ConcurrentSlots([[Result]](repeating: [], count: files.count))
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             slots.set(index, results(for: files[index], settings: settings, rules: rules))
@@ -15,7 +15,7 @@ public enum Linter {
         return report
     }
 
-    static func results(for file: BuildFile, settings: LintSettings, rules: [any LintRule]) -> [Result] {
+    static func results(for file: BuildFile, settings: RuleSettings, rules: [any LintRule]) -> [Result] {
         let target = Target.file(file.path)
         var results: [Result] = []
         let kind: BuildFileKind?

@@ -79,8 +79,9 @@ public struct AuditPolicy: Sendable {
     public var today: String
     /// Failing (rule, target id) pairs of a previous report.
     public var previousFailures: Set<String>?
-    /// `lint:` settings of the configuration file.
-    public var lint = LintSettings()
+    /// The configuration file's `settings:` (and `lint:`) values for the rules; flags given on the command line
+    /// are applied over them.
+    public var settings = RuleSettings()
     /// `lint: exclude-paths`: .gitignore-style patterns `lint` skips.
     public var lintExcludePaths: [String] = []
 

@@ -12,11 +12,15 @@ import Yams
 ///         target: legacy-*          # target name glob, default *
 ///         reason: vendor appliance, replaced in Q3   # required
 ///         expires: 2027-06-30       # YYYY-MM-DD; after it the finding counts again
+///     settings:                     # what the rules are told (RuleSettings); a flag given wins over the file
+///       trusted-users: [alice, ci]  # 1.1.2, as --trusted-users
+///       node-cert-max-days: 60      # 7.7, as --node-cert-max-days (default 90)
+///       allowed-registries: [registry.example.com, "*.corp.example"]   # lint, as --allowed-registry
+///       require-digest: true        # lint, as --require-digest
+///       inline-ignores: false       # lint, as --no-inline-ignores
 ///     lint:                         # docker-baseline lint only
-///       allowed-registries: [registry.example.com, "*.corp.example"]
-///       require-digest: true
-///       inline-ignores: false       # as --no-inline-ignores
 ///       exclude-paths: [vendor/, "**/testdata/**"]
+///       # allowed-registries, require-digest and inline-ignores are accepted here too (the same settings)
 public enum PolicyFile {
     public struct Problem: Error, CustomStringConvertible {
         public var description: String
@@ -34,7 +38,7 @@ public enum PolicyFile {
         }
         guard let mapping = root?.mapping else {
             if root == nil { return }
-            throw Problem(description: "\(path): the top level must be a mapping (benchmark, profile, include, exclude, waivers)")
+            throw Problem(description: "\(path): the top level must be a mapping (benchmark, profile, include, exclude, waivers, settings, lint)")
         }
         func line(_ node: Node) -> Int { (node.mark?.line ?? 0) }
         for (keyNode, value) in mapping {
@@ -56,30 +60,41 @@ public enum PolicyFile {
             case "waivers":
                 guard let sequence = value.sequence else { throw Problem(description: "\(path):\(line(value)): waivers must be a list") }
                 policy.waivers = try sequence.enumerated().map { index, item in try waiver(item, number: index + 1, path: path, line: line(item)) }
-            case "lint":
-                try lintSettings(value, path: path, into: &policy)
+            case "settings", "lint":
+                try settings(value, section: key, path: path, into: &policy)
             default:
-                throw Problem(description: "\(path):\(line(keyNode)): unknown key \(key) (expected benchmark, profile, include, exclude, waivers, lint)")
+                throw Problem(description: "\(path):\(line(keyNode)): unknown key \(key) (expected benchmark, profile, include, exclude, waivers, settings, lint)")
             }
         }
     }
 
-    private static func lintSettings(_ node: Node, path: String, into policy: inout AuditPolicy) throws {
-        let place = "\(path):\(node.mark?.line ?? 0): lint"
-        guard let mapping = node.mapping else { throw Problem(description: "\(place) must be a mapping") }
-        for (key, value) in mapping {
-            let name = key.string ?? ""
+    /// `settings:` (every `RuleSettings` key) or `lint:` (the lint rules' keys, and `exclude-paths`): both fill
+    /// `policy.settings`, so one file serves `audit` and `lint`.
+    private static func settings(_ node: Node, section: String, path: String, into policy: inout AuditPolicy) throws {
+        typealias Key = RuleSettings.CodingKeys
+        guard let mapping = node.mapping else { throw Problem(description: "\(path):\(node.mark?.line ?? 0): \(section) must be a mapping") }
+        let expected = section == "lint" ? [Key.allowedRegistries, .requireDigest, .inlineIgnores].map(\.rawValue) + ["exclude-paths"]
+            : Key.allCases.map(\.rawValue)
+        for (keyNode, value) in mapping {
+            let name = keyNode.string ?? ""
+            let line = keyNode.mark?.line ?? 0
+            guard expected.contains(name) else {
+                throw Problem(description: "\(path):\(line): \(section): unknown key \(name) (expected \(expected.joined(separator: ", ")))")
+            }
+            let place = "\(path):\(line): \(section).\(name)"
             func bool() throws -> Bool {
-                guard let flag = value.bool else { throw Problem(description: "\(place).\(name) must be true or false") }
+                guard let flag = value.bool else { throw Problem(description: "\(place) must be true or false") }
                 return flag
             }
-            switch name {
-            case "allowed-registries": policy.lint.allowedRegistries = try strings(value, "\(place).\(name)")
-            case "require-digest": policy.lint.requireDigest = try bool()
-            case "inline-ignores": policy.lint.inlineIgnores = try bool()
-            case "exclude-paths": policy.lintExcludePaths = try strings(value, "\(place).\(name)")
-            default:
-                throw Problem(description: "\(place): unknown key \(name) (expected allowed-registries, require-digest, inline-ignores, exclude-paths)")
+            switch Key(rawValue: name) {
+            case .trustedUsers: policy.settings.trustedUsers = try strings(value, place)
+            case .nodeCertMaxDays:
+                guard let days = value.int, days > 0 else { throw Problem(description: "\(place) must be a whole number of days") }
+                policy.settings.nodeCertMaxDays = days
+            case .allowedRegistries: policy.settings.allowedRegistries = try strings(value, place)
+            case .requireDigest: policy.settings.requireDigest = try bool()
+            case .inlineIgnores: policy.settings.inlineIgnores = try bool()
+            case nil: policy.lintExcludePaths = try strings(value, place)
             }
         }
     }

@@ -7,7 +7,7 @@ struct ComposeSecretsRule: ComposeRule {
     let examples: [LintExample]
     let judge: @Sendable (ComposeService) -> [LintFinding]
 
-    func check(_ service: ComposeService, _ settings: LintSettings) -> [LintFinding] { judge(service) }
+    func check(_ service: ComposeService, _ settings: RuleSettings) -> [LintFinding] { judge(service) }
 }
 
 extension ComposeService {
@@ -65,7 +65,7 @@ struct ComposeSyntaxRule: LintRule {
         .compose("version: \"3.8\"\nservices:\n  app:\n    image: a:1\n", .pass),
     ]
 
-    func check(_ file: BuildFile, _ settings: LintSettings) -> [LintFinding] {
+    func check(_ file: BuildFile, _ settings: RuleSettings) -> [LintFinding] {
         guard case let .compose(project) = file else { return [] }
         return project.problems.map { problem in
             .fail(problem.range ?? .line(1), problem.message, "无法解析：\(problem.message)")

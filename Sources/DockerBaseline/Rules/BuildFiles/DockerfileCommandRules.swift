@@ -35,7 +35,7 @@ struct DockerfileSecretsRule: DockerfileRule {
         .dockerfile("FROM alpine:3.20\nRUN --mount=type=secret,id=npm,env=NPM_TOKEN npm ci\n", .pass),
     ]
 
-    func check(_ file: Dockerfile, _ settings: LintSettings) -> [LintFinding] {
+    func check(_ file: Dockerfile, _ settings: RuleSettings) -> [LintFinding] {
         file.effectiveInstructions.flatMap { instruction -> [LintFinding] in
             var reasons: [String] = []
             var shown: [String] = []
@@ -120,7 +120,7 @@ struct DockerfileSensitiveFilesRule: DockerfileRule {
             || path.hasSuffix("/.ssh") || path.contains("/.ssh/")
     }
 
-    func check(_ file: Dockerfile, _ settings: LintSettings) -> [LintFinding] {
+    func check(_ file: Dockerfile, _ settings: RuleSettings) -> [LintFinding] {
         file.effectiveInstructions.compactMap { instruction in
             var found: [String] = []
             if ["COPY", "ADD"].contains(instruction.keyword), let (sources, destination) = instruction.copySourcesAndDestination {
@@ -168,7 +168,7 @@ struct DockerfileSudoRule: DockerfileRule {
         .dockerfile("FROM debian:12\nRUN echo sudo is not run here && apt-get install -y pseudo\n", .pass),
     ]
 
-    func check(_ file: Dockerfile, _ settings: LintSettings) -> [LintFinding] {
+    func check(_ file: Dockerfile, _ settings: RuleSettings) -> [LintFinding] {
         file.effectiveInstructions.compactMap { instruction in
             let commands = instruction.commands?.commands ?? []
             if let sudo = commands.first(where: { $0.words.first?.baseName == "sudo" }) {
@@ -202,7 +202,7 @@ struct DockerfileSSHDRule: DockerfileRule {
         .dockerfile("FROM alpine:3.20\nRUN apk add --no-cache openssh-client\nEXPOSE 2222 8022\n", .pass),
     ]
 
-    func check(_ file: Dockerfile, _ settings: LintSettings) -> [LintFinding] {
+    func check(_ file: Dockerfile, _ settings: RuleSettings) -> [LintFinding] {
         file.effectiveInstructions.compactMap { instruction in
             if instruction.keyword == "EXPOSE", instruction.words.contains(where: { $0 == "22" || $0.hasPrefix("22/") }) {
                 return .fail(instruction.range, "exposes port 22 (SSH)", "暴露了 22 端口（SSH）")
@@ -243,7 +243,7 @@ struct DockerfileSetuidRule: DockerfileRule {
         .dockerfile("FROM alpine:3.20\nRUN chmod 0755 /app && chmod a-s /bin/su && chmod u+x run.sh\nCOPY --chmod=755 tool /bin/\n", .pass),
     ]
 
-    func check(_ file: Dockerfile, _ settings: LintSettings) -> [LintFinding] {
+    func check(_ file: Dockerfile, _ settings: RuleSettings) -> [LintFinding] {
         file.effectiveInstructions.compactMap { instruction in
             if let mode = instruction.flag("chmod")?.value, modeSetsSetID(mode) {
                 return .fail(instruction.range, "\(instruction.keyword) --chmod=\(mode) sets a setuid/setgid bit", "\(instruction.keyword) --chmod=\(mode) 设置了 setuid/setgid 位",
@@ -321,7 +321,7 @@ struct DockerfileDownloadExecuteRule: DockerfileRule {
         return command.name == "wget" ? url?.baseName : nil
     }
 
-    func check(_ file: Dockerfile, _ settings: LintSettings) -> [LintFinding] {
+    func check(_ file: Dockerfile, _ settings: RuleSettings) -> [LintFinding] {
         file.effectiveInstructions.compactMap { instruction in
             let commands = instruction.commands?.commands ?? []
             var downloaded: [String: Int] = [:]
@@ -414,7 +414,7 @@ struct DockerfileInsecureDownloadRule: DockerfileRule {
         }
     }
 
-    func check(_ file: Dockerfile, _ settings: LintSettings) -> [LintFinding] {
+    func check(_ file: Dockerfile, _ settings: RuleSettings) -> [LintFinding] {
         file.effectiveInstructions.compactMap { instruction in
             var found: [String] = []
             if instruction.keyword == "ENV" || instruction.keyword == "ARG" {
@@ -455,7 +455,7 @@ struct DockerfileInsecureBuildRule: DockerfileRule {
         .dockerfile("FROM alpine:3.20\nRUN --security=sandbox --mount=type=cache,target=/var/cache/apk apk add tool\n", .pass),
     ]
 
-    func check(_ file: Dockerfile, _ settings: LintSettings) -> [LintFinding] {
+    func check(_ file: Dockerfile, _ settings: RuleSettings) -> [LintFinding] {
         file.effectiveInstructions.compactMap { instruction in
             guard instruction.keyword == "RUN", instruction.flag("security")?.value == "insecure" else { return nil }
             return .fail(instruction.range, "RUN --security=insecure runs the step with full privileges", "RUN --security=insecure 以完全特权执行该步骤")

@@ -37,7 +37,7 @@ struct DockerfileSyntaxRule: DockerfileRule {
         .dockerfile("FROM alpine:3.20\nRUN <<EOF\necho one\nEOF\nUSER app\n", .pass),
     ]
 
-    func check(_ file: Dockerfile, _ settings: LintSettings) -> [LintFinding] {
+    func check(_ file: Dockerfile, _ settings: RuleSettings) -> [LintFinding] {
         let fileProblems = file.problems.compactMap { problem -> LintFinding? in
             guard let range = problem.range else { return nil }
             return .fail(range, problem.message, "解析错误：\(problem.message)")
@@ -73,7 +73,7 @@ struct DockerfileUserRule: DockerfileRule {
         .dockerfile("FROM alpine:3.20\nARG RUN_AS=app\nUSER ${RUN_AS:-root}\n", .pass),
     ]
 
-    func check(_ file: Dockerfile, _ settings: LintSettings) -> [LintFinding] {
+    func check(_ file: Dockerfile, _ settings: RuleSettings) -> [LintFinding] {
         guard let final = file.finalStage else { return [.noStage] }
         guard let (index, user) = file.finalLineage.last(where: { $0.instruction.keyword == "USER" }) else {
             return [.fail(file.instructions[final.fromIndex].range, "the final stage sets no USER: it runs as root unless \(final.base) sets a user",
@@ -104,7 +104,7 @@ struct DockerfileHealthcheckRule: DockerfileRule {
         .dockerfile("FROM alpine:3.20 AS base\nHEALTHCHECK CMD [\"/ok\"]\nFROM base\n", .pass),
     ]
 
-    func check(_ file: Dockerfile, _ settings: LintSettings) -> [LintFinding] {
+    func check(_ file: Dockerfile, _ settings: RuleSettings) -> [LintFinding] {
         guard let final = file.finalStage else { return [.noStage] }
         guard let (_, check) = file.finalLineage.last(where: { $0.instruction.keyword == "HEALTHCHECK" }) else {
             return [.fail(file.instructions[final.fromIndex].range, "the final stage has no HEALTHCHECK", "最终阶段没有 HEALTHCHECK")]
@@ -126,7 +126,7 @@ struct DockerfileBasePinnedRule: DockerfileRule {
             zh: "写明版本标签，最好带摘要：`FROM alpine:3.20@sha256:…`；通过 Renovate、Dependabot 等工具有计划地更新。"),
         references: [Reference.buildBestPractices])
 
-    static let digestSettings: LintSettings = { var settings = LintSettings(); settings.requireDigest = true; return settings }()
+    static let digestSettings = RuleSettings(requireDigest: true)
 
     let examples: [LintExample] = [
         .dockerfile("FROM alpine\nUSER app\n", .fail, line: 1),
@@ -140,7 +140,7 @@ struct DockerfileBasePinnedRule: DockerfileRule {
         .dockerfile("FROM alpine:3.20@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n", .pass, settings: digestSettings),
     ]
 
-    func check(_ file: Dockerfile, _ settings: LintSettings) -> [LintFinding] {
+    func check(_ file: Dockerfile, _ settings: RuleSettings) -> [LintFinding] {
         file.stages.compactMap { stage in
             guard !file.isInternalBase(stage) else { return nil }
             let range = file.instructions[stage.fromIndex].range
@@ -174,7 +174,7 @@ struct DockerfileBaseRegistryRule: DockerfileRule {
             zh: "改用允许的仓库中的基础镜像（先同步到该仓库）；许可列表见 .docker-baseline.yaml 的 `lint.allowed-registries` 或 --allowed-registry。"),
         references: [Reference.cisDocker])
 
-    static let allowList: LintSettings = { var settings = LintSettings(); settings.allowedRegistries = ["registry.example.com", "*.corp.example"]; return settings }()
+    static let allowList = RuleSettings(allowedRegistries: ["registry.example.com", "*.corp.example"])
 
     let examples: [LintExample] = [
         .dockerfile("FROM alpine:3.20\n", .fail, line: 1, settings: allowList),
@@ -182,7 +182,7 @@ struct DockerfileBaseRegistryRule: DockerfileRule {
         .dockerfile("FROM registry.example.com/base/alpine:3.20\nFROM hub.corp.example/x:1\nFROM scratch\n", .pass, settings: allowList),
     ]
 
-    func check(_ file: Dockerfile, _ settings: LintSettings) -> [LintFinding] {
+    func check(_ file: Dockerfile, _ settings: RuleSettings) -> [LintFinding] {
         guard !settings.allowedRegistries.isEmpty else {
             return [LintFinding(status: .skipped, severity: nil, message: .init(
                 en: "no allow-list of registries configured (lint.allowed-registries or --allowed-registry)",
@@ -217,7 +217,7 @@ struct DockerfileUpdateAloneRule: DockerfileRule {
         .dockerfile("FROM debian:12\nRUN <<EOF\napt-get update\napt-get install -y curl\nEOF\n", .pass),
     ]
 
-    func check(_ file: Dockerfile, _ settings: LintSettings) -> [LintFinding] {
+    func check(_ file: Dockerfile, _ settings: RuleSettings) -> [LintFinding] {
         file.effectiveInstructions.filter { $0.keyword == "RUN" }.compactMap { instruction in
             let commands = instruction.commands?.commands ?? []
             guard commands.contains(where: PackageCommands.updatesIndex),
@@ -252,7 +252,7 @@ struct DockerfileAddRule: DockerfileRule {
         .dockerfile("FROM alpine:3.20\nADD https://example.com/x.tgz /x/\n", .pass),
     ]
 
-    func check(_ file: Dockerfile, _ settings: LintSettings) -> [LintFinding] {
+    func check(_ file: Dockerfile, _ settings: RuleSettings) -> [LintFinding] {
         file.effectiveInstructions.compactMap { instruction in
             guard instruction.keyword == "ADD", let (sources, _) = instruction.copySourcesAndDestination,
                   !sources.contains(where: isRemoteSource),
@@ -286,7 +286,7 @@ struct DockerfileAddRemoteRule: DockerfileRule {
         .dockerfile("FROM alpine:3.20\nCOPY tool.tgz /opt/\n", .pass),
     ]
 
-    func check(_ file: Dockerfile, _ settings: LintSettings) -> [LintFinding] {
+    func check(_ file: Dockerfile, _ settings: RuleSettings) -> [LintFinding] {
         file.effectiveInstructions.compactMap { instruction in
             guard instruction.keyword == "ADD", let (sources, _) = instruction.copySourcesAndDestination else { return nil }
             let remote = sources.filter(isRemoteSource)
@@ -311,7 +311,7 @@ struct DockerfileWorkdirRule: DockerfileRule {
         .dockerfile("FROM alpine:3.20\nWORKDIR /app\nWORKDIR $HOME/src\nWORKDIR C:\\\\app\n", .pass),
     ]
 
-    func check(_ file: Dockerfile, _ settings: LintSettings) -> [LintFinding] {
+    func check(_ file: Dockerfile, _ settings: RuleSettings) -> [LintFinding] {
         file.effectiveInstructions.compactMap { instruction in
             guard instruction.keyword == "WORKDIR", let path = instruction.words.first else { return nil }
             let absolute = path.hasPrefix("/") || path.hasPrefix("$") || path.hasPrefix("\\")
@@ -335,7 +335,7 @@ struct DockerfileMultipleCommandRule: DockerfileRule {
         .dockerfile("FROM alpine:3.20\nENTRYPOINT [\"a\"]\nCMD [\"b\"]\nFROM alpine:3.20\nCMD [\"c\"]\n", .pass),
     ]
 
-    func check(_ file: Dockerfile, _ settings: LintSettings) -> [LintFinding] {
+    func check(_ file: Dockerfile, _ settings: RuleSettings) -> [LintFinding] {
         file.stages.flatMap { stage in
             ["CMD", "ENTRYPOINT"].flatMap { keyword in
                 file.instructions(of: stage).filter { $0.keyword == keyword }.dropFirst().map { instruction in

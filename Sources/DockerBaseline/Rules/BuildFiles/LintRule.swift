@@ -20,34 +20,22 @@ public enum BuildFile: Sendable {
     }
 }
 
-/// Settings of the lint rules (configuration file `lint:` or command line).
-public struct LintSettings: Sendable, Equatable {
-    /// Registries base images may come from (`docker.io`, `registry.example.com`, globs); empty: not checked.
-    public var allowedRegistries: [String] = []
-    /// Base images must be pinned by digest, not only by tag.
-    public var requireDigest = false
-    /// Honour `# docker-baseline ignore=…` comments (off with `--no-inline-ignores`).
-    public var inlineIgnores = true
-
-    public init() {}
-}
-
 /// A check of a build file. Pure: it reads the parsed file and never does I/O.
 public protocol LintRule: Sendable {
     var metadata: RuleMetadata { get }
     /// Triggering and non-triggering examples, run by one shared test.
     var examples: [LintExample] { get }
     var kind: BuildFileKind { get }
-    func check(_ file: BuildFile, _ settings: LintSettings) -> [LintFinding]
+    func check(_ file: BuildFile, _ settings: RuleSettings) -> [LintFinding]
 }
 
 public protocol DockerfileRule: LintRule {
-    func check(_ file: Dockerfile, _ settings: LintSettings) -> [LintFinding]
+    func check(_ file: Dockerfile, _ settings: RuleSettings) -> [LintFinding]
 }
 
 extension DockerfileRule {
     public var kind: BuildFileKind { .dockerfile }
-    public func check(_ file: BuildFile, _ settings: LintSettings) -> [LintFinding] {
+    public func check(_ file: BuildFile, _ settings: RuleSettings) -> [LintFinding] {
         guard case let .dockerfile(dockerfile) = file else { return [] }
         return check(dockerfile, settings)
     }
@@ -55,12 +43,12 @@ extension DockerfileRule {
 
 /// A check judged once per Compose service (after `extends`, merge keys, overrides and interpolation).
 public protocol ComposeRule: LintRule {
-    func check(_ service: ComposeService, _ settings: LintSettings) -> [LintFinding]
+    func check(_ service: ComposeService, _ settings: RuleSettings) -> [LintFinding]
 }
 
 extension ComposeRule {
     public var kind: BuildFileKind { .compose }
-    public func check(_ file: BuildFile, _ settings: LintSettings) -> [LintFinding] {
+    public func check(_ file: BuildFile, _ settings: RuleSettings) -> [LintFinding] {
         guard case let .compose(project) = file else { return [] }
         return project.services.flatMap { service in
             check(service, settings).map { finding in
@@ -103,11 +91,11 @@ public struct LintExample: Sendable {
     /// `.fail`: the rule reports a failure (at `line` when given); `.pass`: it reports no failure or warning.
     public var expect: Status
     public var line: Int?
-    public var settings: LintSettings
+    public var settings: RuleSettings
     public var file: String
     public var sourceLine: Int
 
-    public static func dockerfile(_ text: String, _ expect: Status, line: Int? = nil, settings: LintSettings = .init(),
+    public static func dockerfile(_ text: String, _ expect: Status, line: Int? = nil, settings: RuleSettings = .init(),
                                   file: String = #fileID, sourceLine: Int = #line) -> LintExample {
         LintExample(kind: .dockerfile, text: text, siblings: [:], expect: expect, line: line, settings: settings, file: file, sourceLine: sourceLine)
     }

@@ -113,7 +113,7 @@ struct ComposeCheckRule: ComposeRule {
         self.metadata = metadata
     }
 
-    func check(_ service: ComposeService, _ settings: LintSettings) -> [LintFinding] {
+    func check(_ service: ComposeService, _ settings: RuleSettings) -> [LintFinding] {
         let verdict = check.judge(RuntimeSpec(service: service), in: .stockEngine)
         guard verdict.status != .pass else { return [] }
         let places = verdict.origins.isEmpty ? [SourceLocation(file: service.file, range: service.range)] : verdict.origins

@@ -58,9 +58,9 @@ struct DockerGroupRule: HostRule {
         guard let members = host.dockerGroupMembers else {
             return hostFinding(.pass("there is no docker group: only root can use the socket", "不存在 docker 组：只有 root 能使用套接字"))
         }
-        let evidence = ["docker group": listEvidence(members), "trusted": context.trustedUsers.map(listEvidence) ?? "not given (--trusted-users)"]
+        let evidence = ["docker group": listEvidence(members), "trusted": context.settings.trustedUsers.map(listEvidence) ?? "not given (--trusted-users)"]
         if members.isEmpty { return hostFinding(.pass("the docker group has no members", "docker 组没有成员", evidence: evidence)) }
-        guard let trusted = context.trustedUsers else {
+        guard let trusted = context.settings.trustedUsers else {
             return hostFinding(.warn("review the docker group: \(members.joined(separator: ", ")) (each is root on this host)",
                                      "请核对 docker 组成员：\(members.joined(separator: ", "))（每人都等同宿主机 root）", evidence: evidence))
         }

@@ -220,7 +220,7 @@ struct SwarmNodeCertificateRule: SwarmRule {
             return [Finding(target: target, verdict: .error("the swarm's CA settings could not be read", "无法读取集群 CA 设置"))]
         }
         let days = Int(nanoseconds / 86_400_000_000_000)
-        let limit = context.nodeCertMaxDays
+        let limit = context.settings.nodeCertMaxDays
         let evidence = ["NodeCertExpiry": "\(days) days", "limit": "\(limit) days (--node-cert-max-days)"]
         if days <= limit { return [Finding(target: target, verdict: .pass("node certificates expire after \(days) days", "节点证书 \(days) 天后过期", evidence: evidence))] }
         return [Finding(target: target, verdict: .fail("node certificates live \(days) days, more than \(limit)", "节点证书有效期 \(days) 天，超过 \(limit) 天", evidence: evidence))]

@@ -1,0 +1,26 @@
+import ArgumentParser
+import DockerBaseline
+import Foundation
+
+struct CollectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "collect",
+        abstract: "Gather everything the rules need into a snapshot file, to audit later with `audit --snapshot`.")
+
+    @OptionGroup var engine: EngineOptions
+
+    @Option(name: [.short, .long], help: "Snapshot file to write (written atomically); - for standard output.")
+    var output: String
+
+    @Option(name: .customLong("image-contents"), help: "Whose layers to read: used, all, none.")
+    var imageContents: ImageContentsScope = .used
+
+    func run() async throws {
+        let snapshot = try await engine.collect(imageContents: imageContents)
+        try write(try SnapshotFile.encode(snapshot), to: output)
+        if output != "-" {
+            FileHandle.standardError.write(Data(
+                "docker-baseline: wrote \(output): \(snapshot.containers.count) containers, \(snapshot.images.count) images, \(snapshot.problems.count) problems\n".utf8))
+        }
+    }
+}

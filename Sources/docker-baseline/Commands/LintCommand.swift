@@ -1,0 +1,79 @@
+import ArgumentParser
+import DockerBaseline
+import Foundation
+
+extension BuildFileKind: ExpressibleByArgument {}
+
+struct LintCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lint",
+        abstract: "Check Dockerfiles and Compose files against the baseline before anything is built or run.",
+        discussion: """
+        PATH is a file, a directory (searched recursively for Dockerfile, Dockerfile.*, *.Dockerfile, Containerfile, \
+        compose.y(a)ml and docker-compose*.y(a)ml, honouring .gitignore) or - for standard input (with --kind). \
+        Suppress a finding in the file with `# docker-baseline ignore=RULE reason` before the instruction or on the \
+        YAML line (`ignore-stage=`, `ignore-file=` for wider scopes); a reason is required. \
+        Exit codes: 0 no failure at or above --fail-on; 1 failures at or above it; 2 usage error or nothing to lint.
+        """)
+
+    @Argument(help: "Files, directories, or - for standard input.")
+    var paths: [String]
+
+    @Option(help: "What the files given (and standard input) are, when their names do not say: dockerfile or compose.")
+    var kind: BuildFileKind?
+
+    @Option(name: .customLong("exclude-path"), help: "Skip paths matching this .gitignore-style pattern (repeatable).")
+    var excludePaths: [String] = []
+
+    @Option(help: "Only these rules (rule id, CIS id or glob; repeatable).")
+    var include: [String] = []
+
+    @Option(help: "Not these rules (rule id, CIS id or glob; repeatable).")
+    var exclude: [String] = []
+
+    @Option(help: "Policy file with waivers (with expiry dates) and `settings:` / `lint:` sections (default: ./.docker-baseline.yaml when present).")
+    var config: String?
+
+    @Option(name: .customLong("allowed-registry"), help: "A registry base images may come from (repeatable, globs allowed); without one, dockerfile.base-registry is skipped.")
+    var allowedRegistries: [String] = []
+
+    @Flag(name: .customLong("require-digest"), help: "Base images must be pinned by digest (FROM image:tag@sha256:…).")
+    var requireDigest = false
+
+    @Flag(name: .customLong("no-inline-ignores"), help: "Ignore `# docker-baseline ignore=…` comments (for CI that must see everything).")
+    var noInlineIgnores = false
+
+    @OptionGroup var reporting: ReportOptions
+
+    func validate() throws {
+        guard !paths.isEmpty else { throw ValidationError("name at least one file or directory (or - for standard input)") }
+        if paths.contains("-"), kind == nil { throw ValidationError("reading standard input (-) needs --kind dockerfile or --kind compose") }
+    }
+
+    func run() throws {
+        var policy = try loadPolicy(config)
+        if !include.isEmpty { policy.include = include }
+        if !exclude.isEmpty { policy.exclude = exclude }
+        if !allowedRegistries.isEmpty { policy.settings.allowedRegistries = allowedRegistries }
+        if requireDigest { policy.settings.requireDigest = true }
+        if noInlineIgnores { policy.settings.inlineIgnores = false }
+        let candidates = BuildFileCollector.find(paths, exclude: policy.lintExcludePaths + excludePaths, kind: kind)
+        guard !candidates.isEmpty else {
+            throw UsageProblem(description: "no Dockerfile or Compose file found in \(paths.joined(separator: " "))")
+        }
+        let input = paths.contains("-") ? readStandardInput(limit: BuildFileCollector.sizeLimit) : nil
+        let files = BuildFileCollector.load(candidates, standardInput: input)
+        try reporting.finish(policy.apply(to: Linter.lint(files, settings: policy.settings), rules: LintCatalog.metadata))
+    }
+
+    /// Standard input, at most `limit` bytes (more is refused by the file's own lint error, not read into memory).
+    func readStandardInput(limit: Int) -> Data {
+        var data = Data()
+        while data.count <= limit {
+            let chunk = FileHandle.standardInput.readData(ofLength: 1 << 16)
+            if chunk.isEmpty { break }
+            data.append(chunk)
+        }
+        return data
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import DockerBaseline
+import Foundation
+
+extension Language: ExpressibleByArgument {}
+extension ReportFormat: ExpressibleByArgument {}
+
+/// Where a report goes and what makes the command fail: shared by every command that judges something.
+struct ReportOptions: ParsableArguments {
+    @Option(name: .customLong("format"), help: "Report format, repeatable: FORMAT or FORMAT=FILE, FORMAT one of text, json, sarif, junit, html, markdown (default text).")
+    var formats: [FormatTarget] = []
+
+    @Option(name: [.short, .long], help: "Write the one report without its own FILE here (atomically) instead of standard output.")
+    var output: String?
+
+    @Option(help: "Report language: en or zh (default: from LC_ALL / LC_MESSAGES / LANG).")
+    var lang: Language?
+
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when a failure of this severity or above is found: none, info, low, medium, high, critical.")
+    var failOn = FailThreshold(severity: .high)
+
+    @Flag(help: "Show how to fix each failing rule (text format).")
+    var remediation = false
+
+    @Flag(name: [.short, .long], help: "Also list what passed (text format).")
+    var verbose = false
+
+    func validate() throws {
+        if (formats.isEmpty ? 1 : formats.filter({ $0.path == nil }).count) > 1 {
+            throw ValidationError("only one --format can go to standard output (or -o); give the others a file: --format json=report.json")
+        }
+    }
+
+    /// Writes the report, then decides how the command ends: exit 3 when `couldNotAudit` says why nothing could be
+    /// judged, exit 1 when a failure is at or above --fail-on or `failure` gives the command's own reason, else 0.
+    func finish(_ report: AuditReport, couldNotAudit: String? = nil, failure: String? = nil) throws {
+        try emit(report)
+        if let couldNotAudit { throw CouldNotAudit(description: couldNotAudit) }
+        if let threshold = failOn.severity, let worst = report.worstFailure, worst >= threshold { throw ExitCode(Exit.findings) }
+        if let failure {
+            FileHandle.standardError.write(Data("docker-baseline: \(failure)\n".utf8))
+            throw ExitCode(Exit.findings)
+        }
+    }
+
+    /// Writes the report in every requested format: to its file, to -o, or to standard output.
+    private func emit(_ report: AuditReport) throws {
+        let environment = ProcessInfo.processInfo.environment
+        let language = lang ?? Language.fromEnvironment(environment)
+        for target in formats.isEmpty ? [FormatTarget(format: .text)] : formats {
+            let destination = target.path ?? output
+            let colour = destination == nil && isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"].map(\.isEmpty) ?? true)
+                && environment["TERM"] != "dumb"
+            let text = TextReporter(language: language, colour: colour, verbose: verbose, showRemediation: remediation)
+            try write(try target.format.render(report, language: language, text: text), to: destination)
+        }
+    }
+}
+
+/// Writes `data` to `path` atomically, or to standard output for none or `-`; an unwritable file is exit 3.
+func write(_ data: Data, to path: String?) throws {
+    guard let path, path != "-" else {
+        FileHandle.standardOutput.write(data)
+        return
+    }
+    do {
+        try SnapshotFile.writeAtomically(data, to: path)
+    } catch {
+        throw CouldNotAudit(description: "cannot write \(path): \((error as NSError).localizedDescription)")
+    }
+}
+
+/// `json`, or `json=report.json`: a format and where it goes (standard output without a file).
+struct FormatTarget: ExpressibleByArgument {
+    var format: ReportFormat
+    var path: String?
+
+    init(format: ReportFormat, path: String? = nil) {
+        self.format = format
+        self.path = path
+    }
+
+    init?(argument: String) {
+        let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
+        guard let format = ReportFormat(rawValue: parts[0]) else { return nil }
+        self.init(format: format, path: parts.count == 2 ? parts[1] : nil)
+    }
+
+    static var allValueStrings: [String] { ReportFormat.allCases.map(\.rawValue) }
+    var defaultValueDescription: String { path.map { "\(format.rawValue)=\($0)" } ?? format.rawValue }
+}
+
+/// `none`, or a severity: the lowest severity of a failure that makes the exit code 1.
+struct FailThreshold: ExpressibleByArgument {
+    var severity: Severity?
+
+    init(severity: Severity?) { self.severity = severity }
+
+    init?(argument: String) {
+        if argument == "none" {
+            self.init(severity: nil)
+        } else if let severity = Severity(rawValue: argument) {
+            self.init(severity: severity)
+        } else {
+            return nil
+        }
+    }
+
+    static var allValueStrings: [String] { ["none"] + Severity.allCases.map(\.rawValue) }
+    var defaultValueDescription: String { severity?.rawValue ?? "none" }
+}
