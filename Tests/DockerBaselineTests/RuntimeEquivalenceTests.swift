@@ -93,8 +93,10 @@ struct RuntimePair: Sendable, CustomTestStringConvertible {
         RuntimePair("health check off", compose: ["healthcheck": "{disable: true}"], inspect: #"{"Config": {"Healthcheck": {"Test": ["NONE"]}}}"#),
         RuntimePair("a shell health check", compose: ["healthcheck": "{test: \"curl -f localhost\"}"],
                     inspect: #"{"Config": {"Healthcheck": {"Test": ["CMD-SHELL", "curl -f localhost"]}}}"#),
-        RuntimePair("a log that grows", compose: ["logging": "{driver: json-file}"], inspect: #"{"HostConfig": {"LogConfig": {"Type": "json-file", "Config": {}}}}"#),
-        RuntimePair("logs to syslog", compose: ["logging": "{driver: syslog}"], inspect: #"{"HostConfig": {"LogConfig": {"Type": "syslog", "Config": {}}}}"#),
+        RuntimePair("a log that grows", compose: ["logging": "{driver: json-file}"],
+                    inspect: #"{"HostConfig": {"LogConfig": {"Type": "json-file", "Config": {"max-size": null}}}}"#),
+        RuntimePair("logs to syslog", compose: ["logging": "{driver: syslog}"],
+                    inspect: #"{"HostConfig": {"LogConfig": {"Type": "syslog", "Config": {"max-size": null}}}}"#),
     ]
 }
 
