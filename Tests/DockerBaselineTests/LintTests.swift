@@ -8,7 +8,7 @@ struct LintExampleCase: Sendable, CustomTestStringConvertible {
     let example: LintExample
     var testDescription: String { "\(ruleID) → \(example.expect) (\(example.file):\(example.sourceLine))" }
 
-    static let all: [LintExampleCase] = LintCatalog.all.flatMap { rule in
+    static let all: [LintExampleCase] = RuleCatalog.lint.flatMap { rule in
         rule.examples.map { LintExampleCase(ruleID: rule.metadata.id, example: $0) }
     }
 }
@@ -28,7 +28,7 @@ func parseBuildFile(_ kind: BuildFileKind, _ text: String, siblings: [String: St
 struct LintExampleTests {
     @Test(arguments: LintExampleCase.all)
     func example(_ testCase: LintExampleCase) throws {
-        let rule = try #require(LintCatalog.rule(id: testCase.ruleID))
+        let rule = try #require(RuleCatalog.lintRule(id: testCase.ruleID))
         let example = testCase.example
         let file = try parseBuildFile(example.kind, example.text, siblings: example.siblings)
         let findings = rule.check(file, example.settings)
@@ -48,10 +48,10 @@ struct LintExampleTests {
 
     @Test("Lint rules have unique ids, bilingual text, references and examples both ways")
     func metadata() {
-        let ids = (RuleCatalog.all.map(\.metadata) + LintCatalog.metadata).map(\.id)
+        let ids = RuleCatalog.metadata.map(\.id)
         #expect(Set(ids).count == ids.count)
         let hasHan = { (text: String) in text.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) } }
-        for rule in LintCatalog.all {
+        for rule in RuleCatalog.lint {
             let statuses = Set(rule.examples.map(\.expect))
             // A manual check flags with a warning and may answer info (ulimits: the daemon's defaults apply).
             let (flagged, quiet): (Status, Set<Status>) = rule.metadata.manual ? (.warn, [.pass, .info]) : (.fail, [.pass])

@@ -77,3 +77,7 @@ public struct AuditReport: Sendable {
         results.filter { $0.status == .fail && ($0.change == nil || $0.change == .new) }.map(\.severity).max()
     }
 }
+
+extension RuleID {
+    public static let collect: RuleID = "collect"
+}

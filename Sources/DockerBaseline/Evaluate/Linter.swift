@@ -2,7 +2,7 @@ import Foundation
 
 /// Runs the lint rules over parsed build files and applies inline ignores. Pure, like `Evaluator`.
 public enum Linter {
-    public static func lint(_ files: [BuildFile], settings: RuleSettings = .init(), rules: [any LintRule] = LintCatalog.all) -> AuditReport {
+    public static func lint(_ files: [BuildFile], settings: RuleSettings = .init(), rules: [any LintRule] = RuleCatalog.lint) -> AuditReport {
         let slots = ConcurrentSlots([[Result]](repeating: [], count: files.count))
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             slots.set(index, results(for: files[index], settings: settings, rules: rules))
@@ -159,7 +159,7 @@ struct InlineIgnores {
         let selectors = list.split(separator: ",").map(String.init)
         let scopeText = comment[range]
         let scope: Scope = scopeText.contains("-file") ? .file : scopeText.contains("-stage") ? .stage : .line
-        let known = LintCatalog.all.map(\.metadata)
+        let known = RuleCatalog.lint.map(\.metadata)
         if let unknown = selectors.first(where: { selector in !known.contains { RuleSelector.matches(selector, $0) } }) {
             problems.append(Problem(message: .init(en: "ignore names \(unknown), which is no lint rule: nothing is ignored by it",
                                                    zh: "忽略注释中的 \(unknown) 不是任何检查规则，未忽略任何问题"), file: file, line: line))
@@ -182,4 +182,9 @@ struct InlineIgnores {
             }
         }
     }
+}
+
+extension RuleID {
+    public static let lintInput: RuleID = "lint.input"
+    public static let lintIgnore: RuleID = "lint.ignore"
 }

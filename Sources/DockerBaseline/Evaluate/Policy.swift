@@ -180,3 +180,7 @@ public struct AuditPolicy: Sendable {
                          zh: "不匹配任何问题的豁免已经过时：问题已修复或已改名，该豁免日后可能掩盖新的问题。"),
         remediation: .init(en: "Remove the waiver from the configuration file.", zh: "从配置文件中删除该豁免。"))
 }
+
+extension RuleID {
+    public static let policyStaleWaiver: RuleID = "policy.stale-waiver"
+}

@@ -1,4 +1,4 @@
-/// Every rule the tool has, in benchmark order.
+/// Every rule the tool has, each registered here once: a new rule is written in its family's file and listed here.
 public enum RuleCatalog {
     /// How a container runs (§5, and 4.1 and 2.13 per container): each judged on containers and on Compose services.
     static let runtimeChecks: [any RuntimeCheck] = [
@@ -10,6 +10,7 @@ public enum RuleCatalog {
         ContainerLogRotationRule(),
     ]
 
+    /// The rules judged on a snapshot (`audit`, `image`), in benchmark order.
     public static let all: [any Rule] = {
         let rules: [any Rule] = [
             // §4 images and build files
@@ -38,7 +39,31 @@ public enum RuleCatalog {
         return rules.sorted { compareBenchmarkIDs(key($0), key($1)) || (key($0) == key($1) && $0.metadata.id < $1.metadata.id) }
     }()
 
+    /// The rules judged on Dockerfiles and Compose files (`lint`): Dockerfile rules, then every runtime check on each
+    /// Compose service, then the Compose-only rules.
+    public static let lint: [any LintRule] = [
+        DockerfileSyntaxRule(), DockerfileUserRule(), DockerfileHealthcheckRule(), DockerfileBasePinnedRule(), DockerfileBaseRegistryRule(),
+        DockerfileUpdateAloneRule(), DockerfileAddRule(), DockerfileAddRemoteRule(), DockerfileSecretsRule(), DockerfileSensitiveFilesRule(),
+        DockerfileSudoRule(), DockerfileSSHDRule(), DockerfileSetuidRule(), DockerfileDownloadExecuteRule(),
+        DockerfileInsecureDownloadRule(), DockerfileInsecureBuildRule(), DockerfileWorkdirRule(), DockerfileMultipleCommandRule(),
+        ComposeSyntaxRule(),
+    ] + runtimeChecks.map(ComposeCheckRule.init) + [ComposeRules.secrets]
+
+    /// What reports name that no rule above judges: targets the collector could not read, build files that could not be
+    /// read or ignore comments that do not apply, waivers that no longer match, and `scan-api`'s finding.
+    public static let pseudo: [RuleMetadata] = [
+        Evaluator.collectionMetadata, Linter.inputRule, Linter.ignoreRule, AuditPolicy.staleWaiverRule, ExposedAPIRule.metadata,
+    ]
+
+    /// Every rule, in the catalogue's order.
+    public static var metadata: [RuleMetadata] { all.map(\.metadata) + lint.map(\.metadata) + pseudo }
+
+    /// What `lint` reports can name.
+    public static var lintMetadata: [RuleMetadata] { lint.map(\.metadata) + [Linter.inputRule, Linter.ignoreRule] }
+
     public static func rule(id: RuleID) -> (any Rule)? { all.first { $0.metadata.id == id } }
+
+    public static func lintRule(id: RuleID) -> (any LintRule)? { lint.first { $0.metadata.id == id } }
 }
 
 /// Numeric order for dotted ids: `5.2` before `5.10`.

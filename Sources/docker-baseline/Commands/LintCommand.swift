@@ -63,7 +63,7 @@ struct LintCommand: ParsableCommand {
         }
         let input = paths.contains("-") ? readStandardInput(limit: BuildFileCollector.sizeLimit) : nil
         let files = BuildFileCollector.load(candidates, standardInput: input)
-        try reporting.finish(policy.apply(to: Linter.lint(files, settings: policy.settings), rules: LintCatalog.metadata))
+        try reporting.finish(policy.apply(to: Linter.lint(files, settings: policy.settings), rules: RuleCatalog.lintMetadata))
     }
 
     /// Standard input, at most `limit` bytes (more is refused by the file's own lint error, not read into memory).

@@ -16,7 +16,7 @@ struct RulesCommand: ParsableCommand {
     var lang: Language?
 
     func run() throws {
-        let rules = RuleCatalog.all.map(\.metadata) + LintCatalog.all.map(\.metadata)
+        let rules = RuleCatalog.metadata
         switch format {
         case .text:
             print(RuleListing.text(rules, language: lang ?? Language.fromEnvironment(ProcessInfo.processInfo.environment)), terminator: "")

@@ -57,6 +57,6 @@ struct ScanAPICommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data(line.utf8))
         }
         let found = await scanner.scan(addresses, progress: isatty(STDERR_FILENO) == 1 ? showProgress : nil)
-        try reporting.finish(APIScanner.report(found, targets: targets))
+        try reporting.finish(Evaluator.evaluate(scan: found, targets: targets))
     }
 }

@@ -17,9 +17,6 @@ extension ComposeService {
 }
 
 enum ComposeRules {
-    /// The runtime checks of every service, then the Compose-only rules.
-    static let all: [any ComposeRule] = RuleCatalog.runtimeChecks.map(ComposeCheckRule.init) + [secrets]
-
     static let secrets = ComposeSecretsRule(metadata: lintMetadata(
         .composeSecrets, cis: "4.10", severity: .high,
         title: .init(en: "No secrets are written into the Compose file", zh: "Compose 文件中不包含密钥等敏感信息"),
@@ -71,4 +68,9 @@ struct ComposeSyntaxRule: LintRule {
             .fail(problem.range ?? .line(1), problem.message, "无法解析：\(problem.message)")
         }
     }
+}
+
+extension RuleID {
+    public static let composeSyntax: RuleID = "compose.syntax"
+    public static let composeSecrets: RuleID = "compose.secrets"
 }

@@ -462,3 +462,14 @@ struct DockerfileInsecureBuildRule: DockerfileRule {
         }
     }
 }
+
+extension RuleID {
+    public static let dockerfileSecrets: RuleID = "dockerfile.secrets"
+    public static let dockerfileSensitiveFiles: RuleID = "dockerfile.sensitive-files"
+    public static let dockerfileSudo: RuleID = "dockerfile.sudo"
+    public static let dockerfileSshd: RuleID = "dockerfile.sshd"
+    public static let dockerfileSetuid: RuleID = "dockerfile.setuid"
+    public static let dockerfileDownloadExecute: RuleID = "dockerfile.download-execute"
+    public static let dockerfileInsecureDownload: RuleID = "dockerfile.insecure-download"
+    public static let dockerfileInsecureBuild: RuleID = "dockerfile.insecure-build"
+}

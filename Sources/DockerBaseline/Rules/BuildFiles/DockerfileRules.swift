@@ -7,15 +7,6 @@ extension LintFinding {
                                      evidence: [:], file: nil, range: .line(1), fix: nil)
 }
 
-public enum DockerfileRules {
-    public static let all: [any DockerfileRule] = [
-        DockerfileSyntaxRule(), DockerfileUserRule(), DockerfileHealthcheckRule(), DockerfileBasePinnedRule(), DockerfileBaseRegistryRule(),
-        DockerfileUpdateAloneRule(), DockerfileAddRule(), DockerfileAddRemoteRule(), DockerfileSecretsRule(), DockerfileSensitiveFilesRule(),
-        DockerfileSudoRule(), DockerfileSSHDRule(), DockerfileSetuidRule(), DockerfileDownloadExecuteRule(),
-        DockerfileInsecureDownloadRule(), DockerfileInsecureBuildRule(), DockerfileWorkdirRule(), DockerfileMultipleCommandRule(),
-    ]
-}
-
 struct DockerfileSyntaxRule: DockerfileRule {
     let metadata = lintMetadata(
         .dockerfileSyntax, severity: .high,
@@ -345,4 +336,17 @@ struct DockerfileMultipleCommandRule: DockerfileRule {
             }
         }
     }
+}
+
+extension RuleID {
+    public static let dockerfileSyntax: RuleID = "dockerfile.syntax"
+    public static let dockerfileUser: RuleID = "dockerfile.user"
+    public static let dockerfileHealthcheck: RuleID = "dockerfile.healthcheck"
+    public static let dockerfileBasePinned: RuleID = "dockerfile.base-pinned"
+    public static let dockerfileBaseRegistry: RuleID = "dockerfile.base-registry"
+    public static let dockerfileUpdateAlone: RuleID = "dockerfile.update-alone"
+    public static let dockerfileAdd: RuleID = "dockerfile.add"
+    public static let dockerfileAddRemote: RuleID = "dockerfile.add-remote"
+    public static let dockerfileWorkdirRelative: RuleID = "dockerfile.workdir-relative"
+    public static let dockerfileMultipleCmd: RuleID = "dockerfile.multiple-cmd"
 }

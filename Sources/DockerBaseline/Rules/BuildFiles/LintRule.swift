@@ -112,13 +112,3 @@ func lintMetadata(_ id: RuleID, cis: String? = nil, severity: Severity, title: L
     RuleMetadata(id: id, cis: cis, severity: severity, title: title, rationale: rationale, remediation: remediation,
                  references: references)
 }
-
-/// Every lint rule, Dockerfile rules first.
-public enum LintCatalog {
-    public static let all: [any LintRule] = DockerfileRules.all + [ComposeSyntaxRule()] + ComposeRules.all
-
-    public static func rule(id: RuleID) -> (any LintRule)? { all.first { $0.metadata.id == id } }
-
-    /// Every rule a lint report can name, the input and ignore checks included.
-    public static var metadata: [RuleMetadata] { all.map(\.metadata) + [Linter.inputRule, Linter.ignoreRule] }
-}

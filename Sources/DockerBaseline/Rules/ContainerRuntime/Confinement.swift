@@ -326,3 +326,18 @@ struct NoNewPrivilegesRule: RuntimeCheck {
         return .fail("no-new-privileges is not set", "未设置 no-new-privileges", evidence: evidence)
     }
 }
+
+extension RuleID {
+    public static let containerApparmor: RuleID = "container.apparmor"
+    public static let containerSelinux: RuleID = "container.selinux"
+    public static let containerCapabilities: RuleID = "container.capabilities"
+    public static let containerPrivileged: RuleID = "container.privileged"
+    public static let containerSeccomp: RuleID = "container.seccomp"
+    public static let containerNoNewPrivileges: RuleID = "container.no-new-privileges"
+    public static let composePrivileged: RuleID = "compose.privileged"
+    public static let composeCapabilities: RuleID = "compose.capabilities"
+    public static let composeSeccomp: RuleID = "compose.seccomp"
+    public static let composeApparmor: RuleID = "compose.apparmor"
+    public static let composeNoNewPrivileges: RuleID = "compose.no-new-privileges"
+    public static let composeSelinux: RuleID = "compose.selinux"
+}

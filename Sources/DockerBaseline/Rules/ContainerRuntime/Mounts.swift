@@ -167,3 +167,14 @@ struct ReadOnlyRootfsRule: RuntimeCheck {
         return Verdict.fail("writable root filesystem", "根文件系统可写", evidence: ["ReadonlyRootfs": "false"]).at(spec.origin(of: .readOnlyRootfs))
     }
 }
+
+extension RuleID {
+    public static let containerSensitiveMounts: RuleID = "container.sensitive-mounts"
+    public static let containerReadonlyRootfs: RuleID = "container.readonly-rootfs"
+    public static let containerMountPropagation: RuleID = "container.mount-propagation"
+    public static let containerDockerSocket: RuleID = "container.docker-socket"
+    public static let composeSensitiveMounts: RuleID = "compose.sensitive-mounts"
+    public static let composeDockerSocket: RuleID = "compose.docker-socket"
+    public static let composeReadonlyRootfs: RuleID = "compose.readonly-rootfs"
+    public static let composeMountPropagation: RuleID = "compose.mount-propagation"
+}

@@ -75,3 +75,16 @@ struct HostNamespaceRule: RuntimeCheck {
                         zh: "使用 --userns=host 会让容器绕过守护进程的用户命名空间映射，容器内 uid 0 即宿主机 uid 0。")),
     ]
 }
+
+extension RuleID {
+    public static let containerHostNetwork: RuleID = "container.host-network"
+    public static let containerHostPid: RuleID = "container.host-pid"
+    public static let containerHostIpc: RuleID = "container.host-ipc"
+    public static let containerHostUts: RuleID = "container.host-uts"
+    public static let containerHostUserns: RuleID = "container.host-userns"
+    public static let composeHostNetwork: RuleID = "compose.host-network"
+    public static let composeHostPid: RuleID = "compose.host-pid"
+    public static let composeHostIpc: RuleID = "compose.host-ipc"
+    public static let composeHostUts: RuleID = "compose.host-uts"
+    public static let composeHostUserns: RuleID = "compose.host-userns"
+}

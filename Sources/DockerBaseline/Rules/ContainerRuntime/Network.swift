@@ -171,3 +171,14 @@ struct DefaultBridgeRule: RuntimeCheck {
         return .pass("not on the default bridge", "未使用默认网桥", evidence: evidence)
     }
 }
+
+extension RuleID {
+    public static let containerPrivilegedPorts: RuleID = "container.privileged-ports"
+    public static let containerOpenPorts: RuleID = "container.open-ports"
+    public static let containerPortBindAddress: RuleID = "container.port-bind-address"
+    public static let containerDefaultBridge: RuleID = "container.default-bridge"
+    public static let composePortBindAddress: RuleID = "compose.port-bind-address"
+    public static let composePrivilegedPorts: RuleID = "compose.privileged-ports"
+    public static let composeOpenPorts: RuleID = "compose.open-ports"
+    public static let composeDefaultBridge: RuleID = "compose.default-bridge"
+}

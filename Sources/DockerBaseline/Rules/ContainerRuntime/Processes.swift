@@ -197,3 +197,13 @@ struct SwarmModeRule: EngineRule {
                      evidence: ["Swarm": state, "role": role])
     }
 }
+
+extension RuleID {
+    public static let engineSwarmMode: RuleID = "engine.swarm-mode"
+    public static let containerSshd: RuleID = "container.sshd"
+    public static let containerExecPrivileged: RuleID = "container.exec-privileged"
+    public static let containerExecRoot: RuleID = "container.exec-root"
+    public static let containerHealthcheck: RuleID = "container.healthcheck"
+    public static let containerImageCurrent: RuleID = "container.image-current"
+    public static let composeHealthcheck: RuleID = "compose.healthcheck"
+}

@@ -288,3 +288,20 @@ struct CgroupParentRule: RuntimeCheck {
                             evidence: ["CgroupParent": parent]).at(spec.origin(of: .cgroupParent))
     }
 }
+
+extension RuleID {
+    public static let containerMemoryLimit: RuleID = "container.memory-limit"
+    public static let containerCpuPriority: RuleID = "container.cpu-priority"
+    public static let containerRestartPolicy: RuleID = "container.restart-policy"
+    public static let containerHostDevices: RuleID = "container.host-devices"
+    public static let containerUlimits: RuleID = "container.ulimits"
+    public static let containerCgroupParent: RuleID = "container.cgroup-parent"
+    public static let containerPidsLimit: RuleID = "container.pids-limit"
+    public static let composeMemoryLimit: RuleID = "compose.memory-limit"
+    public static let composeCpuLimit: RuleID = "compose.cpu-limit"
+    public static let composePidsLimit: RuleID = "compose.pids-limit"
+    public static let composeRestartPolicy: RuleID = "compose.restart-policy"
+    public static let composeDevices: RuleID = "compose.devices"
+    public static let composeUlimits: RuleID = "compose.ulimits"
+    public static let composeCgroupParent: RuleID = "compose.cgroup-parent"
+}

@@ -94,3 +94,12 @@ struct DaemonBoolRule: HostRule {
              engineField: "ExperimentalBuild", engineValue: { $0.experimentalBuild }),
     ]
 }
+
+extension RuleID {
+    public static let daemonIcc: RuleID = "daemon.icc"
+    public static let daemonIptables: RuleID = "daemon.iptables"
+    public static let daemonNoNewPrivileges: RuleID = "daemon.no-new-privileges"
+    public static let daemonLiveRestore: RuleID = "daemon.live-restore"
+    public static let daemonUserlandProxy: RuleID = "daemon.userland-proxy"
+    public static let daemonExperimental: RuleID = "daemon.experimental"
+}

@@ -388,3 +388,19 @@ struct DaemonSeccompRule: HostRule {
                                          "已应用 seccomp 配置", evidence: evidence))
     }
 }
+
+extension RuleID {
+    public static let daemonRootless: RuleID = "daemon.rootless"
+    public static let daemonLogLevel: RuleID = "daemon.log-level"
+    public static let daemonInsecureRegistries: RuleID = "daemon.insecure-registries"
+    public static let daemonAufs: RuleID = "daemon.aufs"
+    public static let daemonDevicemapper: RuleID = "daemon.devicemapper"
+    public static let daemonRemoteApiTls: RuleID = "daemon.remote-api-tls"
+    public static let daemonDefaultUlimits: RuleID = "daemon.default-ulimits"
+    public static let daemonUsernsRemap: RuleID = "daemon.userns-remap"
+    public static let daemonCgroupParent: RuleID = "daemon.cgroup-parent"
+    public static let daemonBaseDeviceSize: RuleID = "daemon.base-device-size"
+    public static let daemonAuthorizationPlugin: RuleID = "daemon.authorization-plugin"
+    public static let daemonSeccompProfile: RuleID = "daemon.seccomp-profile"
+    public static let daemonConfiguration: RuleID = "daemon.configuration"
+}

@@ -78,3 +78,9 @@ struct ContainerLogRotationRule: RuntimeCheck {
         return .pass("log bounded or shipped (\(driver))", "日志有上限或已外发（\(driver)）", evidence: evidence)
     }
 }
+
+extension RuleID {
+    public static let daemonLogging: RuleID = "daemon.logging"
+    public static let containerLogRotation: RuleID = "container.log-rotation"
+    public static let composeLogRotation: RuleID = "compose.log-rotation"
+}

@@ -134,3 +134,30 @@ struct FileRule: HostRule {
              why: .init(en: "Access to containerd.sock is as powerful as access to docker.sock.", zh: "能访问 containerd.sock 与能访问 docker.sock 同样危险。")),
     ].flatMap { $0 }
 }
+
+extension RuleID {
+    public static let fileDockerServiceOwner: RuleID = "file.docker-service-owner"
+    public static let fileDockerServiceMode: RuleID = "file.docker-service-mode"
+    public static let fileDockerSocketUnitOwner: RuleID = "file.docker-socket-unit-owner"
+    public static let fileDockerSocketUnitMode: RuleID = "file.docker-socket-unit-mode"
+    public static let fileEtcDockerOwner: RuleID = "file.etc-docker-owner"
+    public static let fileEtcDockerMode: RuleID = "file.etc-docker-mode"
+    public static let fileRegistryCertsOwner: RuleID = "file.registry-certs-owner"
+    public static let fileRegistryCertsMode: RuleID = "file.registry-certs-mode"
+    public static let fileTlsCaOwner: RuleID = "file.tls-ca-owner"
+    public static let fileTlsCaMode: RuleID = "file.tls-ca-mode"
+    public static let fileTlsCertOwner: RuleID = "file.tls-cert-owner"
+    public static let fileTlsCertMode: RuleID = "file.tls-cert-mode"
+    public static let fileTlsKeyOwner: RuleID = "file.tls-key-owner"
+    public static let fileTlsKeyMode: RuleID = "file.tls-key-mode"
+    public static let fileDockerSockOwner: RuleID = "file.docker-sock-owner"
+    public static let fileDockerSockMode: RuleID = "file.docker-sock-mode"
+    public static let fileDaemonJsonOwner: RuleID = "file.daemon-json-owner"
+    public static let fileDaemonJsonMode: RuleID = "file.daemon-json-mode"
+    public static let fileEtcDefaultDockerOwner: RuleID = "file.etc-default-docker-owner"
+    public static let fileEtcDefaultDockerMode: RuleID = "file.etc-default-docker-mode"
+    public static let fileEtcSysconfigDockerMode: RuleID = "file.etc-sysconfig-docker-mode"
+    public static let fileEtcSysconfigDockerOwner: RuleID = "file.etc-sysconfig-docker-owner"
+    public static let fileContainerdSockOwner: RuleID = "file.containerd-sock-owner"
+    public static let fileContainerdSockMode: RuleID = "file.containerd-sock-mode"
+}

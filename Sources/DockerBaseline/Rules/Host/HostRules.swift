@@ -291,3 +291,29 @@ struct SecurityModulesRule: HostRule {
         return hostFinding(.info("no mandatory access control module is enabled on this host", "该主机未启用强制访问控制模块", evidence: evidence))
     }
 }
+
+extension RuleID {
+    public static let hostDockerPartition: RuleID = "host.docker-partition"
+    public static let hostDockerGroup: RuleID = "host.docker-group"
+    public static let hostAuditDockerd: RuleID = "host.audit-dockerd"
+    public static let hostAuditRunContainerd: RuleID = "host.audit-run-containerd"
+    public static let hostAuditVarLibDocker: RuleID = "host.audit-var-lib-docker"
+    public static let hostAuditEtcDocker: RuleID = "host.audit-etc-docker"
+    public static let hostAuditDockerService: RuleID = "host.audit-docker.service"
+    public static let hostAuditContainerdSock: RuleID = "host.audit-containerd.sock"
+    public static let hostAuditDockerSocket: RuleID = "host.audit-docker.socket"
+    public static let hostAuditEtcDefaultDocker: RuleID = "host.audit-etc-default-docker"
+    public static let hostAuditDaemonJson: RuleID = "host.audit-daemon.json"
+    public static let hostAuditContainerdConfig: RuleID = "host.audit-containerd-config"
+    public static let hostAuditEtcSysconfigDocker: RuleID = "host.audit-etc-sysconfig-docker"
+    public static let hostAuditContainerd: RuleID = "host.audit-containerd"
+    public static let hostAuditContainerdShim: RuleID = "host.audit-containerd-shim"
+    public static let hostAuditContainerdShimRuncV1: RuleID = "host.audit-containerd-shim-runc-v1"
+    public static let hostAuditContainerdShimRuncV2: RuleID = "host.audit-containerd-shim-runc-v2"
+    public static let hostAuditRunc: RuleID = "host.audit-runc"
+    public static let hostHardened: RuleID = "host.hardened"
+    public static let hostEngineAdvisories: RuleID = "host.engine-advisories"
+    public static let hostKernelAdvisories: RuleID = "host.kernel-advisories"
+    public static let hostSecurityModules: RuleID = "host.security-modules"
+    public static let hostVirtualization: RuleID = "host.virtualization"
+}

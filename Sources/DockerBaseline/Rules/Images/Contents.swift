@@ -230,3 +230,12 @@ struct WorldWritableDirectoryRule: ImageRule {
                           pass: .init(en: "no world-writable directories without the sticky bit", zh: "没有全局可写且无粘滞位的目录"))
     }
 }
+
+extension RuleID {
+    public static let imageSshd: RuleID = "image.sshd"
+    public static let imageSetuid: RuleID = "image.setuid"
+    public static let imageDeletedSecrets: RuleID = "image.deleted-secrets"
+    public static let imageSecretFiles: RuleID = "image.secret-files"
+    public static let imageShadowEmptyPassword: RuleID = "image.shadow-empty-password"
+    public static let imageWorldWritable: RuleID = "image.world-writable"
+}

@@ -282,3 +282,14 @@ func judgeHealthcheck(_ check: Healthcheck?, evidence extra: [String: String] = 
     }
     return .fail("no health check", "未配置健康检查", evidence: evidence)
 }
+
+extension RuleID {
+    public static let imageUser: RuleID = "image.user"
+    public static let imageHealthcheck: RuleID = "image.healthcheck"
+    public static let imageUpdateAlone: RuleID = "image.update-alone"
+    public static let imageAddInstruction: RuleID = "image.add-instruction"
+    public static let imageSecrets: RuleID = "image.secrets"
+    public static let clientContentTrust: RuleID = "client.content-trust"
+    public static let containerUser: RuleID = "container.user"
+    public static let composeUser: RuleID = "compose.user"
+}

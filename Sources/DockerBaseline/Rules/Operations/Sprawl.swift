@@ -76,3 +76,8 @@ struct ContainerSprawlRule: EngineRule {
                      "\(containers.count) 个容器中有 \(stopped.count) 个未运行；请删除不需要的", evidence: evidence)
     }
 }
+
+extension RuleID {
+    public static let engineImageSprawl: RuleID = "engine.image-sprawl"
+    public static let engineContainerSprawl: RuleID = "engine.container-sprawl"
+}

@@ -273,3 +273,15 @@ struct SwarmTrafficSeparationRule: SwarmRule {
             evidence: ["advertise address": advertised]))]
     }
 }
+
+extension RuleID {
+    public static let swarmManagers: RuleID = "swarm.managers"
+    public static let swarmListenAddress: RuleID = "swarm.listen-address"
+    public static let swarmEncryptedOverlays: RuleID = "swarm.encrypted-overlays"
+    public static let swarmSecrets: RuleID = "swarm.secrets"
+    public static let swarmAutolock: RuleID = "swarm.autolock"
+    public static let swarmUnlockKeyRotation: RuleID = "swarm.unlock-key-rotation"
+    public static let swarmNodeCertExpiry: RuleID = "swarm.node-cert-expiry"
+    public static let swarmCaRotation: RuleID = "swarm.ca-rotation"
+    public static let swarmTrafficSeparation: RuleID = "swarm.traffic-separation"
+}
