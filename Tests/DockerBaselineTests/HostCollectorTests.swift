@@ -190,6 +190,6 @@ struct FakeHostTests {
         snapshot.engine.components = [.init(name: "runc", version: "1.1.14")]
         #expect(Evaluator.evaluate(snapshot, advisories: table).results.first { $0.rule.id == "host.engine-advisories" }?.status == .fail)
         try "[1, 2]".write(to: file, atomically: true, encoding: .utf8)
-        #expect(throws: SnapshotFile.LoadError.self) { try AdvisoryTable.load(file.path) }
+        #expect(throws: InputFileError.self) { try AdvisoryTable.load(file.path) }
     }
 }

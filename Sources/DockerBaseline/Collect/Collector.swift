@@ -98,23 +98,6 @@ public enum Collector {
     }
 }
 
-/// Reads a whole input file the user named, refusing anything larger than `limit` so a wrong path (a disk image, a
-/// log) cannot exhaust memory. Throws a message naming the file and what was wrong.
-func readInputFile(_ path: String, what: String, limit: Int = 1 << 30) throws -> Data {
-    var info = stat()
-    guard stat(path, &info) == 0 else {
-        throw SnapshotFile.LoadError(description: "cannot read \(what) \(path): \(String(cString: strerror(errno)))")
-    }
-    guard (info.st_mode & S_IFMT) == S_IFREG else { throw SnapshotFile.LoadError(description: "\(what) \(path) is not a regular file") }
-    guard Int(info.st_size) <= limit else {
-        throw SnapshotFile.LoadError(description: "\(what) \(path) is \(info.st_size / (1 << 20)) MiB; the limit is \(limit / (1 << 20)) MiB")
-    }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw SnapshotFile.LoadError(description: "cannot read \(what) \(path)")
-    }
-    return data
-}
-
 /// Reading and writing snapshot files.
 public enum SnapshotFile {
     public struct LoadError: Error, CustomStringConvertible {

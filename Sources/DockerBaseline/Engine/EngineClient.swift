@@ -106,10 +106,10 @@ public final class EngineClient: Sendable {
             engineVersion = try await get("/version", as: EngineVersion.self).apiVersion
         }
         let offered = engineVersion ?? Self.minimumAPIVersion
-        if compareBenchmarkIDs(offered, Self.minimumAPIVersion) {
+        if DottedNumbers.ascending(offered, Self.minimumAPIVersion) {
             throw EngineError.unsupportedAPIVersion(engine: offered, minimum: Self.minimumAPIVersion)
         }
-        return compareBenchmarkIDs(offered, Self.maximumAPIVersion) ? offered : Self.maximumAPIVersion
+        return DottedNumbers.ascending(offered, Self.maximumAPIVersion) ? offered : Self.maximumAPIVersion
     }
 
     /// GET `path` and decode the JSON answer as `T`.

@@ -36,7 +36,7 @@ public enum RuleCatalog {
         func key(_ rule: any Rule) -> String {
             rule.metadata.cis ?? rule.metadata.cis18 ?? (Int(rule.metadata.section) != nil ? rule.metadata.section + ".99" : "99")
         }
-        return rules.sorted { compareBenchmarkIDs(key($0), key($1)) || (key($0) == key($1) && $0.metadata.id < $1.metadata.id) }
+        return rules.sorted { DottedNumbers.ascending(key($0), key($1)) || (key($0) == key($1) && $0.metadata.id < $1.metadata.id) }
     }()
 
     /// The rules judged on Dockerfiles and Compose files (`lint`): Dockerfile rules, then every runtime check on each
@@ -64,11 +64,4 @@ public enum RuleCatalog {
     public static func rule(id: RuleID) -> (any Rule)? { all.first { $0.metadata.id == id } }
 
     public static func lintRule(id: RuleID) -> (any LintRule)? { lint.first { $0.metadata.id == id } }
-}
-
-/// Numeric order for dotted ids: `5.2` before `5.10`.
-public func compareBenchmarkIDs(_ lhs: String, _ rhs: String) -> Bool {
-    let left = lhs.split(separator: ".").map { Int($0) ?? Int.max }
-    let right = rhs.split(separator: ".").map { Int($0) ?? Int.max }
-    return left.lexicographicallyPrecedes(right)
 }

@@ -35,18 +35,6 @@ struct MemoryLimitRule: RuntimeCheck {
     }
 }
 
-/// `536870912` → `512 MiB`.
-func formatBytes(_ bytes: Int64) -> String {
-    let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-    var value = Double(bytes)
-    var unit = 0
-    while value >= 1024, unit < units.count - 1 {
-        value /= 1024
-        unit += 1
-    }
-    return value == value.rounded() ? "\(Int(value)) \(units[unit])" : String(format: "%.1f %@", value, units[unit])
-}
-
 struct CPUPriorityRule: RuntimeCheck {
     let composeID: RuleID = .composeCpuLimit
     let metadata = RuleMetadata(
