@@ -69,16 +69,16 @@ public enum Linter {
         return results
     }
 
-    static let inputRule = lintMetadata(
-        .lintInput, severity: .medium,
+    static let inputRule = RuleMetadata(
+        id: .lintInput, cis: nil, severity: .medium,
         title: .init(en: "Every file given could be read", zh: "所有指定文件均可读取"),
         rationale: .init(en: "A file that cannot be read (binary, too large, not UTF-8) is not checked by any rule.",
                          zh: "无法读取的文件（二进制、过大、非 UTF-8）不会被任何规则检查。"),
         remediation: .init(en: "Check the path, or exclude the file with --exclude-path.", zh: "检查路径，或用 --exclude-path 排除该文件。"),
         references: [Reference.dockerfile])
 
-    static let ignoreRule = lintMetadata(
-        .lintIgnore, severity: .low,
+    static let ignoreRule = RuleMetadata(
+        id: .lintIgnore, cis: nil, severity: .low,
         title: .init(en: "Inline ignores name known rules and give a reason", zh: "行内忽略注释写明已知规则及理由"),
         rationale: .init(en: "An ignore without a reason cannot be reviewed, and one naming no known rule hides nothing but looks as if it does.",
                          zh: "没有理由的忽略无法审查；指向不存在规则的忽略看似生效，实际什么也没忽略。"),

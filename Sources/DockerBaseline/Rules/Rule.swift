@@ -25,14 +25,14 @@ public struct RuleMetadata: Sendable, Equatable {
     public var hardening: HardeningFix?
 
     public init(
-        id: RuleID, cis: String?, cis18: String? = nil, section: String? = nil, level: Int = 1, severity: Severity, manual: Bool = false,
+        id: RuleID, cis: String?, cis18: String? = nil, level: Int = 1, severity: Severity, manual: Bool = false,
         title: LocalizedText, rationale: LocalizedText, remediation: LocalizedText, references: [String] = []
     ) {
         self.id = id
         self.cis = cis
         self.cisCE = cis.flatMap(BenchmarkNumbering.ce)
         self.cis18 = cis18 ?? cis.map(BenchmarkNumbering.cis18)
-        self.section = section ?? cis.map { String($0.prefix { $0 != "." }) } ?? Self.familySections[id.family] ?? "other"
+        self.section = cis.map { String($0.prefix { $0 != "." }) } ?? Self.familySections[id.family] ?? "other"
         self.level = level
         self.severity = severity
         self.manual = manual

@@ -47,7 +47,7 @@ public enum RuleCatalog {
         DockerfileSudoRule(), DockerfileSSHDRule(), DockerfileSetuidRule(), DockerfileDownloadExecuteRule(),
         DockerfileInsecureDownloadRule(), DockerfileInsecureBuildRule(), DockerfileWorkdirRule(), DockerfileMultipleCommandRule(),
         ComposeSyntaxRule(),
-    ] + runtimeChecks.map(ComposeCheckRule.init) + [ComposeRules.secrets]
+    ] + runtimeChecks.map(ComposeCheckRule.init) + [ComposeSecretsRule()]
 
     /// What reports name that no rule above judges: targets the collector could not read, build files that could not be
     /// read or ignore comments that do not apply, waivers that no longer match, and `scan-api`'s finding.

@@ -1,24 +1,10 @@
 // Compose rules of their own: secrets in the file, and whether it can be read at all. The §5 runtime checks of each
 // service are the container rules' own checks (see ContainerRuntime/RuntimeCheck.swift).
 
-/// A Compose check written for Compose alone: one service in, its findings out.
+/// Passwords and tokens written into the file as literal environment values or build arguments (4.10).
 struct ComposeSecretsRule: ComposeRule {
-    let metadata: RuleMetadata
-    let examples: [LintExample]
-    let judge: @Sendable (ComposeService) -> [LintFinding]
-
-    func check(_ service: ComposeService, _ settings: RuleSettings) -> [LintFinding] { judge(service) }
-}
-
-extension ComposeService {
-    func failAt(_ node: YAMLNode, _ en: String, _ zh: String, severity: Severity? = nil, evidence: [String: String] = [:]) -> LintFinding {
-        .fail(node.range, en, zh, severity: severity, evidence: evidence, file: node.file)
-    }
-}
-
-enum ComposeRules {
-    static let secrets = ComposeSecretsRule(metadata: lintMetadata(
-        .composeSecrets, cis: "4.10", severity: .high,
+    let metadata = RuleMetadata(
+        id: .composeSecrets, cis: "4.10", severity: .high,
         title: .init(en: "No secrets are written into the Compose file", zh: "Compose 文件中不包含密钥等敏感信息"),
         rationale: .init(
             en: "Passwords and tokens written as literal values are in version control, in `docker inspect` output and in every process's environment (baseline item 10).",
@@ -26,25 +12,30 @@ enum ComposeRules {
         remediation: .init(
             en: "Use Compose `secrets:` (files mounted under /run/secrets) or `${VAR}` references filled from the environment; rotate any secret that was committed.",
             zh: "使用 Compose 的 `secrets:`（挂载到 /run/secrets 的文件）或从环境变量填充的 `${VAR}` 引用；已提交过的密钥必须轮换。"),
-        references: ["https://docs.docker.com/compose/how-tos/use-secrets/", Reference.cisDocker]), examples: [
+        references: ["https://docs.docker.com/compose/how-tos/use-secrets/", Reference.cisDocker])
+
+    let examples: [LintExample] = [
         .compose("services:\n  db:\n    image: a:1\n    environment:\n      POSTGRES_PASSWORD: hunter2\n", .fail, line: 5),
         .compose("services:\n  db:\n    image: a:1\n    environment:\n      - API_TOKEN=abc123\n", .fail, line: 5),
         .compose("services:\n  app:\n    build:\n      context: .\n      args:\n        NPM_TOKEN: npm_abcdef\n", .fail, line: 6),
         .compose("services:\n  db:\n    image: a:1\n    environment:\n      POSTGRES_PASSWORD: ${DB_PASSWORD}\n      POSTGRES_PASSWORD_FILE: /run/secrets/db\n", .pass),
         .compose("services:\n  db:\n    image: a:1\n    environment:\n      - POSTGRES_PASSWORD=${DB_PASSWORD:?set it}\n      - DEBUG=1\n", .pass),
-    ]) { service in
+    ]
+
+    func check(_ service: ComposeService, _ settings: RuleSettings) -> [LintFinding] {
         let entries = (service["environment"].map(ComposeLoader.keyValueEntries) ?? [])
             + (service.value(at: "build.args").map(ComposeLoader.keyValueEntries) ?? [])
         return entries.compactMap { entry in
             guard let raw = entry.value.raw, !raw.contains("$"), let reason = SecretScanner.judgeAssignment(name: entry.key, value: raw) else { return nil }
-            return service.failAt(entry.value, "\(reason) (value masked)", "\(entry.key) 中包含敏感信息（值已隐藏）", evidence: [entry.key: "<masked>"])
+            return .fail(entry.value.range, "\(reason) (value masked)", "\(entry.key) 中包含敏感信息（值已隐藏）", evidence: [entry.key: "<masked>"],
+                         file: entry.value.file)
         }
     }
 }
 
 struct ComposeSyntaxRule: LintRule {
-    let metadata = lintMetadata(
-        .composeSyntax, severity: .high,
+    let metadata = RuleMetadata(
+        id: .composeSyntax, cis: nil, severity: .high,
         title: .init(en: "The Compose file can be read", zh: "Compose 文件可被正确解析"),
         rationale: .init(
             en: "A Compose file that is not valid YAML, has no services, or whose `extends` cannot be followed would not start, and none of its services can be checked.",

@@ -15,8 +15,8 @@ func commandEvidence(_ words: [String]) -> String {
 private let scannedTextLimit = 1 << 20
 
 struct DockerfileSecretsRule: DockerfileRule {
-    let metadata = lintMetadata(
-        .dockerfileSecrets, cis: "4.10", severity: .high,
+    let metadata = RuleMetadata(
+        id: .dockerfileSecrets, cis: "4.10", severity: .high,
         title: .init(en: "No secrets are written into the Dockerfile", zh: "Dockerfile 中不包含密钥等敏感信息"),
         rationale: ImageSecretsRule().metadata.rationale,
         remediation: .init(
@@ -83,8 +83,8 @@ struct DockerfileSensitiveFilesRule: DockerfileRule {
     static let protectedPaths = ["/etc/sudoers", "/etc/sudoers.d", "/etc/shadow", "/etc/gshadow", "/etc/group", "/etc/passwd"]
     static let privilegedGroups: Set<String> = ["sudo", "wheel", "root", "admin", "docker", "adm", "shadow", "disk"]
 
-    let metadata = lintMetadata(
-        .dockerfileSensitiveFiles, cis: "4.10", severity: .high,
+    let metadata = RuleMetadata(
+        id: .dockerfileSensitiveFiles, cis: "4.10", severity: .high,
         title: .init(en: "No keys, credential files or account files are copied or edited", zh: "不复制或修改密钥、凭据文件和账户文件"),
         rationale: .init(
             en: "Private keys, authorized_keys, .env and credential files copied into a layer stay in the image for anyone who can pull it; editing sudoers, shadow or group in a build grants privileges nobody reviews (baseline item 10).",
@@ -150,8 +150,8 @@ struct DockerfileSensitiveFilesRule: DockerfileRule {
 }
 
 struct DockerfileSudoRule: DockerfileRule {
-    let metadata = lintMetadata(
-        .dockerfileSudo, severity: .medium,
+    let metadata = RuleMetadata(
+        id: .dockerfileSudo, cis: nil, severity: .medium,
         title: .init(en: "sudo is neither installed nor used", zh: "不安装也不使用 sudo"),
         rationale: .init(
             en: "Builds run as root already; sudo in an image gives its non-root user a way back to root and has unpredictable TTY and signal behaviour.",
@@ -185,8 +185,8 @@ struct DockerfileSudoRule: DockerfileRule {
 struct DockerfileSSHDRule: DockerfileRule {
     static let serverPackages: Set<String> = ["openssh-server", "openssh", "dropbear", "ssh", "openssh-server-pam", "tinysshd"]
 
-    let metadata = lintMetadata(
-        .dockerfileSshd, severity: .high,
+    let metadata = RuleMetadata(
+        id: .dockerfileSshd, cis: nil, severity: .high,
         title: .init(en: "No SSH server is installed, started or exposed", zh: "不安装、不启动、不暴露 SSH 服务"),
         rationale: SSHDaemonRule().metadata.rationale,
         remediation: .init(
@@ -223,8 +223,8 @@ struct DockerfileSSHDRule: DockerfileRule {
 }
 
 struct DockerfileSetuidRule: DockerfileRule {
-    let metadata = lintMetadata(
-        .dockerfileSetuid, cis: "4.8", severity: .high,
+    let metadata = RuleMetadata(
+        id: .dockerfileSetuid, cis: "4.8", severity: .high,
         title: .init(en: "No setuid or setgid bits are set in the build", zh: "构建中不设置 setuid/setgid 权限位"),
         rationale: .init(
             en: "A setuid or setgid program runs with its owner's rights whoever starts it: a flaw in it is a privilege escalation to root inside the container (baseline item 11).",
@@ -277,8 +277,8 @@ struct DockerfileDownloadExecuteRule: DockerfileRule {
     static let interpreters: Set<String> = ["sh", "bash", "ash", "dash", "zsh", "ksh", "python", "python2", "python3", "perl", "ruby", "node", "php"]
     static let verifiers: Set<String> = ["sha256sum", "sha512sum", "sha1sum", "shasum", "gpg", "gpgv", "cosign", "minisign", "signify", "md5sum"]
 
-    let metadata = lintMetadata(
-        .dockerfileDownloadExecute, severity: .high,
+    let metadata = RuleMetadata(
+        id: .dockerfileDownloadExecute, cis: nil, severity: .high,
         title: .init(en: "Downloaded scripts are verified before they run", zh: "下载的脚本先校验再执行"),
         rationale: .init(
             en: "`curl … | sh` runs whatever the server (or anyone in between) sends at build time, with root in the build, and leaves no record of what ran.",
@@ -350,8 +350,8 @@ struct DockerfileDownloadExecuteRule: DockerfileRule {
 }
 
 struct DockerfileInsecureDownloadRule: DockerfileRule {
-    let metadata = lintMetadata(
-        .dockerfileInsecureDownload, severity: .high,
+    let metadata = RuleMetadata(
+        id: .dockerfileInsecureDownload, cis: nil, severity: .high,
         title: .init(en: "TLS and package signature checks stay on", zh: "不关闭 TLS 校验与软件包签名校验"),
         rationale: .init(
             en: "Switching off certificate or signature checks lets anyone on the network path replace what the build downloads or installs.",
@@ -440,8 +440,8 @@ struct DockerfileInsecureDownloadRule: DockerfileRule {
 }
 
 struct DockerfileInsecureBuildRule: DockerfileRule {
-    let metadata = lintMetadata(
-        .dockerfileInsecureBuild, severity: .high,
+    let metadata = RuleMetadata(
+        id: .dockerfileInsecureBuild, cis: nil, severity: .high,
         title: .init(en: "No RUN asks for the insecure entitlement", zh: "RUN 不申请 insecure 特权"),
         rationale: .init(
             en: "`RUN --security=insecure` runs the step like a privileged container: full capabilities and devices on the build host.",

@@ -8,8 +8,8 @@ extension LintFinding {
 }
 
 struct DockerfileSyntaxRule: DockerfileRule {
-    let metadata = lintMetadata(
-        .dockerfileSyntax, severity: .high,
+    let metadata = RuleMetadata(
+        id: .dockerfileSyntax, cis: nil, severity: .high,
         title: .init(en: "Every instruction can be parsed", zh: "每条指令均可被解析"),
         rationale: .init(
             en: "Docker refuses to build a Dockerfile with an unknown instruction, a missing argument or an unterminated heredoc; the rest of the file is still checked so one typo does not hide other findings.",
@@ -42,8 +42,8 @@ struct DockerfileSyntaxRule: DockerfileRule {
 }
 
 struct DockerfileUserRule: DockerfileRule {
-    let metadata = lintMetadata(
-        .dockerfileUser, cis: "4.1", severity: .medium,
+    let metadata = RuleMetadata(
+        id: .dockerfileUser, cis: "4.1", severity: .medium,
         title: .init(en: "The final stage sets a non-root USER", zh: "最终构建阶段设置了非 root 的 USER"),
         rationale: ImageUserRule().metadata.rationale,
         remediation: .init(
@@ -79,8 +79,8 @@ struct DockerfileUserRule: DockerfileRule {
 }
 
 struct DockerfileHealthcheckRule: DockerfileRule {
-    let metadata = lintMetadata(
-        .dockerfileHealthcheck, cis: "4.6", severity: .low,
+    let metadata = RuleMetadata(
+        id: .dockerfileHealthcheck, cis: "4.6", severity: .low,
         title: .init(en: "The final stage has a HEALTHCHECK", zh: "最终构建阶段包含 HEALTHCHECK"),
         rationale: ImageHealthcheckRule().metadata.rationale,
         remediation: .init(
@@ -106,8 +106,8 @@ struct DockerfileHealthcheckRule: DockerfileRule {
 }
 
 struct DockerfileBasePinnedRule: DockerfileRule {
-    let metadata = lintMetadata(
-        .dockerfileBasePinned, severity: .medium,
+    let metadata = RuleMetadata(
+        id: .dockerfileBasePinned, cis: nil, severity: .medium,
         title: .init(en: "Base images are pinned to a version", zh: "基础镜像固定了版本"),
         rationale: .init(
             en: "Without a tag (which means `latest`) or with `latest`, every build can pull a different base: unreviewed changes, broken builds, and no way to say which base a running image has. A digest pins the exact bytes.",
@@ -154,8 +154,8 @@ struct DockerfileBasePinnedRule: DockerfileRule {
 }
 
 struct DockerfileBaseRegistryRule: DockerfileRule {
-    let metadata = lintMetadata(
-        .dockerfileBaseRegistry, cis: "4.2", severity: .high,
+    let metadata = RuleMetadata(
+        id: .dockerfileBaseRegistry, cis: "4.2", severity: .high,
         title: .init(en: "Base images come from allowed registries", zh: "基础镜像来自允许的镜像仓库"),
         rationale: .init(
             en: "Images from registries outside the organisation's list have not been vetted or scanned and can change or disappear; the baseline requires trusted sources.",
@@ -191,8 +191,8 @@ struct DockerfileBaseRegistryRule: DockerfileRule {
 }
 
 struct DockerfileUpdateAloneRule: DockerfileRule {
-    let metadata = lintMetadata(
-        .dockerfileUpdateAlone, cis: "4.7", severity: .low,
+    let metadata = RuleMetadata(
+        id: .dockerfileUpdateAlone, cis: "4.7", severity: .low,
         title: UpdateAloneRule().metadata.title,
         rationale: UpdateAloneRule().metadata.rationale,
         remediation: .init(
@@ -227,8 +227,8 @@ private func isRemoteSource(_ source: String) -> Bool {
 }
 
 struct DockerfileAddRule: DockerfileRule {
-    let metadata = lintMetadata(
-        .dockerfileAdd, cis: "4.9", severity: .low,
+    let metadata = RuleMetadata(
+        id: .dockerfileAdd, cis: "4.9", severity: .low,
         title: .init(en: "COPY is used instead of ADD for local files", zh: "复制本地文件使用 COPY 而非 ADD"),
         rationale: AddInstructionRule().metadata.rationale,
         remediation: .init(en: "Replace ADD with COPY for local files; keep ADD only to unpack a local archive.",
@@ -259,8 +259,8 @@ struct DockerfileAddRule: DockerfileRule {
 }
 
 struct DockerfileAddRemoteRule: DockerfileRule {
-    let metadata = lintMetadata(
-        .dockerfileAddRemote, cis: "4.9", severity: .medium,
+    let metadata = RuleMetadata(
+        id: .dockerfileAddRemote, cis: "4.9", severity: .medium,
         title: .init(en: "ADD does not fetch remote URLs without a checksum", zh: "ADD 不在无校验和的情况下下载远程文件"),
         rationale: .init(
             en: "ADD from a URL downloads whatever the server sends at build time, unverified: a compromised or changed server changes the image silently.",
@@ -289,8 +289,8 @@ struct DockerfileAddRemoteRule: DockerfileRule {
 }
 
 struct DockerfileWorkdirRule: DockerfileRule {
-    let metadata = lintMetadata(
-        .dockerfileWorkdirRelative, severity: .low,
+    let metadata = RuleMetadata(
+        id: .dockerfileWorkdirRelative, cis: nil, severity: .low,
         title: .init(en: "WORKDIR paths are absolute", zh: "WORKDIR 使用绝对路径"),
         rationale: .init(en: "A relative WORKDIR depends on every earlier WORKDIR, including the base image's: the directory changes when the base does.",
                          zh: "相对路径的 WORKDIR 依赖之前所有 WORKDIR（包括基础镜像的），基础镜像变化时目录也随之变化。"),
@@ -313,8 +313,8 @@ struct DockerfileWorkdirRule: DockerfileRule {
 }
 
 struct DockerfileMultipleCommandRule: DockerfileRule {
-    let metadata = lintMetadata(
-        .dockerfileMultipleCmd, severity: .low,
+    let metadata = RuleMetadata(
+        id: .dockerfileMultipleCmd, cis: nil, severity: .low,
         title: .init(en: "A stage has at most one CMD and one ENTRYPOINT", zh: "每个阶段最多一条 CMD 和一条 ENTRYPOINT"),
         rationale: .init(en: "Only the last CMD or ENTRYPOINT of a stage takes effect; earlier ones mislead reviewers about what the container runs.",
                          zh: "每个阶段只有最后一条 CMD 或 ENTRYPOINT 生效；之前的会让审查者误解容器实际运行的命令。"),

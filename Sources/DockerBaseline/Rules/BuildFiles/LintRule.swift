@@ -105,10 +105,3 @@ public struct LintExample: Sendable {
         LintExample(kind: .compose, text: text, siblings: siblings, expect: expect, line: line, settings: .init(), file: file, sourceLine: sourceLine)
     }
 }
-
-/// Builds the metadata of a lint rule.
-func lintMetadata(_ id: RuleID, cis: String? = nil, severity: Severity, title: LocalizedText,
-                  rationale: LocalizedText, remediation: LocalizedText, references: [String]) -> RuleMetadata {
-    RuleMetadata(id: id, cis: cis, severity: severity, title: title, rationale: rationale, remediation: remediation,
-                 references: references)
-}
