@@ -88,6 +88,10 @@ struct RuntimePair: Sendable, CustomTestStringConvertible {
                     inspect: #"{"HostConfig": {"DeviceCgroupRules": ["c 10:200 rwm"]}}"#),
         RuntimePair("ulimits and a cgroup parent", compose: ["ulimits": "{nofile: {soft: 1024, hard: 2048}, nproc: 512}", "cgroup_parent": "/custom"],
                     inspect: #"{"HostConfig": {"Ulimits": [{"Name": "nofile", "Soft": 1024, "Hard": 2048}, {"Name": "nproc", "Soft": 512, "Hard": 512}], "CgroupParent": "/custom"}}"#),
+        RuntimePair("/proc and /sys unmasked", compose: ["security_opt": "[\"systempaths=unconfined\"]"],
+                    inspect: #"{"HostConfig": {"SecurityOpt": ["systempaths=unconfined"], "MaskedPaths": [], "ReadonlyPaths": []}}"#),
+        RuntimePair("the host's cgroup namespace, NET_RAW dropped", compose: ["cgroup": "host", "cap_drop": "[NET_RAW]"],
+                    inspect: #"{"HostConfig": {"CgroupnsMode": "host", "CapDrop": ["NET_RAW"]}}"#),
         RuntimePair("root", compose: ["user": "root"], inspect: #"{"Config": {"User": "root"}}"#),
         RuntimePair("uid 0 with a group", compose: ["user": "\"0:1000\""], inspect: #"{"Config": {"User": "0:1000"}}"#),
         RuntimePair("health check off", compose: ["healthcheck": "{disable: true}"], inspect: #"{"Config": {"Healthcheck": {"Test": ["NONE"]}}}"#),
@@ -103,7 +107,7 @@ struct RuntimePair: Sendable, CustomTestStringConvertible {
 @Suite("A container and a Compose service configured the same way get the same verdict")
 struct RuntimeEquivalenceTests {
     /// The audited engine is a stock dockerd on a host with AppArmor and SELinux, as lint assumes for Compose files.
-    static let stockEngine = #"{"info": {"SecurityOptions": ["name=seccomp,profile=builtin", "name=apparmor", "name=selinux"]}, "host": {"daemon": {"settings": []}}}"#
+    static let stockEngine = #"{"info": {"SecurityOptions": ["name=seccomp,profile=builtin", "name=apparmor", "name=selinux"], "CgroupVersion": "2"}, "host": {"daemon": {"settings": []}}}"#
 
     /// Every runtime check's verdict on the container (status and severity) and on the service.
     static func verdicts(_ pair: RuntimePair) throws -> [(check: RuleID, container: String, compose: String)] {
@@ -139,7 +143,7 @@ struct RuntimeEquivalenceTests {
         let stock = RuntimeEnvironment.stockEngine
         #expect(environment.seccomp == stock.seccomp && environment.appArmor == stock.appArmor && environment.seLinux == stock.seLinux)
         #expect(environment.noNewPrivileges?.enabled == stock.noNewPrivileges?.enabled)
-        #expect(Set(environment.engineSockets) == Set(stock.engineSockets))
+        #expect(Set(environment.engineSockets) == Set(stock.engineSockets) && environment.cgroupVersion == stock.cgroupVersion)
     }
 
     @Test("Every runtime check flags at least one pair, so no check passes this test by passing everything")

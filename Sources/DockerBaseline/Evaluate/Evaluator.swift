@@ -72,6 +72,11 @@ public struct AuditReport: Sendable {
         return (Double(passed) * 1000 / Double(passed + failed)).rounded() / 10
     }
 
+    /// Inputs that could not be read at all (an image the engine does not have, a missing build file): judged by no rule.
+    public var unreadInputs: [Result] {
+        results.filter { $0.status == .error && ($0.rule.id == .collect || $0.rule.id == .lintInput) }
+    }
+
     /// The highest severity among failures, nil when nothing failed. Against a previous report only new failures count.
     public var worstFailure: Severity? {
         results.filter { $0.status == .fail && ($0.change == nil || $0.change == .new) }.map(\.severity).max()

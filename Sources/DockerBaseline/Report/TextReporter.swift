@@ -150,7 +150,13 @@ public struct TextReporter {
     private func summary(_ report: AuditReport) -> String {
         let parts = Status.allCases.map { status in "\(status.rawValue) \(report.count(status))" }.joined(separator: " · ")
         let score = report.score.map { String(format: "%.1f%%", $0) } ?? "n/a"
-        return style.bold(language == .zh ? "汇总  " : "Summary  ") + parts + (language == .zh ? "   得分 " : "   score ") + score
+        var line = style.bold(language == .zh ? "汇总  " : "Summary  ") + parts + (language == .zh ? "   得分 " : "   score ") + score
+        let unread = report.unreadInputs
+        if !unread.isEmpty {
+            let names = unread.map { "\($0.target.name) (\($0.finding.message[language]))" }.joined(separator: "; ")
+            line += "\n" + paint(.error, language == .zh ? "未能读取 \(unread.count) 项输入，未作任何判断：\(names)" : "\(unread.count) input(s) could not be read and were not judged: \(names)")
+        }
+        return line
     }
 
     private func badge(_ status: Status) -> String { paint(status, pad(status.rawValue.uppercased(), 7)) }

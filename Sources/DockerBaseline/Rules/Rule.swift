@@ -43,7 +43,9 @@ public struct RuleMetadata: Sendable, Equatable {
     }
 
     /// Where rules without a CIS id are reported: with the section of their family.
-    private static let familySections = ["host": "1", "daemon": "2", "image": "4", "dockerfile": "4", "compose": "5", "network": "network"]
+    private static let familySections = [
+        "host": "1", "daemon": "2", "image": "4", "dockerfile": "4", "container": "5", "compose": "5", "network": "network",
+    ]
 }
 
 /// A check. Rules are pure: they read the snapshot and never do I/O.

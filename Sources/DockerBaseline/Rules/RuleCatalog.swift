@@ -7,7 +7,7 @@ public enum RuleCatalog {
         NoNewPrivilegesRule(), RestartPolicyRule(), HostDevicesRule(), HealthcheckRule(),
     ] + HostNamespaceRule.all + [
         SELinuxRule(), ContainerUserRule(), OpenPortsRule(), UlimitRule(), MountPropagationRule(), CgroupParentRule(), DefaultBridgeRule(),
-        ContainerLogRotationRule(),
+        ContainerLogRotationRule(), SystemPathsRule(), CgroupNamespaceRule(), NetRawRule(),
     ]
 
     /// The rules judged on a snapshot (`audit`, `image`), in benchmark order.

@@ -115,6 +115,9 @@ public struct HostConfig: Codable, Sendable, Equatable {
     public var deviceCgroupRules: [String]?
     public var ulimits: [Ulimit]?
     public var logConfig: LogConfig?
+    /// Paths the engine hides (`/proc/kcore`, …) or makes read-only (`/proc/sys`, …); empty with `systempaths=unconfined`.
+    public var maskedPaths: [String]?
+    public var readonlyPaths: [String]?
 
     enum CodingKeys: String, CodingKey {
         case privileged = "Privileged", capAdd = "CapAdd", capDrop = "CapDrop", securityOpt = "SecurityOpt"
@@ -124,7 +127,7 @@ public struct HostConfig: Codable, Sendable, Equatable {
         case cpuQuota = "CpuQuota", cpusetCpus = "CpusetCpus", pidsLimit = "PidsLimit"
         case readonlyRootfs = "ReadonlyRootfs", restartPolicy = "RestartPolicy", portBindings = "PortBindings"
         case publishAllPorts = "PublishAllPorts", devices = "Devices", deviceCgroupRules = "DeviceCgroupRules"
-        case ulimits = "Ulimits", logConfig = "LogConfig"
+        case ulimits = "Ulimits", logConfig = "LogConfig", maskedPaths = "MaskedPaths", readonlyPaths = "ReadonlyPaths"
     }
 }
 

@@ -17,8 +17,9 @@ extension RuntimeSpec {
         set(.user, key: "user")
         privileged = service["privileged"]?.bool == true
         set(.privileged, key: "privileged")
-        capAdd = service["cap_add"]?.strings ?? []
-        set(.capAdd, key: "cap_add")
+        let capabilities = service["cap_add"].map { $0.string != nil ? [$0] : $0.items } ?? []
+        capAdd = capabilities.compactMap(\.string)
+        for item in capabilities { if let name = item.string { capAddOrigins[Capabilities.normalize(name)] = at(item) } }
         capDrop = service["cap_drop"]?.strings ?? []
         securityOptions = (service["security_opt"]?.items ?? []).compactMap { item in
             item.string.map { SecurityOption(text: $0, origin: at(item)) }
@@ -27,14 +28,17 @@ extension RuntimeSpec {
         devices = (service["devices"]?.items ?? []).compactMap { item in
             if let text = item.string {
                 let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-                return Device(pathOnHost: parts[0], pathInContainer: parts.count > 1 ? parts[1] : parts[0], permissions: parts.count > 2 ? parts[2] : "rwm")
+                return Device(pathOnHost: parts[0], pathInContainer: parts.count > 1 ? parts[1] : parts[0], permissions: parts.count > 2 ? parts[2] : "rwm",
+                              origin: at(item))
             }
             guard let source = item["source"]?.string else { return nil }
-            return Device(pathOnHost: source, pathInContainer: item["target"]?.string ?? source, permissions: item["permissions"]?.string ?? "rwm")
+            return Device(pathOnHost: source, pathInContainer: item["target"]?.string ?? source, permissions: item["permissions"]?.string ?? "rwm",
+                          origin: at(item))
         }
-        set(.devices, key: "devices")
         deviceCgroupRules = service["device_cgroup_rules"]?.strings ?? []
-        let composeKeys: [Namespace: String] = [.network: "network_mode", .pid: "pid", .ipc: "ipc", .uts: "uts", .user: "userns_mode"]
+        let composeKeys: [Namespace: String] = [
+            .network: "network_mode", .pid: "pid", .ipc: "ipc", .uts: "uts", .user: "userns_mode", .cgroup: "cgroup",
+        ]
         for (namespace, key) in composeKeys {
             guard let mode = service[key]?.string else { continue }
             namespaces[namespace] = mode

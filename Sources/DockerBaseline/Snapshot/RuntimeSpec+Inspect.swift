@@ -18,11 +18,12 @@ extension RuntimeSpec {
             capDrop = host.capDrop ?? []
             securityOptions = (host.securityOpt ?? []).map { SecurityOption(text: $0, origin: nil) }
             devices = (host.devices ?? []).map {
-                Device(pathOnHost: $0.pathOnHost ?? "?", pathInContainer: $0.pathInContainer ?? "?", permissions: $0.cgroupPermissions ?? "rwm")
+                Device(pathOnHost: $0.pathOnHost ?? "?", pathInContainer: $0.pathInContainer ?? "?", permissions: $0.cgroupPermissions ?? "rwm",
+                       origin: nil)
             }
             deviceCgroupRules = host.deviceCgroupRules ?? []
             let modes: [Namespace: String?] = [.network: host.networkMode, .pid: host.pidMode, .ipc: host.ipcMode, .uts: host.utsMode,
-                                               .user: host.usernsMode]
+                                               .user: host.usernsMode, .cgroup: host.cgroupnsMode]
             namespaces = modes.compactMapValues { $0 }
             publishAllPorts = host.publishAllPorts == true
             memory = host.memory ?? 0
@@ -35,6 +36,8 @@ extension RuntimeSpec {
             restartPolicy = host.restartPolicy?.name ?? ""
             restartRetries = host.restartPolicy?.maximumRetryCount ?? 0
             ulimits = host.ulimits ?? []
+            maskedPaths = host.maskedPaths
+            readonlyPaths = host.readonlyPaths
             cgroupParent = host.cgroupParent ?? ""
             logConfig = host.logConfig
         }

@@ -12,13 +12,13 @@ public struct RuntimeSpec: Sendable, Equatable {
 
     /// A setting whose place in a Compose file findings point at.
     public enum Field: Sendable, Hashable {
-        case user, privileged, capAdd, readOnlyRootfs, restartPolicy, devices, healthcheck, logConfig, cgroupParent, ulimits
+        case user, privileged, readOnlyRootfs, restartPolicy, healthcheck, logConfig, cgroupParent, ulimits
         case namespace(Namespace)
     }
 
     /// The namespaces a container can share with the host; raw values are the inspect fields.
     public enum Namespace: String, Sendable, Hashable, CaseIterable {
-        case network = "NetworkMode", pid = "PidMode", ipc = "IpcMode", uts = "UTSMode", user = "UsernsMode"
+        case network = "NetworkMode", pid = "PidMode", ipc = "IpcMode", uts = "UTSMode", user = "UsernsMode", cgroup = "CgroupnsMode"
     }
 
     public struct SecurityOption: Sendable, Equatable {
@@ -44,6 +44,7 @@ public struct RuntimeSpec: Sendable, Equatable {
         public var pathInContainer: String
         /// Cgroup permissions, `rwm` unless narrowed.
         public var permissions: String
+        public var origin: SourceLocation?
     }
 
     /// A container port published on the host.
@@ -87,6 +88,8 @@ public struct RuntimeSpec: Sendable, Equatable {
     public var imageUser: String?
     public var privileged = false
     public var capAdd: [String] = []
+    /// Where each added capability is written, by its normalized name (`NET_ADMIN`).
+    public var capAddOrigins: [String: SourceLocation] = [:]
     public var capDrop: [String] = []
     public var securityOptions: [SecurityOption] = []
     public var bindMounts: [BindMount] = []
@@ -112,6 +115,9 @@ public struct RuntimeSpec: Sendable, Equatable {
     public var restartPolicy = ""
     public var restartRetries = 0
     public var ulimits: [Ulimit] = []
+    /// Paths hidden and made read-only under /proc and /sys; nil when not reported, so the engine's defaults apply.
+    public var maskedPaths: [String]?
+    public var readonlyPaths: [String]?
     public var cgroupParent = ""
     public var healthcheck: Healthcheck?
     /// No health check is set here, so the image's applies (Compose without `healthcheck.test`).

@@ -9,7 +9,7 @@ struct ImageCommand: AsyncParsableCommand {
         REF is an image in the engine (name, id or digest), a `docker save` tar file, or an OCI image layout \
         directory. Layers are read as a stream, never extracted; secret values are never printed, only the path, \
         the layer and a short SHA-256 fingerprint. Exit codes: 0 no failure at or above --fail-on; 1 failures at or \
-        above it; 2 usage error; 3 no image could be read at all.
+        above it, or an image that could not be read while others were; 2 usage error; 3 no image could be read at all.
         """)
 
     @Argument(help: "Images: engine references, docker save tar files or OCI layout directories.")
@@ -31,7 +31,9 @@ struct ImageCommand: AsyncParsableCommand {
             throw CouldNotAudit(description: String(describing: error))
         }
         let report = Evaluator.evaluate(snapshot, rules: RuleCatalog.all.filter { $0 is any ImageRule })
-        try reporting.finish(report, couldNotAudit: unreadable(snapshot))
+        let unread = report.unreadInputs.map(\.target.name)
+        try reporting.finish(report, couldNotAudit: unreadable(snapshot),
+                             failure: unread.isEmpty ? nil : "\(unread.count) image(s) could not be read: \(unread.joined(separator: ", "))")
     }
 
     /// Why no image could be read at all, or nil when at least one was.

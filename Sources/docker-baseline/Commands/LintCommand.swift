@@ -13,7 +13,8 @@ struct LintCommand: ParsableCommand {
         compose.y(a)ml and docker-compose*.y(a)ml, honouring .gitignore) or - for standard input (with --kind). \
         Suppress a finding in the file with `# docker-baseline ignore=RULE reason` before the instruction or on the \
         YAML line (`ignore-stage=`, `ignore-file=` for wider scopes); a reason is required. \
-        Exit codes: 0 no failure at or above --fail-on; 1 failures at or above it; 2 usage error or nothing to lint.
+        Exit codes: 0 no failure at or above --fail-on; 1 failures at or above it, or a file that could not be read \
+        while others were; 2 usage error or nothing to lint; 3 no file could be read at all.
         """)
 
     @Argument(help: "Files, directories, or - for standard input.")
@@ -63,7 +64,10 @@ struct LintCommand: ParsableCommand {
         }
         let input = paths.contains("-") ? readStandardInput(limit: BuildFileCollector.sizeLimit) : nil
         let files = BuildFileCollector.load(candidates, standardInput: input)
-        try reporting.finish(policy.apply(to: Linter.lint(files, settings: policy.settings), rules: RuleCatalog.lintMetadata))
+        let unread = files.filter { if case .unreadable = $0 { true } else { false } }.map(\.path)
+        try reporting.finish(policy.apply(to: Linter.lint(files, settings: policy.settings), rules: RuleCatalog.lintMetadata),
+                             couldNotAudit: unread.count == files.count ? "no file could be read: \(unread.joined(separator: ", "))" : nil,
+                             failure: unread.isEmpty ? nil : "\(unread.count) file(s) could not be read: \(unread.joined(separator: ", "))")
     }
 
     /// Standard input, at most `limit` bytes (more is refused by the file's own lint error, not read into memory).

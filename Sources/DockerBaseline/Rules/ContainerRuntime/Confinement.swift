@@ -72,7 +72,7 @@ struct CapabilitiesRule: RuntimeCheck {
 
     let composeExamples: [LintExample] = [
         .compose("services:\n  app:\n    image: a:1\n    cap_add: [SYS_ADMIN]\n    cap_drop: [ALL]\n", .fail, line: 4),
-        .compose("services:\n  app:\n    image: a:1\n    cap_add:\n      - NET_ADMIN\n", .fail, line: 4),
+        .compose("services:\n  app:\n    image: a:1\n    cap_add:\n      - NET_BIND_SERVICE\n      - NET_ADMIN\n", .fail, line: 6),
         .compose("services:\n  app:\n    image: a:1\n    privileged: true\n", .fail, line: 4),
         // In Docker's default set: adding it changes nothing, as on a container.
         .compose("services:\n  app:\n    image: a:1\n    cap_add:\n      - NET_BIND_SERVICE\n", .pass),
@@ -94,11 +94,12 @@ struct CapabilitiesRule: RuntimeCheck {
         }
         let dangerous = extra.filter(Capabilities.dangerous.contains)
         let names = extra.joined(separator: ", ")
+        let places = extra.compactMap { spec.capAddOrigins[$0] }
         if extra.contains("ALL") {
-            return Verdict.fail("adds ALL capabilities", "添加了全部能力（ALL）", severity: .critical, evidence: evidence).at(spec.origin(of: .capAdd))
+            return Verdict.fail("adds ALL capabilities", "添加了全部能力（ALL）", severity: .critical, evidence: evidence).at(places)
         }
         return Verdict.fail("adds capabilities beyond the default set: \(names)", "在默认能力集之外添加了能力：\(names)",
-                            severity: dangerous.isEmpty ? nil : .high, evidence: evidence).at(spec.origin(of: .capAdd))
+                            severity: dangerous.isEmpty ? nil : .high, evidence: evidence).at(places)
     }
 }
 

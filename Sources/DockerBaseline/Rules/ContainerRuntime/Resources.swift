@@ -190,7 +190,7 @@ struct HostDevicesRule: RuntimeCheck {
     ]
 
     let composeExamples: [LintExample] = [
-        .compose("services:\n  app:\n    image: a:1\n    devices:\n      - /dev/fuse:/dev/fuse\n", .fail, line: 4),
+        .compose("services:\n  app:\n    image: a:1\n    devices:\n      - /dev/fuse:/dev/fuse\n", .fail, line: 5),
         .compose("services:\n  app:\n    image: a:1\n    devices: []\n", .pass),
     ]
 
@@ -202,7 +202,7 @@ struct HostDevicesRule: RuntimeCheck {
             let writable = spec.devices.contains { $0.permissions.contains(where: { $0 == "w" || $0 == "m" }) }
             let list = devices.joined(separator: ", ")
             return Verdict.fail("host devices exposed: \(list)", "暴露了宿主机设备：\(list)", severity: writable ? .high : .medium, evidence: evidence)
-                .at(spec.origin(of: .devices))
+                .at(spec.devices.compactMap(\.origin))
         }
         if !rules.isEmpty {
             return .warn("device cgroup rules allow device access: review \(rules.joined(separator: ", "))",

@@ -45,19 +45,24 @@ public struct RuntimeEnvironment: Sendable, Equatable {
     public var noNewPrivileges: DaemonDefault?
     /// Sockets whose mount gives a container the engine.
     public var engineSockets: [String]
+    /// `1` or `2`; nil when the engine did not say.
+    public var cgroupVersion: String?
 
     /// A dockerd as installed: the builtin seccomp profile, AppArmor and SELinux applied where the host has them,
     /// no daemon-wide no-new-privileges.
     public static let stockEngine = RuntimeEnvironment(
         seccomp: "name=seccomp,profile=builtin", appArmor: .applied, seLinux: .applied,
-        noNewPrivileges: DaemonDefault(enabled: false, description: "not set (a stock dockerd)"), engineSockets: HostPaths.engineSockets)
+        noNewPrivileges: DaemonDefault(enabled: false, description: "not set (a stock dockerd)"), engineSockets: HostPaths.engineSockets,
+        cgroupVersion: "2")
 
-    public init(seccomp: String?, appArmor: SecurityModule, seLinux: SecurityModule, noNewPrivileges: DaemonDefault?, engineSockets: [String]) {
+    public init(seccomp: String?, appArmor: SecurityModule, seLinux: SecurityModule, noNewPrivileges: DaemonDefault?, engineSockets: [String],
+                cgroupVersion: String?) {
         self.seccomp = seccomp
         self.appArmor = appArmor
         self.seLinux = seLinux
         self.noNewPrivileges = noNewPrivileges
         self.engineSockets = engineSockets
+        self.cgroupVersion = cgroupVersion
     }
 
     /// The environment of the audited engine.
@@ -73,6 +78,7 @@ public struct RuntimeEnvironment: Sendable, Equatable {
             return DaemonDefault(enabled: false, description: "not set (read \(listEvidence(host.daemon.sources)))")
         }
         engineSockets = HostPaths.engineSockets
+        cgroupVersion = snapshot.info.cgroupVersion
         if snapshot.endpoint.hasPrefix("unix://") { engineSockets.append(String(snapshot.endpoint.dropFirst(7))) }
     }
 }

@@ -16,7 +16,9 @@ struct PartitionRule: HostRule {
         references: ["https://docs.docker.com/engine/daemon/#daemon-data-directory", Reference.cisDocker])
     let examples = [
         RuleExample(snapshot: #"{"info": {"DockerRootDir": "/var/lib/docker"}, "host": {"mountPoints": ["/", "/var/lib/docker"]}}"#, expect: .pass),
-        RuleExample(snapshot: #"{"info": {"DockerRootDir": "/var/lib/docker"}, "host": {"mountPoints": ["/", "/var"]}}"#, expect: .pass),
+        RuleExample(snapshot: #"{"info": {"DockerRootDir": "/var/lib/docker/"}, "host": {"mountPoints": ["/", "/var/lib/docker"]}}"#, expect: .pass),
+        // A separate /var still lets logs and packages fill the engine's filesystem: CIS asks for the root directory itself.
+        RuleExample(snapshot: #"{"info": {"DockerRootDir": "/var/lib/docker"}, "host": {"mountPoints": ["/", "/var"]}}"#, expect: .fail),
         RuleExample(snapshot: #"{"info": {"DockerRootDir": "/var/lib/docker"}, "host": {"mountPoints": ["/", "/boot"]}}"#, expect: .fail),
         RuleExample(snapshot: #"{"host": {"mountPoints": null}}"#, expect: .error),
     ]
@@ -26,12 +28,18 @@ struct PartitionRule: HostRule {
         guard let mounts = host.mountPoints else {
             return hostFinding(.error("the host's mount table could not be read", "无法读取宿主机挂载表"), .file(rootDir))
         }
-        let holding = mounts.filter { HostPaths.path(rootDir, isWithin: $0) || $0 == "/" }.max { $0.count < $1.count } ?? "/"
+        let directory = HostPaths.normalized(rootDir)
+        let holding = mounts.map(HostPaths.normalized).filter { HostPaths.path(directory, isWithin: $0) || $0 == "/" }.max { $0.count < $1.count } ?? "/"
         let evidence = ["DockerRootDir": rootDir, "mounted on": holding]
+        if holding == directory {
+            return hostFinding(.pass("\(rootDir) is on its own filesystem (\(holding))", "\(rootDir) 位于独立文件系统（\(holding)）", evidence: evidence),
+                               .file(rootDir))
+        }
         if holding == "/" {
             return hostFinding(.fail("\(rootDir) is on the root filesystem", "\(rootDir) 位于根文件系统", evidence: evidence), .file(rootDir))
         }
-        return hostFinding(.pass("\(rootDir) is on its own filesystem (\(holding))", "\(rootDir) 位于独立文件系统（\(holding)）", evidence: evidence), .file(rootDir))
+        return hostFinding(.fail("\(rootDir) shares the \(holding) filesystem with everything else there; it is not a mount of its own",
+                                 "\(rootDir) 与 \(holding) 下的其他内容共用文件系统，并非独立挂载", evidence: evidence), .file(rootDir))
     }
 }
 
