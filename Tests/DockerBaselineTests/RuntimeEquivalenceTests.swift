@@ -28,7 +28,7 @@ struct RuntimePair: Sendable, CustomTestStringConvertible {
                     "PidMode": "", "IpcMode": "private", "UTSMode": "", "UsernsMode": "", "CgroupParent": "", "Memory": 0, "CpuShares": 0,
                     "NanoCpus": 0, "CpuQuota": 0, "CpusetCpus": "", "PidsLimit": null, "ReadonlyRootfs": false,
                     "RestartPolicy": {"Name": "no", "MaximumRetryCount": 0}, "PortBindings": {}, "PublishAllPorts": false, "Devices": [],
-                    "DeviceCgroupRules": null, "Ulimits": null, "LogConfig": {"Type": "json-file", "Config": {"max-size": "10m"}}},
+                    "DeviceCgroupRules": null, "Ulimits": null, "LogConfig": {"Type": "json-file", "Config": {"max-size": "10m", "syslog-address": null}}},
      "Mounts": [], "NetworkSettings": {"Ports": {}, "Networks": {"app_default": {"NetworkID": "n1"}}}}
     """#
 

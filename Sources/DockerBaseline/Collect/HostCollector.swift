@@ -33,6 +33,8 @@ public struct HostCollector: Sendable {
         facts.files = filesToExamine(daemon: daemon, binaries: binaries, dockerService: dockerService)
             .map { files.facts($0.path, role: $0.role, users: accounts.users, groups: accounts.groups) }
         if accounts.group == nil { facts.dockerGroupUnreadable = "\(files.real("/etc/group")) could not be read" }
+        facts.daemonSeccompProfile = daemonSeccompProfile(daemon)
+        facts.logForwarders = logForwarders()
         return facts
     }
 

@@ -92,7 +92,7 @@ public struct RuleExample: Sendable {
             "RestartPolicy": {"Name": "on-failure", "MaximumRetryCount": 5},
             "PortBindings": {},
             "PublishAllPorts": false, "Devices": [], "Ulimits": [{"Name": "nofile", "Soft": 1024, "Hard": 2048}],
-            "LogConfig": {"Type": "syslog", "Config": {}}
+            "LogConfig": {"Type": "syslog", "Config": {"syslog-address": "tcp://logs.example:514"}}
           },
           "Mounts": [{"Type": "volume", "Name": "data", "Source": "/var/lib/docker/volumes/data/_data",
                       "Destination": "/data", "Mode": "z", "RW": true, "Propagation": ""}],
@@ -134,7 +134,8 @@ public struct RuleExample: Sendable {
             {"key": "live-restore", "values": ["true"], "source": "/etc/docker/daemon.json:4"},
             {"key": "userland-proxy", "values": ["false"], "source": "/etc/docker/daemon.json:5"},
             {"key": "userns-remap", "values": ["default"], "source": "/etc/docker/daemon.json:6"},
-            {"key": "authorization-plugins", "values": ["opa-docker-authz"], "source": "/etc/docker/daemon.json:7"}
+            {"key": "authorization-plugins", "values": ["opa-docker-authz"], "source": "/etc/docker/daemon.json:7"},
+            {"key": "log-opts", "values": ["syslog-address=tcp://logs.example:514"], "source": "/etc/docker/daemon.json:8"}
           ]
         },
         "files": [], "auditRules": {"source": "auditctl -l", "watchedPaths": [], "problems": []},

@@ -92,6 +92,8 @@ public struct ComposeService: Sendable {
     public var file: String
     public var range: SourceRange
     public var node: YAMLNode
+    /// Seccomp profiles `security_opt` names as files, by the name written, as the loader read them.
+    public var seccompProfiles: [String: SeccompProfileText] = [:]
 
     public subscript(key: String) -> YAMLNode? { node[key] }
 

@@ -26,6 +26,11 @@ public struct HostFacts: Codable, Sendable, Equatable {
     public var binaries: [String: String]
     /// TCP sockets the daemon listens on, from /proc/net/tcp{,6} matched to its file descriptors, with probe results.
     public var listeners: [Listener]
+    /// The daemon's `seccomp-profile` file, read, when it names one; nil otherwise (or in older snapshots).
+    public var daemonSeccompProfile: SeccompProfileText?
+    /// Programs configured on the host to ship logs elsewhere (`rsyslog forwards to … (/etc/rsyslog.d/x.conf:3)`);
+    /// nil when not examined.
+    public var logForwarders: [String]?
 
     public init(
         root: String = "/", appArmorEnabled: Bool? = nil, seLinuxEnabled: Bool? = nil, seccompAvailable: Bool? = nil,

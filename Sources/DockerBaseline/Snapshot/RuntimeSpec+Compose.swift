@@ -24,6 +24,9 @@ extension RuntimeSpec {
         securityOptions = (service["security_opt"]?.items ?? []).compactMap { item in
             item.string.map { SecurityOption(text: $0, origin: at(item)) }
         }
+        if let profile = securityOption("seccomp")?.value, !["unconfined", "builtin"].contains(profile) {
+            seccompProfile = profile.hasPrefix("{") ? .json(profile) : service.seccompProfiles[profile] ?? .unreadable("\(profile) was not read")
+        }
         bindMounts = (service["volumes"]?.items ?? []).compactMap { Self.bindMount($0, origin: at) }
         devices = (service["devices"]?.items ?? []).compactMap { item in
             if let text = item.string {

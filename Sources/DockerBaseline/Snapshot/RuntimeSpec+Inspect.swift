@@ -17,6 +17,10 @@ extension RuntimeSpec {
             capAdd = host.capAdd ?? []
             capDrop = host.capDrop ?? []
             securityOptions = (host.securityOpt ?? []).map { SecurityOption(text: $0, origin: nil) }
+            // The engine keeps the profile a container was created with inline, as JSON.
+            if let profile = securityOption("seccomp")?.value, !["unconfined", "builtin"].contains(profile) {
+                seccompProfile = profile.hasPrefix("{") ? .json(profile) : .unreadable("the engine reports \(profile), not a profile")
+            }
             devices = (host.devices ?? []).map {
                 Device(pathOnHost: $0.pathOnHost ?? "?", pathInContainer: $0.pathInContainer ?? "?", permissions: $0.cgroupPermissions ?? "rwm",
                        origin: nil)

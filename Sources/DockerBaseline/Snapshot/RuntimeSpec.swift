@@ -92,6 +92,8 @@ public struct RuntimeSpec: Sendable, Equatable {
     public var capAddOrigins: [String: SourceLocation] = [:]
     public var capDrop: [String] = []
     public var securityOptions: [SecurityOption] = []
+    /// A custom seccomp profile's contents (`seccomp=` neither `unconfined` nor `builtin`), or why it could not be read.
+    public var seccompProfile: SeccompProfileText?
     public var bindMounts: [BindMount] = []
     public var devices: [Device] = []
     public var deviceCgroupRules: [String] = []
@@ -145,6 +147,14 @@ public struct RuntimeSpec: Sendable, Equatable {
             }
         }
         return nil
+    }
+
+    /// The security options as evidence shows them: an inline seccomp profile is named, not copied.
+    public var securityOptionSummary: [String] {
+        securityOptions.map { option in
+            guard option.text.hasPrefix("seccomp"), option.text.dropFirst(8).hasPrefix("{") else { return option.text }
+            return "seccomp=(inline profile, \(option.text.utf8.count - 8) bytes)"
+        }
     }
 
     /// Values of every `label=…` option (`disable`, `type:…`, `level:…`).

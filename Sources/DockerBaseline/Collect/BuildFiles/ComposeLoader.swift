@@ -36,6 +36,7 @@ public enum ComposeLoader {
             }
             for index in services.indices {
                 services[index].node = try loader.resolveExtends(services[index].node, file: services[index].file, depth: 0)
+                services[index].seccompProfiles = seccompProfiles(of: services[index], read: read)
             }
             project.services = services
         } catch let problem as Problem {
@@ -45,6 +46,25 @@ public enum ComposeLoader {
         }
         project.comments = loader.comments
         return project
+    }
+
+    /// The profiles a service's `security_opt` names as files (`seccomp=./profile.json`, relative to the file that says
+    /// so), read as Compose reads them, so lint judges what they allow.
+    static func seccompProfiles(of service: ComposeService, read: FileReader) -> [String: SeccompProfileText] {
+        var profiles: [String: SeccompProfileText] = [:]
+        for option in service["security_opt"]?.items ?? [] {
+            guard let text = option.string, text.hasPrefix("seccomp=") || text.hasPrefix("seccomp:") else { continue }
+            let value = String(text.dropFirst(8))
+            guard !["unconfined", "builtin"].contains(value), !value.hasPrefix("{") else { continue }
+            let directory = (option.file as NSString).deletingLastPathComponent
+            let path = value.hasPrefix("/") || directory.isEmpty ? value : directory + "/" + value
+            do {
+                profiles[value] = .json(String(decoding: try read(path), as: UTF8.self))
+            } catch {
+                profiles[value] = .unreadable("\(path): \(error)")
+            }
+        }
+        return profiles
     }
 
     private struct Loader {

@@ -11,6 +11,30 @@ private func unappliedSecurityModule(_ module: String, engineName: String, _ sta
     return .skipped("not applicable: \(module) is not enabled on this host", "不适用：该主机未启用 \(module)", evidence: evidence)
 }
 
+/// For 5.22 and 2.17: the verdict on a custom seccomp profile's contents, nil when it keeps Docker's protections.
+func seccompProfileProblem(_ text: SeccompProfileText, evidence: [String: String]) -> Verdict? {
+    let profile: SeccompProfile
+    switch text {
+    case let .unreadable(why):
+        return .error("the seccomp profile could not be read: \(why)", "无法读取 seccomp 配置：\(why)", evidence: evidence)
+    case let .json(json):
+        do { profile = try SeccompProfile(json: json) } catch {
+            return .error("the seccomp profile is not one docker can load: \(error)", "seccomp 配置无法被 docker 加载：\(error)", evidence: evidence)
+        }
+    }
+    var evidence = evidence
+    evidence["defaultAction"] = profile.defaultAction
+    if profile.allowsByDefault {
+        return .fail("the seccomp profile allows every syscall it does not name (defaultAction \(profile.defaultAction))",
+                     "seccomp 配置默认放行所有未列出的系统调用（defaultAction \(profile.defaultAction)）", evidence: evidence)
+    }
+    guard !profile.loosened.isEmpty else { return nil }
+    let names = profile.loosened.joined(separator: ", ")
+    evidence["allowed unconditionally"] = names
+    return .fail("the seccomp profile allows syscalls Docker's default profile blocks: \(names)",
+                 "seccomp 配置放行了 Docker 默认配置拦截的系统调用：\(names)", evidence: evidence)
+}
+
 struct PrivilegedContainerRule: RuntimeCheck {
     let composeID: RuleID = .composePrivileged
     let metadata = RuleMetadata(
@@ -125,17 +149,25 @@ struct SeccompRule: RuntimeCheck {
                     snapshot: #"{"info": {"SecurityOptions": ["name=seccomp,profile=unconfined"]}}"#, expect: .fail),
         RuleExample(snapshot: #"{"info": {"SecurityOptions": []}}"#, expect: .fail),
         RuleExample(container: #"{"HostConfig": {"SecurityOpt": ["seccomp={\"defaultAction\":\"SCMP_ACT_ERRNO\"}"]}}"#, expect: .pass),
+        // The enterprise baseline's own example: everything allowed but chmod.
+        RuleExample(container: #"{"HostConfig": {"SecurityOpt": ["seccomp={\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"name\":\"chmod\",\"action\":\"SCMP_ACT_ERRNO\"}]}"]}}"#, expect: .fail),
+        RuleExample(container: #"{"HostConfig": {"SecurityOpt": ["seccomp={\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\",\"mount\"],\"action\":\"SCMP_ACT_ALLOW\"}]}"]}}"#, expect: .fail),
+        RuleExample(container: #"{"HostConfig": {"SecurityOpt": ["seccomp={\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"mount\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"caps\":[\"CAP_SYS_ADMIN\"]}}]}"]}}"#, expect: .pass),
+        RuleExample(container: #"{"HostConfig": {"SecurityOpt": ["seccomp={not json"]}}"#, expect: .error),
         RuleExample(container: #"{"HostConfig": {"SecurityOpt": null}}"#, expect: .pass),
     ]
 
     let composeExamples: [LintExample] = [
         .compose("services:\n  app:\n    image: a:1\n    security_opt:\n      - seccomp:unconfined\n", .fail, line: 5),
         .compose("services:\n  app:\n    image: a:1\n    security_opt: [\"seccomp=unconfined\"]\n", .fail, line: 4),
-        .compose("services:\n  app:\n    image: a:1\n    security_opt:\n      - seccomp:./profile.json\n", .pass),
+        .compose("services:\n  app:\n    image: a:1\n    security_opt:\n      - seccomp:./profile.json\n", .pass,
+                 siblings: ["profile.json": #"{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}]}"#]),
+        .compose("services:\n  app:\n    image: a:1\n    security_opt:\n      - seccomp=allow-all.json\n", .fail, line: 5,
+                 siblings: ["allow-all.json": #"{"defaultAction": "SCMP_ACT_ALLOW"}"#]),
     ]
 
     func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
-        var evidence = ["SecurityOpt": listEvidence(spec.securityOptions.map(\.text)), "engine": environment.seccomp ?? "no seccomp"]
+        var evidence = ["SecurityOpt": listEvidence(spec.securityOptionSummary), "engine": environment.seccomp ?? "no seccomp"]
         if spec.privileged {
             evidence["Privileged"] = "true"
             return Verdict.fail("privileged: seccomp is not applied", "特权容器：不应用 seccomp", evidence: evidence).at(spec.origin(of: .privileged))
@@ -145,7 +177,10 @@ struct SeccompRule: RuntimeCheck {
                 return Verdict.fail("seccomp disabled (seccomp=unconfined)", "已禁用 seccomp（seccomp=unconfined）", evidence: evidence)
                     .at(option.origin.map { [$0] } ?? [])
             }
-            return .pass("custom seccomp profile", "使用自定义 seccomp 配置", evidence: evidence)
+            if let text = spec.seccompProfile, let problem = seccompProfileProblem(text, evidence: evidence) {
+                return problem.at(option.origin.map { [$0] } ?? [])
+            }
+            return .pass("custom seccomp profile that keeps Docker's blocks", "自定义 seccomp 配置，保留了 Docker 默认拦截的调用", evidence: evidence)
         }
         guard let engineSeccomp = environment.seccomp else {
             return .fail("the engine applies no seccomp profile (kernel or build without seccomp)", "引擎未启用 seccomp（内核或构建不支持）",
@@ -305,7 +340,7 @@ struct NoNewPrivilegesRule: RuntimeCheck {
     ]
 
     func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
-        var evidence = ["SecurityOpt": listEvidence(spec.securityOptions.map(\.text))]
+        var evidence = ["SecurityOpt": listEvidence(spec.securityOptionSummary)]
         if let (value, option) = spec.securityOption("no-new-privileges") {
             let place = option.origin.map { [$0] } ?? []
             switch parseGoBool(value) {

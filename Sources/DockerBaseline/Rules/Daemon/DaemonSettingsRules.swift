@@ -1,3 +1,5 @@
+import Foundation
+
 // §2 rules whose judgement is more than one boolean: rootless 2.1, log level 2.3, registries 2.5, storage 2.6/2.11,
 // TCP and TLS 2.7, ulimits 2.8, user namespaces 2.9, cgroup parent 2.10, authorization 2.12, seccomp 2.17,
 // and whether the configuration is one dockerd accepts at all.
@@ -9,9 +11,11 @@ private func daemonMetadata(_ id: RuleID, _ cis: String?, level: Int = 1, _ seve
 }
 
 /// A `{"host": {"daemon": {"settings": […]}}}` patch setting `key` to `values` in daemon.json.
-private func daemonPatch(_ key: String, _ values: [String]) -> String {
-    let list = values.map { "\"\($0)\"" }.joined(separator: ", ")
-    return #"{"host": {"daemon": {"settings": [{"key": "\#(key)", "values": [\#(list)], "source": "/etc/docker/daemon.json:2"}]}}}"#
+/// With `seccomp`, also the text of the profile file the host collector read.
+private func daemonPatch(_ key: String, _ values: [String], seccomp profile: String? = nil) -> String {
+    var host: [String: Any] = ["daemon": ["settings": [["key": key, "values": values, "source": "/etc/docker/daemon.json:2"]]]]
+    if let profile { host["daemonSeccompProfile"] = ["json": profile] }
+    return String(decoding: (try? JSONSerialization.data(withJSONObject: ["host": host])) ?? Data(), as: UTF8.self)
 }
 
 struct DaemonConfigurationRule: HostRule {
@@ -369,6 +373,14 @@ struct DaemonSeccompRule: HostRule {
         RuleExample(snapshot: daemonPatch("seccomp-profile", ["unconfined"]), expect: .fail),
         RuleExample(snapshot: #"{"info": {"SecurityOptions": []}}"#, expect: .fail),
         RuleExample(snapshot: #"{"info": {"SecurityOptions": null}, "engineUnavailable": "no engine"}"#, expect: .pass),
+        RuleExample(snapshot: daemonPatch("seccomp-profile", ["/etc/docker/seccomp.json"], seccomp: #"{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["chmod"], "action": "SCMP_ACT_ERRNO"}]}"#),
+                    expect: .fail),
+        RuleExample(snapshot: daemonPatch("seccomp-profile", ["/etc/docker/seccomp.json"], seccomp: #"{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read", "keyctl"], "action": "SCMP_ACT_ALLOW"}]}"#),
+                    expect: .fail),
+        RuleExample(snapshot: daemonPatch("seccomp-profile", ["/etc/docker/seccomp.json"], seccomp: #"{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}]}"#),
+                    expect: .pass),
+        RuleExample(snapshot: #"{"host": {"daemon": {"settings": [{"key": "seccomp-profile", "values": ["/etc/docker/gone.json"], "source": "/etc/docker/daemon.json:2"}]}, "daemonSeccompProfile": {"unreadable": "/etc/docker/gone.json could not be read"}}}"#,
+                    expect: .error),
     ]
 
     func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
@@ -376,6 +388,9 @@ struct DaemonSeccompRule: HostRule {
         let evidence = ["engine": reported ?? "no seccomp", "seccomp-profile": settingText(host.daemon, "seccomp-profile", default: "not set (builtin)")]
         if reported?.contains("profile=unconfined") == true || host.daemon.string("seccomp-profile") == "unconfined" {
             return daemonFinding(host, .fail("the daemon's seccomp profile is unconfined", "守护进程 seccomp 配置为 unconfined", evidence: evidence))
+        }
+        if let profile = host.daemonSeccompProfile, let problem = seccompProfileProblem(profile, evidence: evidence) {
+            return daemonFinding(host, problem)
         }
         guard context.snapshot.engineUnavailable == nil else {
             return daemonFinding(host, .pass("the configuration keeps the builtin or a custom profile (engine not running)",
