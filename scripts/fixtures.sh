@@ -151,6 +151,11 @@ DOCKERFILE
     docker create --name ${PREFIX}-propagation --label "$LABEL" \
         --mount type=bind,source=/tmp,target=/shared,bind-propagation=rshared --cgroup-parent dbt-parent \
         ${PREFIX}/base:1 sleep 1 >/dev/null
+    # No logs at all, /proc and /sys unmasked, the host's cgroup namespace, and a seccomp profile that allows everything
+    # but chmod (the enterprise baseline's own example).
+    printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["chmod"], "action": "SCMP_ACT_ERRNO"}]}\n' > "$WORK/allow-all.json"
+    docker create --name ${PREFIX}-isolation --label "$LABEL" --log-driver none --security-opt systempaths=unconfined --cgroupns host \
+        --security-opt seccomp="$WORK/allow-all.json" ${PREFIX}/base:1 sleep 1 >/dev/null
     docker run -d --name ${PREFIX}-sshd --label "$LABEL" --expose 2222 -P ${PREFIX}/base:1 /usr/sbin/sshd 100000 >/dev/null
     docker run -d --name ${PREFIX}-paused --label "$LABEL" ${PREFIX}/base:1 sleep 100000 >/dev/null
     docker pause ${PREFIX}-paused >/dev/null

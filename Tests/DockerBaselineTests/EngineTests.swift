@@ -28,6 +28,13 @@ struct LiveExpectation: Sendable, CustomTestStringConvertible {
         .init(rule: "container.user", target: "dbt-rootuser", status: .fail),
         .init(rule: "container.user", target: "dbt-caps", status: .fail),
         .init(rule: "container.capabilities", target: "dbt-hardened", status: .pass),
+        .init(rule: "container.log-rotation", target: "dbt-isolation", status: .fail),
+        .init(rule: "container.systempaths", target: "dbt-isolation", status: .fail),
+        .init(rule: "container.systempaths", target: "dbt-hardened", status: .pass),
+        .init(rule: "container.systempaths", target: "dbt-privileged", status: .skipped),
+        .init(rule: "container.seccomp", target: "dbt-isolation", status: .fail),
+        .init(rule: "container.net-raw", target: "dbt-hardened", status: .pass),
+        .init(rule: "container.net-raw", target: "dbt-caps", status: .fail),
         .init(rule: "container.capabilities", target: "dbt-caps", status: .fail, severity: .high),
         .init(rule: "container.capabilities", target: "dbt-privileged", status: .fail, severity: .critical),
         .init(rule: "container.privileged", target: "dbt-privileged", status: .fail),
@@ -201,6 +208,28 @@ extension EngineTests {
             let report = Evaluator.evaluate(snapshot)
             #expect(report.result("container.apparmor", "dbt-hardened")?.status == .fail)
             #expect(report.result("container.selinux", "dbt-hardened")?.status == .fail)
+        }
+
+        @Test("--cgroupns host: a warning on cgroup v2, not applicable on v1 (where every container shares the host's)")
+        func cgroupNamespace() async throws {
+            let report = try await EngineTests.liveReport()
+            let expected: Status = report.snapshot.info.cgroupVersion == "2" ? .warn : .skipped
+            #expect(report.result("container.cgroupns", "dbt-isolation")?.status == expected)
+        }
+
+        @Test("A daemon seccomp-profile file that allows everything fails 2.17, read through the host root")
+        func daemonSeccompProfileFile() async throws {
+            var snapshot = try await EngineTests.live.value
+            let root = try TestEnvironment.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: root) }
+            try FileManager.default.createDirectory(at: root.appendingPathComponent("etc/docker"), withIntermediateDirectories: true)
+            try #"{"seccomp-profile": "/etc/docker/seccomp.json"}"#.write(to: root.appendingPathComponent("etc/docker/daemon.json"), atomically: true, encoding: .utf8)
+            try #"{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["chmod"], "action": "SCMP_ACT_ERRNO"}]}"#
+                .write(to: root.appendingPathComponent("etc/docker/seccomp.json"), atomically: true, encoding: .utf8)
+            snapshot.host = HostCollector(root: root.path).collect()
+            #expect(snapshot.host?.daemonSeccompProfile != nil)
+            let result = try #require(Evaluator.evaluate(snapshot).results.first { $0.rule.id == .daemonSeccompProfile })
+            #expect(result.status == .fail && result.finding.evidence["defaultAction"] == "SCMP_ACT_ALLOW", "\(result.finding.message.en)")
         }
 
         @Test("A saved snapshot judges exactly as the live audit did")

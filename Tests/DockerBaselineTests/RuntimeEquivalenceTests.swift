@@ -156,3 +156,37 @@ struct RuntimeEquivalenceTests {
         #expect(checks.subtracting(flagged).isEmpty, "never flagged: \(checks.subtracting(flagged).sorted())")
     }
 }
+
+@Suite("Compose findings about one item of a list point at that item")
+struct ComposeItemLocationTests {
+    @Test("cap_add, devices, ports, volumes and security_opt items, in block and flow lists: line and column of the item")
+    func itemLocations() throws {
+        let text = """
+        services:
+          app:
+            image: a:1
+            cap_add: [CHOWN, SYS_ADMIN]
+            devices:
+              - /dev/null:/dev/null:r
+              - /dev/fuse:/dev/fuse
+            ports: ["127.0.0.1:8080:80", "9090:9090"]
+            volumes:
+              - ./data:/data
+              - /etc:/host-etc:ro
+            security_opt:
+              - no-new-privileges:true
+              - seccomp=unconfined
+
+        """
+        let file = try parseBuildFile(.compose, text)
+        func places(_ id: RuleID) throws -> [String] {
+            let rule = try #require(RuleCatalog.lintRule(id: id))
+            return rule.check(file, RuleSettings()).filter { $0.status == .fail }.map { "\($0.range.line):\($0.range.column)" }
+        }
+        #expect(try places(.composeCapabilities) == ["4:22"], "\(try places(.composeCapabilities))")
+        #expect(try places(.composeDevices) == ["6:9", "7:9"])
+        #expect(try places(.composePortBindAddress) == ["8:34"], "\(try places(.composePortBindAddress))")
+        #expect(try places(.composeSensitiveMounts) == ["11:9"])
+        #expect(try places(.composeSeccomp) == ["14:9"])
+    }
+}
