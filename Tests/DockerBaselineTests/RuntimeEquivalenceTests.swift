@@ -183,9 +183,9 @@ struct ComposeItemLocationTests {
             let rule = try #require(RuleCatalog.lintRule(id: id))
             return rule.check(file, RuleSettings()).filter { $0.status == .fail }.map { "\($0.range.line):\($0.range.column)" }
         }
-        #expect(try places(.composeCapabilities) == ["4:22"], "\(try places(.composeCapabilities))")
+        #expect(try places(.composeCapabilities) == ["4:22"])
         #expect(try places(.composeDevices) == ["6:9", "7:9"])
-        #expect(try places(.composePortBindAddress) == ["8:34"], "\(try places(.composePortBindAddress))")
+        #expect(try places(.composePortBindAddress) == ["8:34"])
         #expect(try places(.composeSensitiveMounts) == ["11:9"])
         #expect(try places(.composeSeccomp) == ["14:9"])
     }
