@@ -1,7 +1,7 @@
 /// The enterprise baseline's 18 items (../shared/baseline.md), graded basic (基础) or enhanced (增强), and the rules
-/// that judge each: those of the item's "judged by" column (a runtime check on containers and on Compose services
-/// alike). Beyond that column, every critical or high rule on containers, the daemon or the remote API sits in the
-/// basic item it serves (a test keeps it so), and the enhanced items take the host namespaces, devices and §3 files.
+/// that judge each: those of the item's "judged by" column, a runtime check as both its container and its Compose
+/// rule. Beyond that column, every critical or high rule on containers, the daemon or the remote API is in the basic
+/// item it serves (a test keeps it so), and the enhanced items take the host namespaces, devices and the §3 files.
 public enum EnterpriseBaseline {
     public enum Grade: String, Sendable { case basic, enhanced }
 

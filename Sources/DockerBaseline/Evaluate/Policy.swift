@@ -32,6 +32,7 @@ public func glob(_ pattern: String, _ text: String) -> Bool { fnmatch(pattern, t
 
 /// A waiver: a finding accepted for a reason, until a date.
 public struct Waiver: Sendable, Equatable {
+    /// The rules it waives.
     public var rule: RuleSelector
     /// Target name glob.
     public var target: String

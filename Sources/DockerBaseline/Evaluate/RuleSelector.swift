@@ -19,8 +19,6 @@ public struct RuleSelector: Sendable, Equatable, CustomStringConvertible {
     public let text: String
     let form: Form
 
-    static let prefixes: [String: Benchmark] = ["cis-1.6": .cis16, "cis-1.8": .cis18, "cis-ce": .cisCE11, "cis-ce-1.1": .cisCE11]
-
     public init(_ text: String) throws {
         self.text = text
         guard let colon = text.firstIndex(of: ":") else {
@@ -28,11 +26,13 @@ public struct RuleSelector: Sendable, Equatable, CustomStringConvertible {
             return
         }
         let prefix = String(text[..<colon]), id = String(text[text.index(after: colon)...])
-        guard let numbering = Self.prefixes[prefix] else {
-            throw Problem(description: "\(text): unknown numbering \(prefix) (expected \(Self.prefixes.keys.sorted().joined(separator: ", ")))")
+        // The `--benchmark` names, and `cis-ce` for short.
+        guard let numbering = Benchmark(rawValue: prefix) ?? (prefix == "cis-ce" ? .cisCE11 : nil) else {
+            let known = Benchmark.allCases.map(\.rawValue) + ["cis-ce"]
+            throw Problem(description: "\(text): unknown numbering \(prefix) (expected \(known.joined(separator: ", ")))")
         }
         guard Self.isCIS(id) else {
-            throw Problem(description: "\(text): \(prefix): is followed by a CIS id or glob such as 5.4 or 5.*")
+            throw Problem(description: "\(text): after \(prefix): comes a CIS id or glob such as 5.4 or 5.*")
         }
         form = .cis(id, numbering)
     }
