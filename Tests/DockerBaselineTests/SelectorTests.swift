@@ -13,9 +13,11 @@ private func ids(where predicate: (RuleMetadata) -> Bool) -> Set<RuleID> {
 }
 
 /// A privileged container (CIS 1.6.0 5.5, CE 1.1.0 5.4), which also fails 1.6.0's 5.4 (capabilities).
-private func privilegedReport() throws -> AuditReport {
-    Evaluator.evaluate(try RuleExample(container: #"{"HostConfig": {"Privileged": true}}"#, expect: .fail).makeSnapshot())
+private func privilegedSnapshot() throws -> Snapshot {
+    try RuleExample(container: #"{"HostConfig": {"Privileged": true}}"#, expect: .fail).makeSnapshot()
 }
+
+private func privilegedReport() throws -> AuditReport { Evaluator.evaluate(try privilegedSnapshot()) }
 
 private func waiving(_ rule: String, benchmark: Benchmark? = nil) throws -> AuditPolicy {
     var policy = AuditPolicy()
@@ -117,7 +119,7 @@ struct SelectorTests {
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let snapshot = directory.appendingPathComponent("snapshot.json")
-        try SnapshotFile.encode(try RuleExample(container: #"{"HostConfig": {"Privileged": true}}"#, expect: .fail).makeSnapshot()).write(to: snapshot)
+        try SnapshotFile.encode(try privilegedSnapshot()).write(to: snapshot)
         for flag in ["--include", "--exclude"] {
             let result = try runTool(["audit", "--snapshot", snapshot.path, flag, "cis-7:5.4"])
             #expect(result.status == 2 && result.stderr.contains("\(flag) cis-7:5.4: unknown numbering cis-7"), "\(result.stderr)")
