@@ -8,7 +8,7 @@ import Testing
 /// A deterministic report: the policy snapshot, one waiver, English.
 func goldenReport() throws -> AuditReport {
     var policy = AuditPolicy(today: Date(timeIntervalSince1970: 1_800_000_000))
-    policy.waivers = [Waiver(rule: "container.readonly-rootfs", target: "app", reason: "writes its cache to /tmp; fixed in 2.0", expires: "2030-01-01",
+    policy.waivers = [Waiver(rule: try RuleSelector("container.readonly-rootfs"), target: "app", reason: "writes its cache to /tmp; fixed in 2.0", expires: "2030-01-01",
                              source: ".docker-baseline.yaml:4")]
     return policy.apply(to: Evaluator.evaluate(try policySnapshot()))
 }

@@ -64,12 +64,12 @@ struct PolicyTests {
     func selection() throws {
         let report = Evaluator.evaluate(try policySnapshot())
         var policy = AuditPolicy()
-        policy.include = ["5.5", "daemon.icc", "3"]
+        policy.include = try ["5.5", "daemon.icc", "3"].map(RuleSelector.init)
         let included = Set(policy.apply(to: report).results.map(\.rule.id.rawValue))
         #expect(included.contains("container.privileged") && included.contains("daemon.icc") && included.contains("file.daemon-json-mode"))
         #expect(!included.contains("container.memory-limit"))
         policy = AuditPolicy()
-        policy.exclude = ["container.*", "1.1.*"]
+        policy.exclude = try ["container.*", "1.1.*"].map(RuleSelector.init)
         let excluded = policy.apply(to: report).results.map(\.rule.id)
         #expect(!excluded.contains { $0.hasPrefix("container.") || $0.hasPrefix("host.audit-") })
         policy = AuditPolicy()

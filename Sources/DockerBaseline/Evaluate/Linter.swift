@@ -1,11 +1,13 @@
 import Foundation
 
-/// Runs the lint rules over parsed build files and applies inline ignores. Pure, like `Evaluator`.
+/// Runs the lint rules over parsed build files and applies inline ignores, whose bare CIS ids are read in `reported`
+/// (the policy's numbering). Pure, like `Evaluator`.
 public enum Linter {
-    public static func lint(_ files: [BuildFile], settings: RuleSettings = .init(), rules: [any LintRule] = RuleCatalog.lint) -> AuditReport {
+    public static func lint(_ files: [BuildFile], settings: RuleSettings = .init(), reporting reported: Benchmark = .cis16,
+                            rules: [any LintRule] = RuleCatalog.lint) -> AuditReport {
         let slots = ConcurrentSlots([[Result]](repeating: [], count: files.count))
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            slots.set(index, results(for: files[index], settings: settings, rules: rules))
+            slots.set(index, results(for: files[index], settings: settings, reporting: reported, rules: rules))
         }
         let snapshot = Snapshot(collectedAt: ISO8601DateFormatter().string(from: Date()), endpoint: "lint", engine: EngineVersion(),
                                 info: EngineInfo(), containers: [], images: [], networks: [], host: nil,
@@ -15,7 +17,7 @@ public enum Linter {
         return report
     }
 
-    static func results(for file: BuildFile, settings: RuleSettings, rules: [any LintRule]) -> [Result] {
+    static func results(for file: BuildFile, settings: RuleSettings, reporting reported: Benchmark, rules: [any LintRule]) -> [Result] {
         let target = Target.file(file.path)
         var results: [Result] = []
         let kind: BuildFileKind?
@@ -42,7 +44,7 @@ public enum Linter {
             kind = .compose
             if project.services.isEmpty { unreadable = project.problems.first?.message ?? "the file defines no services" }
         }
-        let ignores = settings.inlineIgnores ? InlineIgnores(file) : nil
+        let ignores = settings.inlineIgnores ? InlineIgnores(file, reporting: reported) : nil
         for rule in rules where kind == nil || rule.kind == kind {
             let findings = rule.check(file, settings)
             if findings.isEmpty {
@@ -92,7 +94,7 @@ struct InlineIgnores {
     enum Scope { case line, stage, file }
 
     struct Ignore {
-        var selectors: [String]
+        var selectors: [RuleSelector]
         var reason: String
         var scope: Scope
         var file: String
@@ -109,8 +111,11 @@ struct InlineIgnores {
 
     var ignores: [Ignore] = []
     var problems: [Problem] = []
+    /// The numbering bare CIS ids are read in.
+    let reported: Benchmark
 
-    init(_ file: BuildFile) {
+    init(_ file: BuildFile, reporting reported: Benchmark) {
+        self.reported = reported
         switch file {
         case let .dockerfile(dockerfile):
             let starts = dockerfile.instructions.map(\.range)
@@ -156,11 +161,15 @@ struct InlineIgnores {
         let rest = comment[range.upperBound...]
         let list = rest.prefix { !$0.isWhitespace }
         let reason = rest.dropFirst(list.count).trimmingCharacters(in: .whitespaces)
-        let selectors = list.split(separator: ",").map(String.init)
         let scopeText = comment[range]
         let scope: Scope = scopeText.contains("-file") ? .file : scopeText.contains("-stage") ? .stage : .line
+        let selectors: [RuleSelector]
+        do { selectors = try list.split(separator: ",").map { try RuleSelector(String($0)) } } catch {
+            problems.append(Problem(message: .init(en: "ignore not applied: \(error)", zh: "忽略注释未生效：\(error)"), file: file, line: line))
+            return nil
+        }
         let known = RuleCatalog.lint.map(\.metadata)
-        if let unknown = selectors.first(where: { selector in !known.contains { RuleSelector.matches(selector, $0) } }) {
+        if let unknown = selectors.first(where: { selector in !known.contains { selector.matches($0, reporting: reported) } }) {
             problems.append(Problem(message: .init(en: "ignore names \(unknown), which is no lint rule: nothing is ignored by it",
                                                    zh: "忽略注释中的 \(unknown) 不是任何检查规则，未忽略任何问题"), file: file, line: line))
             return nil
@@ -175,7 +184,7 @@ struct InlineIgnores {
 
     func match(_ rule: RuleMetadata, _ location: SourceLocation) -> Ignore? {
         ignores.first { ignore in
-            guard ignore.file == location.file, ignore.selectors.contains(where: { RuleSelector.matches($0, rule) }) else { return false }
+            guard ignore.file == location.file, ignore.selectors.contains(where: { $0.matches(rule, reporting: reported) }) else { return false }
             switch ignore.scope {
             case .file: return true
             case .line, .stage: return ignore.lines?.contains(location.range.line) ?? false

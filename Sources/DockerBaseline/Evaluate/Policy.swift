@@ -27,21 +27,13 @@ public enum Profile: String, CaseIterable, Sendable {
     }
 }
 
-/// Rule selectors: a rule id, a CIS id (of any numbering), a section (`5`), or a `*` glob of any of these.
-public enum RuleSelector {
-    public static func matches(_ pattern: String, _ rule: RuleMetadata) -> Bool {
-        let names = [rule.id.rawValue, rule.cis, rule.cis18, rule.cisCE, rule.section].compactMap { $0 }
-        return names.contains { glob(pattern, $0) }
-    }
-}
-
 /// Shell-style `*` and `?` matching (fnmatch without path rules).
 public func glob(_ pattern: String, _ text: String) -> Bool { fnmatch(pattern, text, 0) == 0 }
 
 /// A waiver: a finding accepted for a reason, until a date.
 public struct Waiver: Sendable, Equatable {
-    /// Rule selector (id, CIS id, section, glob).
-    public var rule: String
+    /// The rules it waives.
+    public var rule: RuleSelector
     /// Target name glob.
     public var target: String
     public var reason: String
@@ -50,7 +42,7 @@ public struct Waiver: Sendable, Equatable {
     /// `file:line`.
     public var source: String
 
-    public init(rule: String, target: String = "*", reason: String, expires: String? = nil, source: String) {
+    public init(rule: RuleSelector, target: String = "*", reason: String, expires: String? = nil, source: String) {
         self.rule = rule
         self.target = target
         self.reason = reason
@@ -58,8 +50,8 @@ public struct Waiver: Sendable, Equatable {
         self.source = source
     }
 
-    func matches(_ result: Result) -> Bool {
-        RuleSelector.matches(rule, result.rule) && (glob(target, result.target.name) || glob(target, result.target.id))
+    func matches(_ result: Result, reporting reported: Benchmark) -> Bool {
+        rule.matches(result.rule, reporting: reported) && (glob(target, result.target.name) || glob(target, result.target.id))
     }
 }
 
@@ -67,8 +59,8 @@ public struct Waiver: Sendable, Equatable {
 public struct AuditPolicy: Sendable {
     public var benchmark: Benchmark?
     public var profile: Profile?
-    public var include: [String] = []
-    public var exclude: [String] = []
+    public var include: [RuleSelector] = []
+    public var exclude: [RuleSelector] = []
     /// Target name globs to keep or drop.
     public var includeTargets: [String] = []
     public var excludeTargets: [String] = []
@@ -92,11 +84,14 @@ public struct AuditPolicy: Sendable {
         self.today = formatter.string(from: today)
     }
 
+    /// The numbering reports show, and the one bare CIS ids in selectors are read in.
+    public var reported: Benchmark { benchmark ?? .cis16 }
+
     public func selects(_ rule: RuleMetadata) -> Bool {
         if let benchmark, benchmark.id(for: rule) == nil { return false }
         if let profile, !profile.includes(rule) { return false }
-        if !include.isEmpty, !include.contains(where: { RuleSelector.matches($0, rule) }) { return false }
-        return !exclude.contains { RuleSelector.matches($0, rule) }
+        if !include.isEmpty, !include.contains(where: { $0.matches(rule, reporting: reported) }) { return false }
+        return !exclude.contains { $0.matches(rule, reporting: reported) }
     }
 
     func selects(_ target: Target, labels: [String: String]?) -> Bool {
@@ -117,17 +112,17 @@ public struct AuditPolicy: Sendable {
         var results = report.results.filter { selects($0.rule) && selects($0.target, labels: labels[$0.target.id]) }
         var used = Set<Int>()
         for index in results.indices where [.fail, .warn].contains(results[index].finding.status) {
-            guard let (number, waiver) = waivers.enumerated().first(where: { $0.element.matches(results[index]) }) else { continue }
+            guard let (number, waiver) = waivers.enumerated().first(where: { $0.element.matches(results[index], reporting: reported) }) else { continue }
             used.insert(number)
             let expired = waiver.expires.map { $0 < today } ?? false
             results[index].waiver = AppliedWaiver(reason: waiver.reason, expires: waiver.expires, expired: expired, source: waiver.source)
         }
-        for (number, waiver) in waivers.enumerated() where !used.contains(number) && rules.contains(where: { RuleSelector.matches(waiver.rule, $0) }) {
+        for (number, waiver) in waivers.enumerated() where !used.contains(number) && rules.contains(where: { waiver.rule.matches($0, reporting: reported) }) {
             results.append(Result(rule: Self.staleWaiverRule, finding: Finding(
                 target: .file(waiver.source), status: .warn,
                 message: .init(en: "waiver for \(waiver.rule) on \(waiver.target) matches no finding: remove it",
                                zh: "针对 \(waiver.rule)（目标 \(waiver.target)）的豁免未匹配任何问题：请删除"),
-                evidence: ["rule": waiver.rule, "target": waiver.target, "reason": waiver.reason])))
+                evidence: ["rule": waiver.rule.text, "target": waiver.target, "reason": waiver.reason])))
         }
         if let previous = previousFailures {
             for index in results.indices {
@@ -139,7 +134,7 @@ public struct AuditPolicy: Sendable {
         }
         var filtered = report
         filtered.results = results
-        filtered.benchmark = benchmark ?? .cis16
+        filtered.benchmark = reported
         return filtered
     }
 

@@ -5,7 +5,8 @@ import Yams
 ///
 ///     benchmark: cis-1.6            # cis-1.6 | cis-1.8 | cis-ce-1.1
 ///     profile: baseline-basic       # cis-level1 | cis-level2 | baseline-basic | baseline-enhanced
-///     include: ["5.*"]              # rule ids, CIS ids, sections, globs
+///     include: ["5.*"]              # rule ids, sections, globs, CIS ids: bare in the benchmark's numbering,
+///                                   # else prefixed (cis-1.6:5.4, cis-ce:5.4, cis-1.8:2.8)
 ///     exclude: [container.ulimits]
 ///     waivers:
 ///       - rule: container.privileged
@@ -55,7 +56,11 @@ public enum PolicyFile {
                 }
                 policy.profile = profile
             case "include", "exclude":
-                let items = try strings(value, "\(path):\(line(value)): \(key)")
+                let items = try (value.sequence.map(Array.init) ?? [value]).map { item in
+                    let place = "\(path):\(line(item)): \(key)"
+                    guard let text = item.string else { throw Problem(description: "\(place) must be a list of strings") }
+                    return try selector(text, place: place)
+                }
                 if key == "include" { policy.include = items } else { policy.exclude = items }
             case "waivers":
                 guard let sequence = value.sequence else { throw Problem(description: "\(path):\(line(value)): waivers must be a list") }
@@ -108,6 +113,10 @@ public enum PolicyFile {
         }
     }
 
+    private static func selector(_ text: String, place: String) throws -> RuleSelector {
+        do { return try RuleSelector(text) } catch { throw Problem(description: "\(place): \(error)") }
+    }
+
     private static func waiver(_ node: Node, number: Int, path: String, line: Int) throws -> Waiver {
         let place = "\(path):\(line): waiver \(number)"
         guard let fields = node.mapping else { throw Problem(description: "\(place) must be a mapping with rule, target, reason, expires") }
@@ -125,6 +134,6 @@ public enum PolicyFile {
         if let expires = values["expires"], expires.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) == nil {
             throw Problem(description: "\(place) (\(rule)): expires must be a date written YYYY-MM-DD, not \(expires)")
         }
-        return Waiver(rule: rule, target: values["target"] ?? "*", reason: reason, expires: values["expires"], source: "\(path):\(line)")
+        return Waiver(rule: try selector(rule, place: place), target: values["target"] ?? "*", reason: reason, expires: values["expires"], source: "\(path):\(line)")
     }
 }

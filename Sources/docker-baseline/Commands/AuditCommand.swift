@@ -26,10 +26,10 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(help: "Rules to judge: cis-level1, cis-level2, baseline-basic, baseline-enhanced (default: every rule).")
     var profile: Profile?
 
-    @Option(help: "Only these rules (rule id, CIS id, section or glob; repeatable).")
+    @Option(help: "Only these rules (rule id, CIS id, section or glob; CIS ids of another numbering than the one shown are prefixed, e.g. cis-ce:5.4; repeatable).")
     var include: [String] = []
 
-    @Option(help: "Not these rules (rule id, CIS id, section or glob; repeatable).")
+    @Option(help: "Not these rules (rule id, CIS id, section or glob; CIS ids of another numbering than the one shown are prefixed, e.g. cis-ce:5.4; repeatable).")
     var exclude: [String] = []
 
     @Option(name: .customLong("include-target"), help: "Only targets whose name matches this glob (repeatable).")
@@ -70,8 +70,8 @@ struct AuditCommand: AsyncParsableCommand {
         var policy = try loadPolicy(config)
         if let benchmark { policy.benchmark = benchmark }
         if let profile { policy.profile = profile }
-        if !include.isEmpty { policy.include = include }
-        if !exclude.isEmpty { policy.exclude = exclude }
+        if !include.isEmpty { policy.include = try selectors(include, flag: "--include") }
+        if !exclude.isEmpty { policy.exclude = try selectors(exclude, flag: "--exclude") }
         policy.includeTargets = includeTargets
         policy.excludeTargets = excludeTargets
         policy.labels = labels

@@ -26,10 +26,10 @@ struct LintCommand: ParsableCommand {
     @Option(name: .customLong("exclude-path"), help: "Skip paths matching this .gitignore-style pattern (repeatable).")
     var excludePaths: [String] = []
 
-    @Option(help: "Only these rules (rule id, CIS id or glob; repeatable).")
+    @Option(help: "Only these rules (rule id, CIS id or glob; CIS ids of another numbering than the one shown are prefixed, e.g. cis-ce:5.4; repeatable).")
     var include: [String] = []
 
-    @Option(help: "Not these rules (rule id, CIS id or glob; repeatable).")
+    @Option(help: "Not these rules (rule id, CIS id or glob; CIS ids of another numbering than the one shown are prefixed, e.g. cis-ce:5.4; repeatable).")
     var exclude: [String] = []
 
     @Option(help: "Policy file with waivers (with expiry dates) and `settings:` / `lint:` sections (default: ./.docker-baseline.yaml when present).")
@@ -53,8 +53,8 @@ struct LintCommand: ParsableCommand {
 
     func run() throws {
         var policy = try loadPolicy(config)
-        if !include.isEmpty { policy.include = include }
-        if !exclude.isEmpty { policy.exclude = exclude }
+        if !include.isEmpty { policy.include = try selectors(include, flag: "--include") }
+        if !exclude.isEmpty { policy.exclude = try selectors(exclude, flag: "--exclude") }
         if !allowedRegistries.isEmpty { policy.settings.allowedRegistries = allowedRegistries }
         if requireDigest { policy.settings.requireDigest = true }
         if noInlineIgnores { policy.settings.inlineIgnores = false }
@@ -65,7 +65,8 @@ struct LintCommand: ParsableCommand {
         let input = paths.contains("-") ? readStandardInput(limit: BuildFileCollector.sizeLimit) : nil
         let files = BuildFileCollector.load(candidates, standardInput: input)
         let unread = files.filter { if case .unreadable = $0 { true } else { false } }.map(\.path)
-        try reporting.finish(policy.apply(to: Linter.lint(files, settings: policy.settings), rules: RuleCatalog.lintMetadata),
+        let report = Linter.lint(files, settings: policy.settings, reporting: policy.reported)
+        try reporting.finish(policy.apply(to: report, rules: RuleCatalog.lintMetadata),
                              couldNotAudit: unread.count == files.count ? "no file could be read: \(unread.joined(separator: ", "))" : nil,
                              failure: unread.isEmpty ? nil : "\(unread.count) file(s) could not be read: \(unread.joined(separator: ", "))")
     }

@@ -9,3 +9,8 @@ func loadPolicy(_ config: String?) throws -> AuditPolicy {
     do { try PolicyFile.load(path, into: &policy) } catch { throw UsageProblem(description: String(describing: error)) }
     return policy
 }
+
+/// The values of `flag` (`--include`, `--exclude`) as selectors; an unknown numbering prefix is a usage error naming the flag.
+func selectors(_ values: [String], flag: String) throws -> [RuleSelector] {
+    do { return try values.map(RuleSelector.init) } catch { throw UsageProblem(description: "\(flag) \(error)") }
+}
