@@ -163,6 +163,11 @@ struct KernelAdvisoryTests {
         let sles = KernelBuild(release: "5.14.21-150500.55.39-default", osRelease: ["ID": "sles", "ID_LIKE": "suse", "VERSION_ID": "15.5"])
         #expect(sles.vendor == .suse && sles.distribution == "suse:15" && sles.package == "5.14.21-150500.55.39")
         #expect(sles.tracker("CVE-2024-1086") == "https://www.suse.com/security/cve/CVE-2024-1086.html")
+        let uek = KernelBuild(release: "5.15.0-200.131.27.el8uek.x86_64", osRelease: ["ID": "ol", "ID_LIKE": "fedora", "VERSION_ID": "8.9"])
+        #expect(uek.vendor == .redHat && uek.tracker("CVE-2024-1086") == "https://linux.oracle.com/cve/CVE-2024-1086.html")
+        // Oracle's own kernel is not on RHEL 8's 4.18 line, so RHEL's fixed package says nothing about it.
+        let flippingPages = try #require(AdvisoryTable.embedded.advisories.first { $0.id == "CVE-2024-1086" })
+        #expect(KernelAdvisoryRule.exposure(flippingPages, uek) == .check("https://linux.oracle.com/cve/CVE-2024-1086.html"))
     }
 
     @Test("The host's kernel facts win over the engine's KernelVersion; without them the engine's is read by its name alone")

@@ -25,6 +25,8 @@ public struct KernelBuild: Sendable, Equatable {
     public var upstreamSource: String?
     /// The distribution's package version (`5.15.0-91.101`, `4.18.0-513.5.1.el8_9`); nil for upstream-built kernels.
     public var package: String?
+    /// Oracle Linux: its own tracker, also for its Unbreakable Enterprise Kernel (`5.15.0-200.131.27.el8uek`).
+    var oracle = false
 
     /// - Parameters:
     ///   - procVersion: /proc/version's text.
@@ -59,6 +61,7 @@ public struct KernelBuild: Sendable, Equatable {
             vendor = .upstream
         }
         self.vendor = vendor
+        oracle = ids.contains("ol")
         distribution = versionID.map { version in
             switch vendor {
             case .redHat, .suse: "\(vendor.rawValue):\(version.split(separator: ".").first ?? "")"
@@ -98,7 +101,7 @@ public struct KernelBuild: Sendable, Equatable {
         switch vendor {
         case .ubuntu: "https://ubuntu.com/security/\(cve)"
         case .debian: "https://security-tracker.debian.org/tracker/\(cve)"
-        case .redHat: "https://access.redhat.com/security/cve/\(cve)"
+        case .redHat: oracle ? "https://linux.oracle.com/cve/\(cve).html" : "https://access.redhat.com/security/cve/\(cve)"
         case .amazon: "https://alas.aws.amazon.com/cve/html/\(cve).html"
         case .suse: "https://www.suse.com/security/cve/\(cve).html"
         case .alpine, .upstream: nil

@@ -14,8 +14,8 @@ public struct Advisory: Codable, Sendable, Equatable {
     /// A daemon setting that must be in use for the flaw to matter (`authorization-plugins`), nil when always.
     public var requiresSetting: String?
     public var references: [String]
-    /// Kernels: the only distributions whose kernels have the flaw (`ubuntu` for its own overlayfs patches); nil when
-    /// upstream's code has it.
+    /// Kernels: the only distributions whose kernels have the flaw, as `KernelBuild.Vendor` names them (`ubuntu` for
+    /// its own overlayfs patches); nil when upstream's code has it.
     public var distributions: [String]? = nil
     /// Kernels: the first fixed package of a distribution release (`rhel:8`: `4.18.0-348.20.1.el8_5`), by
     /// `KernelBuild.distribution`; `0` when no kernel that release shipped was affected. Judged only on the same

@@ -3,7 +3,7 @@ import Foundation
 // §1 host configuration: partition 1.1.1, docker group 1.1.2, audit rules 1.1.3–1.1.18, hardening 1.2.1,
 // versions 1.2.2; and, for the enhanced baseline, the kernel's known escapes, virtualisation and security modules.
 
-private func hostFinding(_ verdict: Verdict, _ target: Target = .host) -> [Finding] { [Finding(target: target, verdict: verdict)] }
+func hostFinding(_ verdict: Verdict, _ target: Target = .host) -> [Finding] { [Finding(target: target, verdict: verdict)] }
 
 struct PartitionRule: HostRule {
     let metadata = RuleMetadata(

@@ -51,9 +51,8 @@ struct KernelAdvisoryRule: HostRule {
     }
 
     func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
-        let finding = { (verdict: Verdict) in [Finding(target: .host, verdict: verdict)] }
         guard let kernel = host.kernelBuild ?? context.snapshot.engine.kernelVersion.map({ KernelBuild(release: $0) }) else {
-            return finding(.error("the kernel's version was not reported", "未获取到内核版本"))
+            return hostFinding(.error("the kernel's version was not reported", "未获取到内核版本"))
         }
         var evidence = ["kernel": kernel.release, "advisories": "table of \(context.advisories.updated)", "built by": kernel.vendor.rawValue]
         evidence["distribution"] = kernel.distributionName ?? kernel.distribution
@@ -71,15 +70,15 @@ struct KernelAdvisoryRule: HostRule {
         if !toCheck.isEmpty { evidence["check with the distribution"] = toCheck.joined(separator: "; ") }
         if !affected.isEmpty {
             evidence["affected by"] = affected.joined(separator: "; ")
-            return finding(.fail("kernel \(kernel.release) is affected by \(affected.joined(separator: "; "))", "内核 \(kernel.release) 受以下漏洞影响：\(affected.joined(separator: "；"))",
+            return hostFinding(.fail("kernel \(kernel.release) is affected by \(affected.joined(separator: "; "))", "内核 \(kernel.release) 受以下漏洞影响：\(affected.joined(separator: "；"))",
                                  severity: .high, evidence: evidence))
         }
         if !toCheck.isEmpty {
             let ids = toCheck.map { String($0.prefix { $0 != ":" }) }.joined(separator: ", ")
-            return finding(.warn("kernel \(kernel.release)'s number does not show whether it carries the fixes for \(ids): check the distribution's tracker",
+            return hostFinding(.warn("kernel \(kernel.release)'s number does not show whether it carries the fixes for \(ids): check the distribution's tracker",
                                  "内核 \(kernel.release) 的版本号无法说明是否已包含 \(ids) 的修复：请查阅发行版安全公告", evidence: evidence))
         }
-        return finding(.pass("no known advisory affects kernel \(kernel.release)", "没有已知漏洞影响内核 \(kernel.release)", evidence: evidence))
+        return hostFinding(.pass("no known advisory affects kernel \(kernel.release)", "没有已知漏洞影响内核 \(kernel.release)", evidence: evidence))
     }
 }
 

@@ -108,18 +108,20 @@ struct EngineLifecycleRule: EngineRule {
             guard let version = SoftwareVersion(text) else { continue }
             let line = lifecycle.line(of: component, version)
             let end: String?
-            switch line {
-            case let line? where line.endOfLife.map({ today >= $0 }) == true:
-                end = "\(component) \(line.line) ended \(line.endOfLife!)" + (line.note.map { " (\($0))" } ?? "")
-            case nil where lifecycle.predates(component, version):
+            if let line, let day = line.endOfLife, today >= day {
+                end = "\(component) \(line.line) ended \(day)" + (line.note.map { " (\($0))" } ?? "")
+            } else if line == nil, lifecycle.predates(component, version) {
                 end = "\(component) \(text) is older than every line the table knows"
-            default:
+            } else {
+                end = nil
+            }
+            guard let end else {
                 evidence[component] = "\(text): " + (line.map { "line \($0.line), " + ($0.endOfLife.map { "maintained until \($0)" } ?? "maintained, no end announced") }
                                                      ?? "newer than the table's lines")
                 continue
             }
-            evidence[component] = "\(text): \(end!)"
-            if version.distributionBuild { distributionPackages.append(text) } else { ended.append(end!) }
+            evidence[component] = "\(text): \(end)"
+            if version.distributionBuild { distributionPackages.append(text) } else { ended.append(end) }
         }
         if !ended.isEmpty {
             return .fail("no longer maintained upstream: \(ended.joined(separator: "; "))", "上游已停止维护：\(ended.joined(separator: "；"))", evidence: evidence)
