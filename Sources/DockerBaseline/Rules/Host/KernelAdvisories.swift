@@ -59,24 +59,24 @@ struct KernelAdvisoryRule: HostRule {
         evidence["upstream base"] = kernel.upstream.map { "\($0.description) (\(kernel.upstreamSource ?? "uname -r"))" } ?? "not stated by the distribution"
         evidence["package"] = kernel.package
         var affected: [String] = []
-        var toCheck: [String] = []
+        var toCheck: [(id: String, tracker: String)] = []
         for advisory in context.advisories.advisories where advisory.component == "kernel" {
             switch Self.exposure(advisory, kernel) {
             case .notAffected: continue
             case let .affected(why): affected.append("\(advisory.id) (\(advisory.summary); \(why))")
-            case let .check(tracker): toCheck.append("\(advisory.id): \(tracker)")
+            case let .check(tracker): toCheck.append((advisory.id, tracker))
             }
         }
-        if !toCheck.isEmpty { evidence["check with the distribution"] = toCheck.joined(separator: "; ") }
+        if !toCheck.isEmpty { evidence["check with the distribution"] = toCheck.map { "\($0.id): \($0.tracker)" }.joined(separator: "; ") }
         if !affected.isEmpty {
             evidence["affected by"] = affected.joined(separator: "; ")
-            return hostFinding(.fail("kernel \(kernel.release) is affected by \(affected.joined(separator: "; "))", "内核 \(kernel.release) 受以下漏洞影响：\(affected.joined(separator: "；"))",
-                                 severity: .high, evidence: evidence))
+            return hostFinding(.fail("kernel \(kernel.release) is affected by \(affected.joined(separator: "; "))",
+                                     "内核 \(kernel.release) 受以下漏洞影响：\(affected.joined(separator: "；"))", severity: .high, evidence: evidence))
         }
         if !toCheck.isEmpty {
-            let ids = toCheck.map { String($0.prefix { $0 != ":" }) }.joined(separator: ", ")
+            let ids = toCheck.map(\.id).joined(separator: ", ")
             return hostFinding(.warn("kernel \(kernel.release)'s number does not show whether it carries the fixes for \(ids): check the distribution's tracker",
-                                 "内核 \(kernel.release) 的版本号无法说明是否已包含 \(ids) 的修复：请查阅发行版安全公告", evidence: evidence))
+                                     "内核 \(kernel.release) 的版本号无法说明是否已包含 \(ids) 的修复：请查阅发行版安全公告", evidence: evidence))
         }
         return hostFinding(.pass("no known advisory affects kernel \(kernel.release)", "没有已知漏洞影响内核 \(kernel.release)", evidence: evidence))
     }
