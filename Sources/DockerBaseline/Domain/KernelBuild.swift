@@ -74,7 +74,7 @@ public struct KernelBuild: Sendable, Equatable {
             upstreamSource = "/proc/version_signature"
             package = signatureFields[1].replacingOccurrences(of: #"-[a-z][a-z0-9-]*$"#, with: "", options: .regularExpression)
         case .debian where banner != nil:
-            upstream = banner.flatMap(SoftwareVersion.init)
+            upstream = banner.flatMap { SoftwareVersion(String($0.prefix { $0.isNumber || $0 == "." })) }  // 5.10.209 of 5.10.209-2
             upstreamSource = "/proc/version"
             package = banner
         case .ubuntu, .debian:
