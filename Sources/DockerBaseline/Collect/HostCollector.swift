@@ -26,7 +26,8 @@ public struct HostCollector: Sendable {
         let accounts = files.accounts()
         var facts = HostFacts(
             root: files.root, appArmorEnabled: appArmorEnabled(), seLinuxEnabled: seLinuxEnabled(),
-            seccompAvailable: seccompAvailable(), kernelRelease: files.read("/proc/sys/kernel/osrelease")?.trimmingCharacters(in: .whitespacesAndNewlines),
+            seccompAvailable: seccompAvailable(), kernelRelease: trimmed("/proc/sys/kernel/osrelease"), procVersion: trimmed("/proc/version"),
+            kernelSignature: trimmed("/proc/version_signature"), osRelease: osRelease(),
             virtualization: virtualization(), daemon: daemon, auditRules: readAuditRules(), mountPoints: mountPoints(),
             dockerGroupMembers: dockerGroupMembers(accounts), binaries: binaries,
             listeners: daemonProcess.map { tcpListeners(pid: $0.pid) } ?? [])
@@ -222,6 +223,21 @@ public struct HostCollector: Sendable {
     }
 
     // MARK: Host
+
+    private func trimmed(_ path: String) -> String? {
+        files.read(path)?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// /etc/os-release (else /usr/lib/os-release) as `KEY=value` pairs, values unquoted as a shell would.
+    func osRelease() -> [String: String]? {
+        guard let lines = files.meaningfulLines("/etc/os-release") ?? files.meaningfulLines("/usr/lib/os-release") else { return nil }
+        var fields: [String: String] = [:]
+        for line in lines {
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            fields[String(line[..<equals])] = shellWords(String(line[line.index(after: equals)...])).joined(separator: " ")
+        }
+        return fields
+    }
 
     func mountPoints() -> [String]? {
         guard let text = files.read("/proc/1/mountinfo") ?? files.read("/proc/self/mountinfo") else { return nil }

@@ -61,3 +61,15 @@ public struct SoftwareVersion: Comparable, Sendable, CustomStringConvertible {
 
     public static func == (lhs: SoftwareVersion, rhs: SoftwareVersion) -> Bool { !(lhs < rhs) && !(rhs < lhs) }
 }
+
+/// A distribution's package version (`4.18.0-513.5.1.el8_9`, `5.15.0-91.101`, `6.1.61-85.141.amzn2023`), compared by
+/// its runs of digits in order, as rpm and dpkg compare the numeric parts that matter for kernels.
+public enum PackageVersion {
+    static func numbers(_ text: String) -> [Int] {
+        text.split { !$0.isNumber }.compactMap { Int($0) }
+    }
+
+    public static func ascending(_ lhs: String, _ rhs: String) -> Bool {
+        numbers(lhs).lexicographicallyPrecedes(numbers(rhs))
+    }
+}

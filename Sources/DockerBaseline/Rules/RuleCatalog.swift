@@ -22,7 +22,7 @@ public enum RuleCatalog {
             // §6 operations
             ImageSprawlRule(), ContainerSprawlRule(),
             // §1 host
-            PartitionRule(), DockerGroupRule(), HostHardeningRule(), AdvisoryRule.engine, AdvisoryRule.kernel,
+            PartitionRule(), DockerGroupRule(), HostHardeningRule(), AdvisoryRule.engine, EngineLifecycleRule(), KernelAdvisoryRule(),
             VirtualizationRule(), SecurityModulesRule(),
             // §2 daemon
             DaemonConfigurationRule(), RootlessRule(), LogLevelRule(), InsecureRegistriesRule(), StorageDriverRule(),

@@ -64,8 +64,8 @@ public struct RuleExample: Sendable {
       "tool": {"name": "docker-baseline", "version": "example"},
       "collectedAt": "2026-01-01T00:00:00Z",
       "endpoint": "unix:///var/run/docker.sock",
-      "engine": {"Version": "27.3.1", "ApiVersion": "1.46", "KernelVersion": "6.1.0-13-amd64",
-                 "Components": [{"Name": "containerd", "Version": "1.7.22"}, {"Name": "runc", "Version": "1.1.14"}]},
+      "engine": {"Version": "28.5.2", "ApiVersion": "1.51", "KernelVersion": "6.1.0-18-amd64",
+                 "Components": [{"Name": "containerd", "Version": "1.7.28"}, {"Name": "runc", "Version": "1.2.8"}]},
       "info": {
         "ID": "example-engine", "Name": "example-host",
         "SecurityOptions": ["name=seccomp,profile=builtin", "name=userns", "name=cgroupns"],
@@ -124,7 +124,9 @@ public struct RuleExample: Sendable {
       "networks": [{"Id": "n1", "Name": "appnet", "Driver": "bridge", "Scope": "local"}],
       "host": {
         "root": "/", "appArmorEnabled": false, "seLinuxEnabled": false, "seccompAvailable": true,
-        "kernelRelease": "6.1.0-13-amd64", "virtualization": "kvm",
+        "kernelRelease": "6.1.0-18-amd64", "virtualization": "kvm",
+        "procVersion": "Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14) 12.2.0, GNU ld (GNU Binutils for Debian) 2.40) #1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01)",
+        "osRelease": {"ID": "debian", "VERSION_ID": "12", "PRETTY_NAME": "Debian GNU/Linux 12 (bookworm)"},
         "daemon": {
           "running": true, "pid": 100, "configFile": "/etc/docker/daemon.json", "problems": [],
           "sources": ["dockerd command line (pid 100)", "/etc/docker/daemon.json"],

@@ -10,6 +10,13 @@ public struct HostFacts: Codable, Sendable, Equatable {
     public var seccompAvailable: Bool?
     /// `uname -r`, from /proc/sys/kernel/osrelease.
     public var kernelRelease: String?
+    /// /proc/version: the kernel's build banner, where Debian names its package (`… SMP Debian 5.10.209-2 (2024-01-31)`).
+    public var procVersion: String?
+    /// /proc/version_signature (Ubuntu): the package and the upstream release it is based on
+    /// (`Ubuntu 5.15.0-91.101-generic 5.15.131`).
+    public var kernelSignature: String?
+    /// /etc/os-release's fields (`ID`, `ID_LIKE`, `VERSION_ID`, `PRETTY_NAME`, …); nil when it could not be read.
+    public var osRelease: [String: String]?
     /// The hypervisor the host runs under (`kvm`, `vmware`, …), `none` on bare metal, nil when unknown.
     public var virtualization: String?
     public var daemon: DaemonConfiguration
@@ -34,7 +41,8 @@ public struct HostFacts: Codable, Sendable, Equatable {
 
     public init(
         root: String = "/", appArmorEnabled: Bool? = nil, seLinuxEnabled: Bool? = nil, seccompAvailable: Bool? = nil,
-        kernelRelease: String? = nil, virtualization: String? = nil, daemon: DaemonConfiguration = DaemonConfiguration(),
+        kernelRelease: String? = nil, procVersion: String? = nil, kernelSignature: String? = nil, osRelease: [String: String]? = nil,
+        virtualization: String? = nil, daemon: DaemonConfiguration = DaemonConfiguration(),
         files: [FileFacts] = [], auditRules: AuditRules = AuditRules(), mountPoints: [String]? = nil,
         dockerGroupMembers: [String]? = nil, binaries: [String: String] = [:], listeners: [Listener] = []
     ) {
@@ -43,6 +51,9 @@ public struct HostFacts: Codable, Sendable, Equatable {
         self.seLinuxEnabled = seLinuxEnabled
         self.seccompAvailable = seccompAvailable
         self.kernelRelease = kernelRelease
+        self.procVersion = procVersion
+        self.kernelSignature = kernelSignature
+        self.osRelease = osRelease
         self.virtualization = virtualization
         self.daemon = daemon
         self.files = files
@@ -54,6 +65,11 @@ public struct HostFacts: Codable, Sendable, Equatable {
     }
 
     public func file(_ path: String) -> FileFacts? { files.first { $0.path == path } }
+
+    /// The kernel as its distribution ships it, from these facts; nil when no release was read.
+    public var kernelBuild: KernelBuild? {
+        kernelRelease.map { KernelBuild(release: $0, procVersion: procVersion, signature: kernelSignature, osRelease: osRelease) }
+    }
 }
 
 /// The daemon's effective configuration: every setting with where it came from.

@@ -3,7 +3,7 @@ import Foundation
 // §1 host configuration: partition 1.1.1, docker group 1.1.2, audit rules 1.1.3–1.1.18, hardening 1.2.1,
 // versions 1.2.2; and, for the enhanced baseline, the kernel's known escapes, virtualisation and security modules.
 
-private func hostFinding(_ verdict: Verdict, _ target: Target = .host) -> [Finding] { [Finding(target: target, verdict: verdict)] }
+func hostFinding(_ verdict: Verdict, _ target: Target = .host) -> [Finding] { [Finding(target: target, verdict: verdict)] }
 
 struct PartitionRule: HostRule {
     let metadata = RuleMetadata(
@@ -164,26 +164,24 @@ struct HostHardeningRule: HostRule {
     }
 }
 
-/// 1.2.2 and the kernel: versions against the advisory table.
+/// 1.2.2: the engine, containerd and runc against the advisory table.
 struct AdvisoryRule: HostRule {
     let metadata: RuleMetadata
-    let components: Set<String>
     let examples: [RuleExample]
 
-    /// The versions to check, from the engine's own report and the host's kernel.
-    func versions(_ host: HostFacts, _ snapshot: Snapshot) -> [(component: String, version: String)] {
+    /// The versions the engine reports of itself, containerd and runc.
+    static func engineVersions(_ snapshot: Snapshot) -> [(component: String, version: String)] {
         var found: [(String, String)] = []
-        if components.contains("kernel"), let kernel = host.kernelRelease ?? snapshot.engine.kernelVersion { found.append(("kernel", kernel)) }
-        if components.contains("docker-engine"), let engine = snapshot.engine.version { found.append(("docker-engine", engine)) }
+        if let engine = snapshot.engine.version { found.append(("docker-engine", engine)) }
         for component in snapshot.engine.components ?? [] {
             let name = component.name.lowercased()
-            if ["containerd", "runc"].contains(name), components.contains(name), let version = component.version { found.append((name, version)) }
+            if ["containerd", "runc"].contains(name), let version = component.version { found.append((name, version)) }
         }
         return found
     }
 
     func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
-        let checked = versions(host, context.snapshot)
+        let checked = Self.engineVersions(context.snapshot)
         guard !checked.isEmpty else { return hostFinding(.error("no versions were reported to compare", "没有可比较的版本信息")) }
         var evidence = Dictionary(checked.map { ($0.component, $0.version) }, uniquingKeysWith: { a, _ in a })
         evidence["advisories"] = "table of \(context.advisories.updated)"
@@ -224,7 +222,6 @@ struct AdvisoryRule: HostRule {
             remediation: .init(en: "Upgrade Docker Engine, containerd and runc to releases that fix the advisories named; `--advisories FILE` loads a newer table.",
                                zh: "将 Docker Engine、containerd 和 runc 升级到修复所列漏洞的版本；可用 `--advisories 文件` 加载更新的漏洞表。"),
             references: ["https://docs.docker.com/engine/release-notes/", Reference.cisDocker]),
-        components: ["docker-engine", "containerd", "runc"],
         examples: [
             RuleExample(snapshot: #"{"engine": {"Version": "27.3.1", "Components": [{"Name": "containerd", "Version": "1.7.22"}, {"Name": "runc", "Version": "1.1.14"}]}}"#, expect: .pass),
             RuleExample(snapshot: #"{"engine": {"Version": "27.3.1", "Components": [{"Name": "runc", "Version": "1.1.11"}]}}"#, expect: .fail),
@@ -232,23 +229,6 @@ struct AdvisoryRule: HostRule {
             RuleExample(snapshot: #"{"engine": {"Version": "26.1.4", "Components": []}, "host": {"daemon": {"settings": []}}}"#, expect: .pass),
             RuleExample(snapshot: #"{"engine": {"Version": "26.1.5", "Components": []}}"#, expect: .pass),
             RuleExample(snapshot: #"{"engine": {"Version": "26.1.4", "Components": []}, "host": {"daemon": {"settings": [{"key": "authorization-plugins", "values": ["authz"], "source": "x"}]}}}"#, expect: .fail),
-        ])
-
-    static let kernel = AdvisoryRule(
-        metadata: RuleMetadata(
-            id: .hostKernelAdvisories, cis: nil, severity: .high,
-            title: .init(en: "The host kernel is patched against known container escapes", zh: "宿主机内核已修复已知的容器逃逸漏洞"),
-            rationale: .init(en: "Every container shares the host's kernel; a kernel flaw such as Dirty Pipe lets any container become root on the host (enterprise baseline item 9).",
-                             zh: "所有容器共享宿主机内核，Dirty Pipe 等内核漏洞可让任意容器获得宿主机 root（企业基线第 9 项）。"),
-            remediation: .init(en: "Install the distribution's kernel update and reboot into it.", zh: "安装发行版的内核更新并重启生效。"),
-            references: ["https://www.kernel.org/category/releases.html"]),
-        components: ["kernel"],
-        examples: [
-            RuleExample(snapshot: #"{"host": {"kernelRelease": "6.1.0-13-amd64"}}"#, expect: .pass),
-            RuleExample(snapshot: #"{"host": {"kernelRelease": "5.10.50"}}"#, expect: .fail),
-            RuleExample(snapshot: #"{"host": {"kernelRelease": "5.10.102"}}"#, expect: .pass),
-            RuleExample(snapshot: #"{"host": {"kernelRelease": "4.4.0-21-generic"}}"#, expect: .fail),
-            RuleExample(snapshot: #"{"host": {"kernelRelease": "5.15.0-25-ubuntu"}}"#, expect: .warn),
         ])
 }
 
@@ -321,7 +301,6 @@ extension RuleID {
     public static let hostAuditRunc: RuleID = "host.audit-runc"
     public static let hostHardened: RuleID = "host.hardened"
     public static let hostEngineAdvisories: RuleID = "host.engine-advisories"
-    public static let hostKernelAdvisories: RuleID = "host.kernel-advisories"
     public static let hostSecurityModules: RuleID = "host.security-modules"
     public static let hostVirtualization: RuleID = "host.virtualization"
 }
