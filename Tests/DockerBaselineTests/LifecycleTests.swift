@@ -61,7 +61,7 @@ struct LifecycleTests {
         #expect(table.lifecycle.updated == "2027-01-01" && table.lifecycle.lines.count == 1)
         let base = try RuleExample(expect: .pass).makeSnapshot()
         let lifecycle = { (table: AdvisoryTable) in
-            Evaluator.evaluate(base, advisories: table).results.first { $0.rule.id == .hostEngineLifecycle }
+            Evaluator.evaluate(base, advisories: table).results.first { $0.rule.id == .engineReleaseLifecycle }
         }
         let replaced = try #require(lifecycle(table))
         #expect(replaced.status == .fail && replaced.finding.evidence["lifecycle"] == "table of 2027-01-01")
@@ -76,7 +76,7 @@ struct LifecycleTests {
         try JSONEncoder().encode(base).write(to: snapshotFile)
         let result = try runTool(["audit", "--snapshot", snapshotFile.path, "--advisories", withLifecycle.path, "--fail-on", "none"],
                                  environment: ["DOCKER_HOST": "unix:///nonexistent/docker.sock"])
-        let line = result.stdout.split(separator: "\n").first { $0.contains("[host.engine-lifecycle") }
+        let line = result.stdout.split(separator: "\n").first { $0.contains("[engine.release-lifecycle") }
         #expect(line?.hasPrefix("FAIL") == true, "\(result.stdout) \(result.stderr)")
     }
 }

@@ -172,7 +172,7 @@ struct EnterpriseBaselineTests {
         "container.memory-limit", "compose.memory-limit", "container.cpu-priority", "compose.cpu-limit", "container.pids-limit",
         "compose.pids-limit", "daemon.default-ulimits", "container.ulimits", "compose.ulimits",
         // 9 kernel
-        "host.kernel-advisories", "host.engine-advisories", "host.engine-lifecycle", "daemon.seccomp-profile", "container.seccomp", "compose.seccomp",
+        "host.kernel-advisories", "host.engine-advisories", "engine.release-lifecycle", "daemon.seccomp-profile", "container.seccomp", "compose.seccomp",
         // 10 leaks
         "dockerfile.secrets", "dockerfile.sensitive-files", "compose.secrets", "image.secrets", "image.secret-files", "image.deleted-secrets",
         // 11 SUID/SGID

@@ -43,7 +43,7 @@ public enum EnterpriseBaseline {
                      .composePidsLimit, .daemonDefaultUlimits, .containerUlimits, .composeUlimits]),
         // Engine, containerd and runc advisories are escapes too; seccomp keeps most kernel escapes out of reach.
         Item(number: 9, grade: .basic, title: .init(en: "Kernel patching", zh: "宿主机及时升级内核"),
-             rules: [.hostKernelAdvisories, .hostEngineAdvisories, .hostEngineLifecycle, .daemonSeccompProfile, .containerSeccomp,
+             rules: [.hostKernelAdvisories, .hostEngineAdvisories, .engineReleaseLifecycle, .daemonSeccompProfile, .containerSeccomp,
                      .composeSeccomp]),
         Item(number: 10, grade: .basic, title: .init(en: "Information leaks", zh: "避免信息泄漏"),
              rules: [.dockerfileSecrets, .dockerfileSensitiveFiles, .composeSecrets, .imageSecrets, .imageSecretFiles, .imageDeletedSecrets]),

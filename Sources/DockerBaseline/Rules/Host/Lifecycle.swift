@@ -76,7 +76,7 @@ public struct ReleaseLine: Codable, Sendable, Equatable {
 /// whatever the advisory table lists.
 struct EngineLifecycleRule: EngineRule {
     let metadata = RuleMetadata(
-        id: .hostEngineLifecycle, cis: "1.2.2", severity: .high,
+        id: .engineReleaseLifecycle, cis: "1.2.2", severity: .high,
         title: .init(en: "Docker Engine, containerd and runc are on release lines maintained upstream",
                      zh: "Docker Engine、containerd 和 runc 处于上游仍在维护的版本线"),
         rationale: .init(en: "A release line past its end of life gets no security fixes: flaws found later stay open even when no advisory in the table names them yet.",
@@ -137,5 +137,5 @@ struct EngineLifecycleRule: EngineRule {
 }
 
 extension RuleID {
-    public static let hostEngineLifecycle: RuleID = "host.engine-lifecycle"
+    public static let engineReleaseLifecycle: RuleID = "engine.release-lifecycle"
 }
