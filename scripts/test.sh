@@ -59,6 +59,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Every container the tests make is attached to the engine's default bridge: check it works before anything else,
+# so a missing docker0 is one clear message here rather than a bare engine error in the middle of the fixtures.
+probe_root=$(mktemp -d /tmp/dbt-probe.XXXXXX)
+mkdir -p "$probe_root/bin" && cp "$(command -v busybox)" "$probe_root/bin/busybox"
+tar -C "$probe_root" -c . | docker import - dbt/probe:1 >/dev/null
+rm -rf "$probe_root"
+if ! probe=$(docker run --rm dbt/probe:1 /bin/busybox true 2>&1); then
+    docker rmi -f dbt/probe:1 >/dev/null 2>&1 || true
+    echo "the engine cannot start a container on its default bridge: $probe" >&2
+    echo "check that the bridge exists (ip link show docker0); if it does not, restart dockerd (systemctl restart docker, or stop it and rerun this script, which starts one)" >&2
+    exit 1
+fi
+docker rmi -f dbt/probe:1 >/dev/null
+
 log "creating fixtures"
 scripts/fixtures.sh up
 
@@ -71,5 +85,26 @@ if ! swift build --build-tests >"$build_log" 2>&1; then
 fi
 rm -f "$build_log"
 
+# What a test run may leave behind if a test forgets to clean up: helper processes, network namespaces, links,
+# temporary folders. Anything here after the run fails it, named.
+leftovers() {
+    pgrep -af 'dockerd .*--data-root /tmp/dbt|sshd -f /tmp/dbt|http\.server|socket\.socket\(\)' | grep -v pgrep || true
+    ip netns list 2>/dev/null | grep -E '^dbt' || true
+    ip -o link show 2>/dev/null | grep -oE ' dbt[^:@ ]+' || true
+    find /tmp -maxdepth 1 -newer "$started_at" \( -name 'dbt-test-*' -o -name 'dbt-scan-*' -o -name 'dbt-certs-*' -o -name 'dbt-ssh*' -o -name 'dbt-daemon*' \) 2>/dev/null || true
+}
+started_at=$(mktemp /tmp/dbt-run-started.XXXXXX)
+
 log "testing"
-DOCKER_BASELINE_FIXTURES=1 DOCKER_BASELINE_BIN="$(swift build --show-bin-path)/docker-baseline" swift test --skip-build "$@"
+status=0
+DOCKER_BASELINE_FIXTURES=1 DOCKER_BASELINE_BIN="$(swift build --show-bin-path)/docker-baseline" swift test --skip-build "$@" || status=$?
+left=$(leftovers)
+rm -f "$started_at"
+if [ -n "$left" ]; then
+    echo "the tests left these behind:" >&2
+    echo "$left" >&2
+    [ "$status" != 0 ] || status=1
+else
+    log "nothing left behind: no helper process, namespace, link or temporary folder"
+fi
+exit "$status"

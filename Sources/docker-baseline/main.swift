@@ -31,8 +31,12 @@ struct DockerBaselineCommand: AsyncParsableCommand {
 
     /// Maps argument errors to exit 2 and audit failures to exit 3, as documented.
     static func runToExitCode() async {
+        guard let arguments = DockerCLIPlugin.arguments(CommandLine.arguments) else {
+            print(DockerCLIPlugin.metadata)
+            return
+        }
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

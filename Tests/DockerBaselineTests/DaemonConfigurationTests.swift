@@ -131,13 +131,9 @@ final class SecondDaemon {
 
     /// Stops the daemon and removes the namespace and every file; safe to call twice.
     func stop() {
-        for helper in helpers where helper.isRunning { helper.terminate() }
+        for helper in helpers { DockerBaselineTests.stop(helper) }
         helpers = []
-        if let process, process.isRunning {
-            process.terminate()
-            for _ in 0..<80 where process.isRunning { Thread.sleep(forTimeInterval: 0.25) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
+        if let process { DockerBaselineTests.stop(process, grace: 20) }
         process = nil
         _ = try? run("/usr/sbin/ip", ["netns", "del", namespace])
         for link in links { _ = try? run("/usr/sbin/ip", ["link", "del", link]) }

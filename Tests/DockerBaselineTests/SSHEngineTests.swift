@@ -45,7 +45,7 @@ extension EngineTests {
             var sshCommand: String { "ssh -F \(directory.appendingPathComponent("ssh_config").path)" }
 
             func stop() {
-                if let pid { kill(pid, SIGTERM) }
+                if let pid { DockerBaselineTests.stop(pid: pid) }
                 pid = nil
                 try? FileManager.default.removeItem(at: directory)
             }

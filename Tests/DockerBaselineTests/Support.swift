@@ -20,8 +20,16 @@ enum TestEnvironment {
         return root.appendingPathComponent(".build/debug/docker-baseline").path
     }
 
+    /// One folder per test process, removed when the process exits, so a test that forgets its folder leaves nothing.
+    static let temporaryRoot: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dbt-test-run-\(getpid())")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: FileManager.default.temporaryDirectory.appendingPathComponent("dbt-test-run-\(getpid())")) }
+        return url
+    }()
+
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dbt-test-\(UUID().uuidString)")
+        let url = temporaryRoot.appendingPathComponent("dbt-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
@@ -73,6 +81,25 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
     group.wait()
     return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                          stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// Stops a process a test started: SIGTERM, SIGKILL when it is still there after `grace` seconds, and waits for it.
+func stop(_ process: Process, grace: TimeInterval = 5) {
+    guard process.isRunning else { return }
+    process.terminate()
+    let deadline = Date().addingTimeInterval(grace)
+    while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+}
+
+/// The same for a daemon that forked away from the test (sshd), known only by its pid.
+func stop(pid: pid_t, grace: TimeInterval = 5) {
+    guard kill(pid, SIGTERM) == 0 else { return }
+    let deadline = Date().addingTimeInterval(grace)
+    while kill(pid, 0) == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+    for _ in 0..<100 where kill(pid, 0) == 0 { Thread.sleep(forTimeInterval: 0.05) }
 }
 
 /// Runs the built `docker-baseline` with a clean environment (no DOCKER_HOST, no colour, English).

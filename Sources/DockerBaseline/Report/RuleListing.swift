@@ -1,3 +1,5 @@
+import Foundation
+
 /// The rule catalogue as a table, for `docker-baseline rules` and docs/rules.md.
 public enum RuleListing {
     /// Where the project's rule documentation (docs/rules.md) is published; each rule has an anchor named by its id.
@@ -6,10 +8,68 @@ public enum RuleListing {
     public static func documentationURL(for rule: RuleMetadata) -> String { "\(documentation)#\(rule.id)" }
 
     public static func text(_ rules: [RuleMetadata], language: Language) -> String {
-        rules.map { rule in
+        let header = language == .zh
+            ? ["CIS", "CE", pad("规则", 30), pad("严重性", 9), "级别", "人工  ", "标题"]
+            : ["CIS", "CE", pad("rule", 30), pad("severity", 9), "level", "manual", "title"]
+        let head = [pad(header[0], 6), pad(header[1], 6)] + header.dropFirst(2)
+        return ([head.joined(separator: " ")] + rules.map { rule in
             [pad(rule.cis ?? "-", 6), pad(rule.cisCE ?? "-", 6), pad(rule.id.rawValue, 30), pad(rule.severity.rawValue, 9),
-             "L\(rule.level)", rule.manual ? "manual" : "      ", rule.title[language]].joined(separator: " ")
-        }.joined(separator: "\n") + "\n"
+             pad("L\(rule.level)", 5), rule.manual ? "manual" : "      ", rule.title[language]].joined(separator: " ")
+        }).joined(separator: "\n") + "\n"
+    }
+
+    /// Everything about some rules: ids in every numbering, grading, why, how to fix, what `harden` does, the
+    /// references and the rule's own examples (each with the status it must give).
+    public static func details(_ rules: [RuleMetadata], language: Language) -> String {
+        let zh = language == .zh
+        return rules.map { rule in
+            var lines = ["\(rule.id)  \(rule.title[language])"]
+            let ids = [("CIS 1.6.0", rule.cis), ("CIS 1.8.0", rule.cis18), ("CE 1.1.0", rule.cisCE)].compactMap { name, id in id.map { "\(name) \($0)" } }
+            lines.append((zh ? "编号：" : "ids: ") + (ids.isEmpty ? "-" : ids.joined(separator: " · ")) + (zh ? "  章节 " : "  section ") + rule.section)
+            lines.append((zh ? "严重性：" : "severity: ") + rule.severity.rawValue + " · L\(rule.level)" + (rule.manual ? (zh ? " · 人工核查" : " · manual") : ""))
+            lines.append("")
+            lines.append((zh ? "原因：" : "Why: ") + rule.rationale[language])
+            lines.append((zh ? "修复：" : "Fix: ") + rule.remediation[language])
+            if let fix = rule.hardening { lines.append((zh ? "harden 自动修复：" : "harden: ") + describe(fix)) }
+            lines.append((zh ? "参考：" : "References: ") + rule.references.joined(separator: ", "))
+            let examples = RuleCatalog.examples(of: rule.id)
+            if !examples.isEmpty {
+                lines.append(zh ? "示例（期望结果 ← 输入）：" : "Examples (expected ← input):")
+                lines += examples.map { "  \($0.expect.rawValue) ← \($0.input)" }
+            }
+            return lines.joined(separator: "\n") + "\n"
+        }.joined(separator: "\n")
+    }
+
+    /// The rules as JSON: their metadata and examples.
+    public static func json(_ rules: [RuleMetadata]) throws -> Data {
+        let objects: [[String: Any]] = rules.map { rule in
+            var object: [String: Any] = [
+                "id": rule.id.rawValue, "section": rule.section, "level": rule.level, "severity": rule.severity.rawValue, "manual": rule.manual,
+                "title": ["en": rule.title.en, "zh": rule.title.zh], "rationale": ["en": rule.rationale.en, "zh": rule.rationale.zh],
+                "remediation": ["en": rule.remediation.en, "zh": rule.remediation.zh], "references": rule.references,
+                "documentation": documentationURL(for: rule),
+                "examples": RuleCatalog.examples(of: rule.id).map { ["expect": $0.expect.rawValue, "input": $0.input] },
+            ]
+            object["cis"] = rule.cis
+            object["cisCE"] = rule.cisCE
+            object["cis18"] = rule.cis18
+            object["harden"] = rule.hardening.map(describe)
+            return object
+        }
+        return try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    }
+
+    /// What `harden` changes, in a line.
+    static func describe(_ fix: HardeningFix) -> String {
+        switch fix {
+        case let .daemonSettings(changes):
+            "daemon.json: " + changes.map { "\($0.key) = \($0.value.map { HardeningPlan.describe($0.json) } ?? "(removed)")" }.joined(separator: ", ")
+        case let .containerFlags(run, compose): "docker run: \(run); compose: \(compose)"
+        case .auditWatch: "an audit rule -w PATH -p wa -k docker"
+        case let .fileMode(mode): "chmod to at most \(String(mode, radix: 8))"
+        case let .fileOwner(user, group): "chown \(user):\(group)"
+        }
     }
 
     public static func markdown(_ rules: [RuleMetadata]) -> String {

@@ -61,6 +61,27 @@ public enum RuleCatalog {
     /// What `lint` reports can name.
     public static var lintMetadata: [RuleMetadata] { lint.map(\.metadata) + [Linter.inputRule, Linter.ignoreRule] }
 
+    /// A rule's own examples, as `rules ID` shows them: the status each must give, and its input (inspect patches,
+    /// or a Dockerfile or Compose file).
+    public static func examples(of id: RuleID) -> [(expect: Status, input: String)] {
+        if let rule = rule(id: id) {
+            return rule.examples.map { example in
+                let parts = [("container", example.container), ("processes", example.processes), ("image", example.image),
+                             ("history", example.history), ("contents", example.contents), ("snapshot", example.snapshot)]
+                let input = parts.compactMap { name, patch in patch.map { "\(name) \($0)" } }.joined(separator: "; ")
+                return (example.expect, input.isEmpty ? "the hardened base snapshot" : input)
+            }
+        }
+        return lintRule(id: id)?.examples.map { ($0.expect, "\($0.kind.rawValue): \($0.text.replacingOccurrences(of: "\n", with: "⏎"))") } ?? []
+    }
+
+    /// The rules a name given by a person stands for: a rule id or glob, or a CIS id in any numbering (a bare `2.9` is
+    /// looked up in all three; `cis-ce:5.4` in one).
+    public static func lookUp(_ name: String) throws -> [RuleMetadata] {
+        let selector = try RuleSelector(name)
+        return metadata.filter { rule in Benchmark.allCases.contains { selector.matches(rule, reporting: $0) } }
+    }
+
     public static func rule(id: RuleID) -> (any Rule)? { all.first { $0.metadata.id == id } }
 
     public static func lintRule(id: RuleID) -> (any LintRule)? { lint.first { $0.metadata.id == id } }

@@ -5,23 +5,40 @@ import Foundation
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
-        abstract: "List the rules with their ids, CIS ids and severity.")
+        abstract: "List the rules, or show some in full.",
+        discussion: """
+        Without RULE: every rule with its CIS ids, severity and title. With RULE (a rule id or glob, or a CIS id in any \
+        numbering: 2.9, cis-ce:5.4, 5.*): each rule in full, with why, how to fix it, what `harden` does and its examples.
+        """)
 
-    enum ListFormat: String, ExpressibleByArgument { case text, markdown }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, markdown, json }
 
-    @Option(help: "text or markdown (the table in docs/rules.md).")
-    var format: ListFormat = .text
+    @Argument(help: "Rules to show in full: rule ids or CIS ids.")
+    var names: [String] = []
 
-    @Option(help: "Language of the text list: en or zh (default: from the environment).")
+    @Option(help: "text, markdown (docs/rules.md) or json.")
+    var format: Format = .text
+
+    @Option(help: "Language of the text: en or zh (default: from the environment).")
     var lang: Language?
 
     func run() throws {
-        let rules = RuleCatalog.metadata
+        var rules = RuleCatalog.metadata
+        if !names.isEmpty {
+            var found: [RuleMetadata] = []
+            for name in names {
+                let matching: [RuleMetadata]
+                do { matching = try RuleCatalog.lookUp(name) } catch { throw UsageProblem(description: String(describing: error)) }
+                guard !matching.isEmpty else { throw UsageProblem(description: "no rule is named \(name) (see `docker-baseline rules`)") }
+                found += matching.filter { rule in !found.contains { $0.id == rule.id } }
+            }
+            rules = found
+        }
+        let language = lang ?? Language.fromEnvironment(ProcessInfo.processInfo.environment)
         switch format {
-        case .text:
-            print(RuleListing.text(rules, language: lang ?? Language.fromEnvironment(ProcessInfo.processInfo.environment)), terminator: "")
-        case .markdown:
-            print(RuleListing.markdown(rules), terminator: "")
+        case .text: print(names.isEmpty ? RuleListing.text(rules, language: language) : RuleListing.details(rules, language: language), terminator: "")
+        case .markdown: print(RuleListing.markdown(rules), terminator: "")
+        case .json: FileHandle.standardOutput.write(try RuleListing.json(rules) + Data("\n".utf8))
         }
     }
 }
