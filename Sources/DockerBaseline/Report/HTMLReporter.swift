@@ -9,7 +9,7 @@ public enum HTMLReporter {
         var rows = ""
         rows.reserveCapacity(report.results.count * 900)
         for result in report.results {
-            let target = result.targetLabel
+            let target = result.targetLabel(language)
             let evidence = result.finding.evidence.sorted { $0.key < $1.key }
                 .map { "<dt>\(xml($0.key))</dt><dd>\(xml($0.value))</dd>" }.joined()
             var notes = ""
@@ -25,14 +25,14 @@ public enum HTMLReporter {
             <td>\(xml(report.benchmark.id(for: result.rule) ?? "-"))</td>\
             <td>\(result.status == .fail ? result.severity.rawValue : "")</td>\
             <td><details><summary>\(xml(result.rule.title[language]))</summary><p class="rule">\(xml(result.rule.id.rawValue))</p>\
-            <p>\(xml(result.rule.rationale[language]))</p><p><b>\(label("Fix", "修复")):</b> \(xml(result.rule.remediation[language]))</p></details></td>\
-            <td>\(xml(result.target.kind.rawValue)) <code>\(xml(target))</code></td>\
+            <p>\(xml(result.rule.rationale[language]))</p><p><b>\(label("Fix", "修复")):</b> \(xml(result.remediation(language)))</p></details></td>\
+            <td><code>\(xml(target))</code></td>\
             <td>\(xml(result.finding.message[language]))\(notes)<dl>\(evidence)</dl></td></tr>
 
             """
         }
         let sections = Array(Set(report.results.map(\.rule.section))).sorted()
-        let sectionOptions = sections.map { "<option value=\"\(xml($0))\">\(xml(TextReporter.sectionTitles[$0]?[language] ?? $0))</option>" }.joined()
+        let sectionOptions = sections.map { "<option value=\"\(xml($0))\">\(xml(Vocabulary.section($0, language)))</option>" }.joined()
         let statusOptions = Status.allCases.map { "<option value=\"\($0.rawValue)\">\($0.rawValue) (\(report.count($0)))</option>" }.joined()
         let severityOptions = Severity.allCases.reversed().map { "<option value=\"\($0.rawValue)\">\($0.rawValue)</option>" }.joined()
         let counts = Status.allCases.map { "<span class=\"badge \($0.rawValue)\">\($0.rawValue) \(report.count($0))</span>" }.joined(separator: " ")
