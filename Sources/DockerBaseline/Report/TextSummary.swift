@@ -4,11 +4,8 @@ extension TextReporter {
     /// The failures at the highest severities (critical and high, else the worst there is), one line each with
     /// the target and what to do, before the sections.
     func topFailures(_ report: AuditReport) -> String {
-        let failures = report.results.filter { $0.status == .fail }
-        guard let worst = failures.map(\.severity).max() else { return "" }
-        let floor = min(worst, .high)
-        let shown = failures.filter { $0.severity >= floor }.enumerated()
-            .sorted { ($0.element.severity, -$0.offset) > ($1.element.severity, -$1.offset) }.map(\.element)
+        let shown = report.mostSevereFailures
+        guard let worst = shown.first?.severity, let floor = shown.last?.severity else { return "" }
         let limit = verbose ? shown.count : 15
         let levels = Severity.allCases.reversed().filter { $0 >= floor && $0 <= worst }.map { Vocabulary.severity($0, language) }
         var out = "\n" + style.bold(zh ? "最严重的失败项（\(levels.joined(separator: "、"))）" : "Most severe failures (\(levels.joined(separator: ", ")))") + "\n"
@@ -43,5 +40,17 @@ extension TextReporter {
         }
         if let exit { out += style.bold(exit.text(report, language: language)) + "\n" }
         return out
+    }
+}
+
+extension AuditReport {
+    /// The failures reports lead with: those at critical and high (else at the worst severity there is), worst first,
+    /// in report order within a severity.
+    var mostSevereFailures: [Result] {
+        let failures = results.filter { $0.status == .fail }
+        guard let worst = failures.map(\.severity).max() else { return [] }
+        let floor = min(worst, .high)
+        return failures.filter { $0.severity >= floor }.enumerated()
+            .sorted { ($0.element.severity, -$0.offset) > ($1.element.severity, -$1.offset) }.map(\.element)
     }
 }
