@@ -85,7 +85,7 @@ public enum HTMLReporter {
         </head>
         <body>
         <h1>Docker Baseline</h1>
-        <div class="meta">\(xml(label("Engine", "引擎"))) \(xml(snapshot.engine.version ?? "?")) · \(xml(snapshot.endpoint)) · \(xml(snapshot.collectedAt)) · \(label("score", "得分")) \(report.score.map { "\($0)%" } ?? "n/a")</div>
+        <div class="meta">\(xml(label("Engine", "引擎"))) \(xml(snapshot.engine.version ?? "?")) · \(xml(snapshot.endpoint)) · \(xml(snapshot.collectedAt))</div>
         <div class="picture">
         \(HTMLChart.score(report, language: language))
         \(HTMLChart.failures(report, language: language))
