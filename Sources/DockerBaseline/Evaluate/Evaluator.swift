@@ -77,10 +77,13 @@ public struct AuditReport: Sendable {
         results.filter { $0.status == .error && ($0.rule.id == .collect || $0.rule.id == .lintInput) }
     }
 
-    /// The highest severity among failures, nil when nothing failed. Against a previous report only new failures count.
-    public var worstFailure: Severity? {
-        results.filter { $0.status == .fail && ($0.change == nil || $0.change == .new) }.map(\.severity).max()
+    /// The failures at or above `threshold` that count for the exit code: against a previous report, new ones only.
+    public func failures(atOrAbove threshold: Severity) -> [Result] {
+        results.filter { $0.status == .fail && ($0.change == nil || $0.change == .new) && $0.severity >= threshold }
     }
+
+    /// The highest severity among failures, nil when nothing failed. Against a previous report only new failures count.
+    public var worstFailure: Severity? { failures(atOrAbove: .info).map(\.severity).max() }
 }
 
 extension RuleID {

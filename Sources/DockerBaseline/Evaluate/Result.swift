@@ -63,6 +63,21 @@ public struct Target: Codable, Sendable, Hashable {
     public static func engine(_ snapshot: Snapshot) -> Target {
         Target(kind: .engine, id: snapshot.info.id ?? snapshot.endpoint, name: snapshot.info.name ?? snapshot.endpoint)
     }
+
+    /// How every report names the target, as a person would say it: `container app (running)`, `engine web-01`,
+    /// `host`, `dockerd (pid 100)`, a file by its path. The kind is said only where the name does not say it.
+    public func label(_ language: Language) -> String {
+        let zh = language == .zh
+        switch kind {
+        case .container: return (zh ? "容器 " : "container ") + name + (state.map { zh ? "（\($0)）" : " (\($0))" } ?? "")
+        case .image: return (zh ? "镜像 " : "image ") + name
+        case .engine: return (zh ? "引擎 " : "engine ") + name
+        case .network: return (zh ? "网络 " : "network ") + name
+        case .host where id == Target.host.id: return zh ? "宿主机" : name
+        case .host where id == Target.auditEnvironment.id: return zh ? "运行审计的环境中的 DOCKER_CONTENT_TRUST" : name
+        case .host, .daemon, .file, .swarm: return name
+        }
+    }
 }
 
 /// One rule's verdict on one target, with the evidence it judged.
@@ -130,10 +145,9 @@ public struct Result: Sendable, Equatable {
     public var severity: Severity { finding.severity ?? rule.severity }
     public var target: Target { finding.target }
 
-    /// How reports name the target: `file:line:column` for lint findings, the name (with a container's state) otherwise.
-    public var targetLabel: String {
-        if let location = finding.location { return location.description }
-        return target.state.map { "\(target.name) (\($0))" } ?? target.name
+    /// How reports name the target: `file:line:column` for lint findings, the target's label otherwise.
+    public func targetLabel(_ language: Language) -> String {
+        finding.location?.description ?? target.label(language)
     }
 }
 

@@ -47,7 +47,9 @@ public enum JSONReporter {
                 ruleFields[result.rule.id] = made
                 return made
             }()
-            appendItem(result, head: fields.head, remediation: fields.remediation, language: language, to: &bytes)
+            // A remediation with a placeholder (`<path>`) is filled in from each result.
+            let remediation = result.rule.remediation[language].contains("<") ? Array(jsonString(result.remediation(language)).utf8) : fields.remediation
+            appendItem(result, head: fields.head, remediation: remediation, language: language, to: &bytes)
         }
         bytes.append(contentsOf: (report.results.isEmpty ? "]\n}\n" : "\n  ]\n}\n").utf8)
         return Data(bytes)

@@ -14,15 +14,15 @@ public enum JUnitReporter {
         out += #"<testsuites name="docker-baseline" tests="\#(all.count)" failures="\#(count(all, [.fail]))" errors="\#(count(all, [.error]))" skipped="\#(count(all, [.skipped, .waived]))">"# + "\n"
         for section in sections {
             let results = bySection[section]!
-            let name = TextReporter.sectionTitles[section]?[language] ?? section
+            let name = Vocabulary.section(section, language)
             out += #"  <testsuite name="\#(xml(name))" tests="\#(results.count)" failures="\#(count(results, [.fail]))" errors="\#(count(results, [.error]))" skipped="\#(count(results, [.skipped, .waived]))">"# + "\n"
             for result in results {
                 let id = report.benchmark.id(for: result.rule).map { "\($0) " } ?? ""
-                let target = result.targetLabel
-                let caseName = "\(id)\(result.rule.title[language]) — \(result.target.kind.rawValue) \(target)"
+                let target = result.targetLabel(language)
+                let caseName = "\(id)\(result.rule.title[language]) — \(target)"
                 out += #"    <testcase classname="\#(xml(result.rule.id.rawValue))" name="\#(xml(caseName))">"# + "\n"
                 let message = xml(result.finding.message[language])
-                let details = xml(evidenceText(result) + "\n" + result.rule.remediation[language])
+                let details = xml(evidenceText(result, language) + "\n" + result.remediation(language))
                 switch result.status {
                 case .fail: out += #"      <failure type="\#(result.severity.rawValue)" message="\#(message)">\#(details)</failure>"# + "\n"
                 case .error: out += #"      <error message="\#(message)">\#(details)</error>"# + "\n"
@@ -38,8 +38,9 @@ public enum JUnitReporter {
         return out + "</testsuites>\n"
     }
 
-    static func evidenceText(_ result: Result) -> String {
-        result.finding.evidence.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "\n")
+    static func evidenceText(_ result: Result, _ language: Language) -> String {
+        result.finding.evidence.sorted { $0.key < $1.key }
+            .map { "\(Vocabulary.evidenceKey($0.key, language)): \(Vocabulary.evidenceValue($0.value, language))" }.joined(separator: "\n")
     }
 }
 

@@ -6,7 +6,7 @@ public enum MarkdownReporter {
         var out = "# Docker Baseline\n\n"
         out += zh ? "引擎 \(snapshot.engine.version ?? "?") · \(snapshot.endpoint) · \(snapshot.collectedAt)\n\n"
                   : "Engine \(snapshot.engine.version ?? "?") · \(snapshot.endpoint) · \(snapshot.collectedAt)\n\n"
-        out += "| " + Status.allCases.map(\.rawValue).joined(separator: " | ") + (zh ? " | 得分 |\n" : " | score |\n")
+        out += "| " + Status.allCases.map { Vocabulary.status($0, language) }.joined(separator: " | ") + (zh ? " | 得分 |\n" : " | score |\n")
         out += "|" + String(repeating: "---|", count: Status.allCases.count + 1) + "\n"
         out += "| " + Status.allCases.map { String(report.count($0)) }.joined(separator: " | ") + " | \(report.score.map { "\($0)%" } ?? "n/a") |\n"
         var sections: [String] = []
@@ -16,18 +16,18 @@ public enum MarkdownReporter {
             bySection[result.rule.section, default: []].append(result)
         }
         for section in sections {
-            out += "\n## \(TextReporter.sectionTitles[section]?[language] ?? section)\n\n"
+            out += "\n## \(Vocabulary.section(section, language))\n\n"
             out += zh ? "| 状态 | 编号 | 规则 | 目标 | 结论 | 证据 |\n" : "| status | id | rule | target | finding | evidence |\n"
             out += "|---|---|---|---|---|---|\n"
             for result in bySection[section]!.sorted(by: { $0.status < $1.status }) {
-                let target = result.targetLabel
+                let target = result.targetLabel(language)
                 var finding = result.finding.message[language]
                 if let waiver = result.waiver { finding += zh ? "（豁免：\(waiver.reason)）" : " (waived: \(waiver.reason))" }
                 if let change = result.change { finding += " [\(change.rawValue)]" }
                 let cells = [
-                    "**\(result.status.rawValue)** \(result.status == .fail ? result.severity.rawValue : "")",
+                    "**\(Vocabulary.status(result.status, language))** \(result.status == .fail ? Vocabulary.severity(result.severity, language) : "")",
                     report.benchmark.id(for: result.rule) ?? "-", "`\(result.rule.id)` \(result.rule.title[language])",
-                    "\(result.target.kind.rawValue) `\(target)`", finding, JUnitReporter.evidenceText(result),
+                    "`\(target)`", finding, JUnitReporter.evidenceText(result, language),
                 ]
                 out += "| " + cells.map(cell).joined(separator: " | ") + " |\n"
             }

@@ -170,7 +170,7 @@ public enum SARIFReporter {
             }
             return SARIFResult(
                 ruleId: result.rule.id.rawValue, ruleIndex: index[result.rule.id]!, kind: kind(result.status), level: level(result),
-                message: Text(text: "\(target.kind.rawValue) \(target.name): \(result.finding.message[language])"), locations: [location],
+                message: Text(text: "\(result.targetLabel(language)): \(result.finding.message[language])"), locations: [location],
                 suppressions: suppressions, fixes: fixes,
                 properties: ResultProperties(status: result.status.rawValue, severity: result.severity.rawValue, target: target,
                                              evidence: result.finding.evidence, change: result.change?.rawValue))

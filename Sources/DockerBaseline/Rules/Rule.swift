@@ -157,7 +157,7 @@ public protocol HostRule: Rule {
 extension HostRule {
     public func evaluate(_ context: AuditContext) -> [Finding] {
         guard let host = context.snapshot.host else {
-            return [Finding(target: Target(kind: .host, id: "host", name: "host"), verdict: .skipped(
+            return [Finding(target: .host, verdict: .skipped(
                 "not checked: the host's files were not collected (remote engine, or a snapshot without them); use --root or run on the host",
                 "未检查：未采集宿主机文件（远程引擎或快照中没有）；请使用 --root 或在宿主机上运行"))]
         }
@@ -175,4 +175,7 @@ extension Target {
     static func file(_ path: String) -> Target { Target(kind: .file, id: path, name: path) }
 
     static let host = Target(kind: .host, id: "host", name: "host")
+
+    /// The environment `docker-baseline` itself ran in (4.5 reads its DOCKER_CONTENT_TRUST).
+    static let auditEnvironment = Target(kind: .host, id: "environment", name: "DOCKER_CONTENT_TRUST where the audit ran")
 }

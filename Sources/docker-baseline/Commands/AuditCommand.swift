@@ -95,8 +95,8 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     /// Why the score fails --min-score, or nil when it does not.
-    func belowMinScore(_ report: AuditReport) -> String? {
+    func belowMinScore(_ report: AuditReport) -> LocalizedText? {
         guard let minScore, let score = report.score, score < minScore else { return nil }
-        return "score \(score)% is below --min-score \(minScore)%"
+        return LocalizedText(en: "score \(score)% is below --min-score \(minScore)%", zh: "得分 \(score)% 低于 --min-score \(minScore)%")
     }
 }

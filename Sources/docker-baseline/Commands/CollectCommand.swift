@@ -17,10 +17,7 @@ struct CollectCommand: AsyncParsableCommand {
 
     func run() async throws {
         let snapshot = try await engine.collect(imageContents: imageContents)
-        try write(try SnapshotFile.encode(snapshot), to: output)
-        if output != "-" {
-            FileHandle.standardError.write(Data(
-                "docker-baseline: wrote \(output): \(snapshot.containers.count) containers, \(snapshot.images.count) images, \(snapshot.problems.count) problems\n".utf8))
-        }
+        try write(try SnapshotFile.encode(snapshot), to: output,
+                  note: "\(snapshot.containers.count) containers, \(snapshot.images.count) images, \(snapshot.problems.count) problems")
     }
 }

@@ -33,7 +33,8 @@ struct ImageCommand: AsyncParsableCommand {
         let report = Evaluator.evaluate(snapshot, rules: RuleCatalog.all.filter { $0 is any ImageRule })
         let unread = report.unreadInputs.map(\.target.name)
         try reporting.finish(report, couldNotAudit: unreadable(snapshot),
-                             failure: unread.isEmpty ? nil : "\(unread.count) image(s) could not be read: \(unread.joined(separator: ", "))")
+                             failure: unread.isEmpty ? nil : LocalizedText(en: "\(unread.count) image(s) could not be read: \(unread.joined(separator: ", "))",
+                                                                             zh: "\(unread.count) 个镜像无法读取：\(unread.joined(separator: "、"))"))
     }
 
     /// Why no image could be read at all, or nil when at least one was.

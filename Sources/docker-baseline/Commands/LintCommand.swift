@@ -68,7 +68,8 @@ struct LintCommand: ParsableCommand {
         let report = Linter.lint(files, settings: policy.settings, reporting: policy.reported)
         try reporting.finish(policy.apply(to: report, rules: RuleCatalog.lintMetadata),
                              couldNotAudit: unread.count == files.count ? "no file could be read: \(unread.joined(separator: ", "))" : nil,
-                             failure: unread.isEmpty ? nil : "\(unread.count) file(s) could not be read: \(unread.joined(separator: ", "))")
+                             failure: unread.isEmpty ? nil : LocalizedText(en: "\(unread.count) file(s) could not be read: \(unread.joined(separator: ", "))",
+                                                                            zh: "\(unread.count) 个文件无法读取：\(unread.joined(separator: "、"))"))
     }
 
     /// Standard input, at most `limit` bytes (more is refused by the file's own lint error, not read into memory).

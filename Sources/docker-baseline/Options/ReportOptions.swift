@@ -31,34 +31,48 @@ struct ReportOptions: ParsableArguments {
         }
     }
 
-    /// Writes the report, then decides how the command ends: exit 3 when `couldNotAudit` says why nothing could be
-    /// judged, exit 1 when a failure is at or above --fail-on or `failure` gives the command's own reason, else 0.
-    func finish(_ report: AuditReport, couldNotAudit: String? = nil, failure: String? = nil) throws {
-        try emit(report)
-        if let couldNotAudit { throw CouldNotAudit(description: couldNotAudit) }
-        if let threshold = failOn.severity, let worst = report.worstFailure, worst >= threshold { throw ExitCode(Exit.findings) }
-        if let failure {
-            FileHandle.standardError.write(Data("docker-baseline: \(failure)\n".utf8))
-            throw ExitCode(Exit.findings)
+    /// Decides how the command ends: exit 3 when `couldNotAudit` says why nothing could be judged, exit 1 when a
+    /// failure is at or above --fail-on or `failure` gives the command's own reason, else 0. Then writes the report,
+    /// which states that reason, and ends so.
+    func finish(_ report: AuditReport, couldNotAudit: String? = nil, failure: LocalizedText? = nil) throws {
+        let reason: ExitReason
+        if let couldNotAudit {
+            reason = ExitReason(code: Exit.couldNotAudit, cause: .couldNotAudit(couldNotAudit))
+        } else if let threshold = failOn.severity, case let failures = report.failures(atOrAbove: threshold), !failures.isEmpty {
+            reason = ExitReason(code: Exit.findings, cause: .failures(failures, threshold: threshold))
+        } else if let failure {
+            reason = ExitReason(code: Exit.findings, cause: .command(failure))
+        } else {
+            reason = ExitReason(code: Exit.clean, cause: .clean(threshold: failOn.severity))
+        }
+        try emit(report, exit: reason)
+        switch reason.cause {
+        case let .couldNotAudit(description): throw CouldNotAudit(description: description)
+        case let .command(text):
+            FileHandle.standardError.write(Data("docker-baseline: \(text.en)\n".utf8))
+            throw ExitCode(reason.code)
+        case .failures: throw ExitCode(reason.code)
+        case .clean: return
         }
     }
 
     /// Writes the report in every requested format: to its file, to -o, or to standard output.
-    private func emit(_ report: AuditReport) throws {
+    private func emit(_ report: AuditReport, exit: ExitReason) throws {
         let environment = ProcessInfo.processInfo.environment
         let language = lang ?? Language.fromEnvironment(environment)
         for target in formats.isEmpty ? [FormatTarget(format: .text)] : formats {
             let destination = target.path ?? output
             let colour = destination == nil && isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"].map(\.isEmpty) ?? true)
                 && environment["TERM"] != "dumb"
-            let text = TextReporter(language: language, colour: colour, verbose: verbose, showRemediation: remediation)
+            let text = TextReporter(language: language, colour: colour, verbose: verbose, showRemediation: remediation, exit: exit)
             try write(try target.format.render(report, language: language, text: text), to: destination)
         }
     }
 }
 
-/// Writes `data` to `path` atomically, or to standard output for none or `-`; an unwritable file is exit 3.
-func write(_ data: Data, to path: String?) throws {
+/// Writes `data` to `path` atomically, saying so on standard error (with `note` after the name), or to standard
+/// output for none or `-`; an unwritable file is exit 3. Every file a command writes is written here.
+func write(_ data: Data, to path: String?, note: String? = nil) throws {
     guard let path, path != "-" else {
         FileHandle.standardOutput.write(data)
         return
@@ -68,6 +82,7 @@ func write(_ data: Data, to path: String?) throws {
     } catch {
         throw CouldNotAudit(description: "cannot write \(path): \((error as NSError).localizedDescription)")
     }
+    FileHandle.standardError.write(Data("docker-baseline: wrote \(path)\(note.map { ": \($0)" } ?? "")\n".utf8))
 }
 
 /// `json`, or `json=report.json`: a format and where it goes (standard output without a file).

@@ -62,7 +62,7 @@ struct FileRule: HostRule {
                 id: ownerID, cis: ownerCIS, severity: .medium,
                 title: .init(en: "\(name.en) ownership is set to \(user):\(group)", zh: "\(name.zh)的属主设置为 \(user):\(group)"),
                 rationale: why,
-                remediation: .init(en: "chown \(user):\(group) <file>", zh: "执行 chown \(user):\(group) <文件>"),
+                remediation: .init(en: "chown \(user):\(group) <path>", zh: "执行 chown \(user):\(group) <路径>"),
                 references: [Reference.cisDocker]).fixed(by: .fileOwner(user: user, group: group)),
             role: role, check: .owner(user: user, group: group),
             examples: [
@@ -75,7 +75,7 @@ struct FileRule: HostRule {
                 id: modeID, cis: modeCIS, severity: .medium,
                 title: .init(en: "\(name.en) permissions are \(octal) or more restrictive", zh: "\(name.zh)的权限为 \(octal) 或更严格"),
                 rationale: why,
-                remediation: .init(en: "chmod \(octal) <file>", zh: "执行 chmod \(octal) <文件>"),
+                remediation: .init(en: "chmod \(octal) <path>", zh: "执行 chmod \(octal) <路径>"),
                 references: [Reference.cisDocker]).fixed(by: .fileMode(mode)),
             role: role, check: .mode(mode),
             examples: [

@@ -104,7 +104,7 @@ struct ContentTrustRule: EngineRule {
     ]
 
     func evaluate(_ context: AuditContext) -> [Finding] {
-        [Finding(target: Target(kind: .host, id: "environment", name: "DOCKER_CONTENT_TRUST where the audit ran"), verdict: judge(context))]
+        [Finding(target: .auditEnvironment, verdict: judge(context))]
     }
 
     func judge(_ context: AuditContext) -> Verdict {
