@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # Builds docker-baseline (release) and installs it: the command on PATH, the docker CLI plugin (`docker baseline …`),
 # shell completions (bash, zsh, fish) and a man page.
-#   scripts/install.sh [--prefix DIR]
-# Default prefix: /usr/local as root, else ~/.local. The plugin goes to the system plugin directory as root
+#   scripts/install.sh [--prefix DIR] [--binary PATH]
+# --binary installs a docker-baseline already built instead of building one. Default prefix: /usr/local as root, else ~/.local. The plugin goes to the system plugin directory as root
 # (/usr/local/lib/docker/cli-plugins), else ~/.docker/cli-plugins. Nothing else on the host is changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" = 0 ]; then prefix=/usr/local; else prefix=$HOME/.local; fi
+bin=
 while [ $# -gt 0 ]; do
     case "$1" in
         --prefix) prefix=${2:?--prefix needs a directory}; shift 2 ;;
         --prefix=*) prefix=${1#--prefix=}; shift ;;
-        -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "install.sh: unknown argument $1 (expected --prefix DIR)" >&2; exit 2 ;;
+        --binary) bin=${2:?--binary needs a path}; shift 2 ;;
+        -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "install.sh: unknown argument $1 (expected --prefix DIR, --binary PATH)" >&2; exit 2 ;;
     esac
 done
 if [ "$(id -u)" = 0 ] && [ "$prefix" = /usr/local ]; then plugins=/usr/local/lib/docker/cli-plugins; else plugins=$HOME/.docker/cli-plugins; fi
@@ -21,13 +23,16 @@ if [ "$(id -u)" = 0 ] && [ "$prefix" = /usr/local ]; then plugins=/usr/local/lib
 command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
 command -v swift >/dev/null 2>&1 || { echo "install.sh: swift not found (expected in PATH or /opt/swift/usr/bin)" >&2; exit 1; }
 
-echo "building docker-baseline (release; the first build takes several minutes)…" >&2
-set +e
-swift build -c release --product docker-baseline 2>&1 | grep --line-buffered -E '^\[[0-9]+/[0-9]+\]|error:' >&2
-status=${PIPESTATUS[0]}
-set -e
-bin="$(swift build -c release --show-bin-path)/docker-baseline"
-[ "$status" = 0 ] && [ -x "$bin" ] || { echo "install.sh: the build failed" >&2; exit 1; }
+if [ -z "$bin" ]; then
+    echo "building docker-baseline (release; the first build takes several minutes)…" >&2
+    set +e
+    swift build -c release --product docker-baseline 2>&1 | grep --line-buffered -E '^\[[0-9]+/[0-9]+\]|error:' >&2
+    status=${PIPESTATUS[0]}
+    set -e
+    bin="$(swift build -c release --show-bin-path)/docker-baseline"
+    [ "$status" = 0 ] && [ -x "$bin" ] || { echo "install.sh: the build failed" >&2; exit 1; }
+fi
+[ -x "$bin" ] || { echo "install.sh: $bin is not an executable" >&2; exit 1; }
 
 install -d "$prefix/bin" "$plugins" "$prefix/share/bash-completion/completions" "$prefix/share/zsh/site-functions" \
     "$prefix/share/fish/vendor_completions.d" "$prefix/share/man/man1"
@@ -36,10 +41,13 @@ ln -sf "$prefix/bin/docker-baseline" "$plugins/docker-baseline"
 "$bin" --generate-completion-script bash > "$prefix/share/bash-completion/completions/docker-baseline"
 "$bin" --generate-completion-script zsh > "$prefix/share/zsh/site-functions/_docker-baseline"
 "$bin" --generate-completion-script fish > "$prefix/share/fish/vendor_completions.d/docker-baseline.fish"
-# The manual is generated from the commands' own help by swift-argument-parser's plugin.
+# The manual is generated from the commands' own help by swift-argument-parser's generate-manual tool (its package is
+# already checked out by the build), run on the installed binary.
 manual=$(mktemp -d)
 trap 'rm -rf "$manual"' EXIT
-if swift package --allow-writing-to-directory "$manual" generate-manual --multi-page --output-directory "$manual" >/dev/null 2>&1; then
+swift package resolve >/dev/null 2>&1 || true
+if swift run --package-path .build/checkouts/swift-argument-parser --scratch-path .build/generate-manual generate-manual \
+    "$prefix/bin/docker-baseline" --multi-page --output-directory "$manual" >/dev/null 2>&1; then
     find "$manual" -name '*.1' -exec install -m 0644 {} "$prefix/share/man/man1/" \;
 else
     echo "install.sh: the man page could not be generated (the rest is installed)" >&2

@@ -24,13 +24,14 @@ struct InstallTests {
         #expect(object?["SchemaVersion"] as? String == "0.1.0" && object?["Version"] as? String == ToolInfo.current.version)
     }
 
-    @Test("scripts/install.sh --prefix puts the command, the plugin link, completions for three shells and the man page in place")
+    @Test("scripts/install.sh --prefix (with the binary the suite built) puts the command, the plugin link, completions for three shells and the man page in place")
     func installScript() throws {
         try TestEnvironment.requireFixtures()
         let prefix = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: prefix) }
         // The plugin goes to ~/.docker/cli-plugins: point HOME at the prefix so the real one is left alone.
-        let result = try run("/bin/bash", [Self.root.appendingPathComponent("scripts/install.sh").path, "--prefix", prefix.path],
+        let result = try run("/bin/bash", [Self.root.appendingPathComponent("scripts/install.sh").path, "--prefix", prefix.path,
+                                           "--binary", TestEnvironment.binary],
                              environment: ["HOME": prefix.path, "PATH": "/opt/swift/usr/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"])
         #expect(result.status == 0, "\(result.stderr)")
         for path in ["bin/docker-baseline", ".docker/cli-plugins/docker-baseline", "share/bash-completion/completions/docker-baseline",

@@ -11,9 +11,12 @@ public struct EngineCollector: Sendable {
 
     /// Which images' layers are read (through the engine's export endpoint).
     public var imageContents: ImageContentsScope
+    public var progress: CollectionProgress?
 
-    public init(client: EngineClient, concurrency: Int = 6, processScanner: ProcessScanner? = nil, imageContents: ImageContentsScope = .none) {
+    public init(client: EngineClient, concurrency: Int = 6, processScanner: ProcessScanner? = nil, imageContents: ImageContentsScope = .none,
+                progress: CollectionProgress? = nil) {
         self.imageContents = imageContents
+        self.progress = progress
         self.client = client
         self.concurrency = concurrency
         self.processScanner = processScanner
@@ -56,7 +59,8 @@ public struct EngineCollector: Sendable {
         let images = try await imageList
         let jobs: [Job] = containers.map { .container($0) } + images.map { .image($0) }
         let client = self.client
-        let gathered = try await boundedMap(jobs, limit: concurrency) { job in
+        let progress = self.progress
+        let gathered = try await boundedMap(jobs, limit: concurrency, progress: { progress?(.engineObjects, $0, $1) }) { job in
             switch job {
             case let .container(summary): return try await Self.gatherContainer(summary, prefix: prefix, client: client)
             case let .image(summary): return try await Self.gatherImage(summary, prefix: prefix, client: client)
@@ -79,7 +83,7 @@ public struct EngineCollector: Sendable {
             collectedAt: ISO8601DateFormatter().string(from: now), endpoint: client.endpoint.description,
             engine: try await version, info: engineInfo, containers: containerRecords, images: imageRecords,
             networks: try await networks, host: host, environment: environment, problems: problems)
-        await Self.addContents(to: &snapshot, scope: imageContents, client: client, prefix: prefix)
+        await Self.addContents(to: &snapshot, scope: imageContents, client: client, prefix: prefix, progress: progress)
         if engineInfo.swarm?.localNodeState == "active", engineInfo.swarm?.controlAvailable == true {
             snapshot.swarm = await SwarmCollector(client: client, prefix: prefix).collect()
         }

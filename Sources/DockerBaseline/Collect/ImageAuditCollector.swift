@@ -38,7 +38,8 @@ public enum ImageAuditCollector {
                 let prefix = "/v\(try await client.negotiate())"
                 engine = try await client.get("\(prefix)/version", as: EngineVersion.self)
                 endpointText = endpoint.description
-                for reference in engineReferences {
+                for (index, reference) in engineReferences.enumerated() {
+                    options.progress?(.imageLayers, index, engineReferences.count)
                     switch try await EngineCollector.gatherImage(reference: reference, prefix: prefix, client: client) {
                     case var .image(record):
                         record.contents = await ImageContentsReader.readEngineImage(record.inspect.id, client: client, prefix: prefix)
@@ -100,12 +101,13 @@ public enum ImageAuditCollector {
 
 extension EngineCollector {
     /// Reads the layers of the images the scope selects, two exports at a time.
-    static func addContents(to snapshot: inout Snapshot, scope: ImageContentsScope, client: EngineClient, prefix: String) async {
+    static func addContents(to snapshot: inout Snapshot, scope: ImageContentsScope, client: EngineClient, prefix: String,
+                            progress: CollectionProgress? = nil) async {
         guard scope != .none else { return }
         let used = Set(snapshot.containers.compactMap { $0.inspect.image })
         let wanted = snapshot.images.indices.filter { scope == .all || used.contains(snapshot.images[$0].inspect.id) }
         let ids = wanted.map { snapshot.images[$0].inspect.id }
-        let read = (try? await boundedMap(ids, limit: 2) { id in
+        let read = (try? await boundedMap(ids, limit: 2, progress: { progress?(.imageLayers, $0, $1) }) { id in
             await ImageContentsReader.readEngineImage(id, client: client, prefix: prefix)
         }) ?? []
         for (index, contents) in zip(wanted, read) {

@@ -235,7 +235,8 @@ func describe(decodingError error: Error) -> String {
 
 /// Runs `transform` over `items` with at most `limit` in flight, keeping the input order.
 func boundedMap<Item: Sendable, Output: Sendable>(
-    _ items: [Item], limit: Int, _ transform: @escaping @Sendable (Item) async throws -> Output
+    _ items: [Item], limit: Int, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil,
+    _ transform: @escaping @Sendable (Item) async throws -> Output
 ) async throws -> [Output] {
     try await withThrowingTaskGroup(of: (Int, Output).self) { group in
         var outputs = [Output?](repeating: nil, count: items.count)
@@ -248,8 +249,11 @@ func boundedMap<Item: Sendable, Output: Sendable>(
             next += 1
         }
         for _ in 0..<min(limit, items.count) { addNext() }
+        var done = 0
         while let (index, output) = try await group.next() {
             outputs[index] = output
+            done += 1
+            progress?(done, items.count)
             addNext()
         }
         return outputs.map { $0! }

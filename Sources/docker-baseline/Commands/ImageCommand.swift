@@ -28,8 +28,10 @@ struct ImageCommand: AsyncParsableCommand {
         do {
             snapshot = try await ImageAuditCollector.snapshot(references: references, options: engine.collectOptions)
         } catch {
+            TerminalProgress.shared?.finish()
             throw CouldNotAudit(description: String(describing: error))
         }
+        TerminalProgress.shared?.finish()
         let report = Evaluator.evaluate(snapshot, rules: RuleCatalog.all.filter { $0 is any ImageRule })
         let unread = report.unreadInputs.map(\.target.name)
         try reporting.finish(report, couldNotAudit: unreadable(snapshot),

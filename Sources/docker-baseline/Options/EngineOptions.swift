@@ -53,13 +53,18 @@ struct EngineOptions: ParsableArguments {
         endpoint.tlsCACert = tlscacert
         endpoint.tlsCert = tlscert
         endpoint.tlsKey = tlskey
-        return CollectOptions(endpoint: endpoint, timeoutSeconds: timeout, concurrency: concurrency, root: root, processSource: processes)
+        var options = CollectOptions(endpoint: endpoint, timeoutSeconds: timeout, concurrency: concurrency, root: root, processSource: processes)
+        if let progress = TerminalProgress.shared {
+            options.progress = { stage, done, total in progress.report(stage, done, total) }
+        }
+        return options
     }
 
     /// Everything the rules need, from the engine and this host; an engine that cannot be read is exit 3.
     func collect(imageContents: ImageContentsScope = .none) async throws -> Snapshot {
         var options = collectOptions
         options.imageContents = imageContents
+        defer { TerminalProgress.shared?.finish() }
         do {
             return try await Collector.snapshot(options)
         } catch {

@@ -1,0 +1,37 @@
+import DockerBaseline
+import Foundation
+
+/// Progress on standard error while a collection runs longer than a second: on a terminal only, never in a pipe or a
+/// CI log. One line, redrawn at most ten times a second, cleared before the report is written.
+final class TerminalProgress: @unchecked Sendable {
+    /// nil when standard error is no terminal, or in CI, or on a dumb terminal.
+    static let shared: TerminalProgress? = {
+        let environment = ProcessInfo.processInfo.environment
+        guard isatty(STDERR_FILENO) == 1, environment["CI"] == nil, environment["TERM"] != "dumb" else { return nil }
+        return TerminalProgress(language: Language.fromEnvironment(environment))
+    }()
+
+    private let language: Language
+    private let started = Date()
+    private let lock = NSLock()
+    private var drawn: Date?
+
+    private init(language: Language) { self.language = language }
+
+    func report(_ stage: CollectionStage, _ done: Int, _ total: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = Date()
+        guard now.timeIntervalSince(started) >= 1, done == total || now.timeIntervalSince(drawn ?? .distantPast) >= 0.1 else { return }
+        drawn = now
+        FileHandle.standardError.write(Data("\r\u{1B}[2Kdocker-baseline: \(stage.description[language]) \(done)/\(total)".utf8))
+    }
+
+    /// Clears the line, if one was drawn.
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        if drawn != nil { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+        drawn = nil
+    }
+}
