@@ -3,7 +3,8 @@
 # shell completions (bash, zsh, fish) and a man page.
 #   scripts/install.sh [--prefix DIR] [--binary PATH]
 # --binary installs a docker-baseline already built instead of building one. Default prefix: /usr/local as root, else ~/.local. The plugin goes to the system plugin directory as root
-# (/usr/local/lib/docker/cli-plugins), else ~/.docker/cli-plugins. Nothing else on the host is changed.
+# (/usr/local/lib/docker/cli-plugins), else $DOCKER_CONFIG/cli-plugins (~/.docker/cli-plugins). Nothing else on the
+# host is changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +19,12 @@ while [ $# -gt 0 ]; do
         *) echo "install.sh: unknown argument $1 (expected --prefix DIR, --binary PATH)" >&2; exit 2 ;;
     esac
 done
-if [ "$(id -u)" = 0 ] && [ "$prefix" = /usr/local ]; then plugins=/usr/local/lib/docker/cli-plugins; else plugins=$HOME/.docker/cli-plugins; fi
+# The docker CLI looks for plugins in its configuration directory ($DOCKER_CONFIG, default ~/.docker) and the system's.
+if [ "$(id -u)" = 0 ] && [ "$prefix" = /usr/local ] && [ -z "${DOCKER_CONFIG:-}" ]; then
+    plugins=/usr/local/lib/docker/cli-plugins
+else
+    plugins=${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins
+fi
 
 command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
 command -v swift >/dev/null 2>&1 || { echo "install.sh: swift not found (expected in PATH or /opt/swift/usr/bin)" >&2; exit 1; }
@@ -45,7 +51,7 @@ ln -sf "$prefix/bin/docker-baseline" "$plugins/docker-baseline"
 # already checked out by the build), run on the installed binary.
 manual=$(mktemp -d)
 trap 'rm -rf "$manual"' EXIT
-swift package resolve >/dev/null 2>&1 || true
+[ -d .build/checkouts/swift-argument-parser ] || swift package resolve >/dev/null 2>&1 || true
 if swift run --package-path .build/checkouts/swift-argument-parser --scratch-path .build/generate-manual generate-manual \
     "$prefix/bin/docker-baseline" --multi-page --output-directory "$manual" >/dev/null 2>&1; then
     find "$manual" -name '*.1' -exec install -m 0644 {} "$prefix/share/man/man1/" \;

@@ -86,7 +86,7 @@ fi
 rm -f "$build_log"
 
 # What a test run may leave behind if a test forgets to clean up: helper processes, network namespaces, links,
-# temporary folders. Anything here after the run fails it, named.
+# temporary folders. Anything here after the run that was not here before it fails the run, named.
 leftovers() {
     pgrep -af 'dockerd .*--data-root /tmp/dbt|sshd -f /tmp/dbt|http\.server|socket\.socket\(\)' | grep -v pgrep || true
     ip netns list 2>/dev/null | grep -E '^dbt' || true
@@ -94,11 +94,12 @@ leftovers() {
     find /tmp -maxdepth 1 -newer "$started_at" \( -name 'dbt-test-*' -o -name 'dbt-scan-*' -o -name 'dbt-certs-*' -o -name 'dbt-ssh*' -o -name 'dbt-daemon*' \) 2>/dev/null || true
 }
 started_at=$(mktemp /tmp/dbt-run-started.XXXXXX)
+before=$(leftovers)
 
 log "testing"
 status=0
 DOCKER_BASELINE_FIXTURES=1 DOCKER_BASELINE_BIN="$(swift build --show-bin-path)/docker-baseline" swift test --skip-build "$@" || status=$?
-left=$(leftovers)
+left=$(comm -13 <(echo "$before" | sort -u) <(leftovers | sort -u) | grep -v '^$' || true)
 rm -f "$started_at"
 if [ -n "$left" ]; then
     echo "the tests left these behind:" >&2
