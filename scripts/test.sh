@@ -91,7 +91,7 @@ leftovers() {
     pgrep -af 'dockerd .*--data-root /tmp/dbt|sshd -f /tmp/dbt|http\.server|socket\.socket\(\)' | grep -v pgrep || true
     ip netns list 2>/dev/null | grep -E '^dbt' || true
     ip -o link show 2>/dev/null | grep -oE ' dbt[^:@ ]+' || true
-    find /tmp -maxdepth 1 -newer "$started_at" \( -name 'dbt-test-*' -o -name 'dbt-scan-*' -o -name 'dbt-certs-*' -o -name 'dbt-ssh*' -o -name 'dbt-daemon*' \) 2>/dev/null || true
+    find /tmp -maxdepth 1 -newer "$started_at" \( -name 'dbt-test-*' -o -name 'dbt-fake-*' -o -name 'dbt-scan-*' -o -name 'dbt-certs-*' -o -name 'dbt-ssh*' -o -name 'dbt-daemon*' \) 2>/dev/null || true
 }
 started_at=$(mktemp /tmp/dbt-run-started.XXXXXX)
 before=$(leftovers)

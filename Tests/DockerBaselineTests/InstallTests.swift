@@ -94,7 +94,8 @@ extension EngineTests {
             #expect(byCIS.stdout.contains("CIS 1.6.0 2.9") && byCIS.stdout.contains("Why: ") && byCIS.stdout.contains("Examples"))
             let json = try runTool(["rules", "cis-ce:5.4", "--format", "json"])
             let rules = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
-            #expect(rules.count == 1 && rules[0]["id"] as? String == "container.privileged")
+            // CE 5.4 is the privileged container: its container rule and its Compose twin.
+            #expect(rules.compactMap { $0["id"] as? String } == ["container.privileged", "compose.privileged"])
             #expect((rules[0]["examples"] as? [Any])?.isEmpty == false && rules[0]["harden"] as? String != nil)
             let zh = try runTool(["rules", "container.user", "--lang", "zh"])
             #expect(zh.stdout.contains("原因：") && zh.stdout.contains("修复："))
