@@ -12,6 +12,8 @@ public struct CollectOptions: Sendable {
     public var processSource: ProcessSource
     /// Which images' layers are read; `none` unless asked (the CLI's `audit` asks for `used`).
     public var imageContents: ImageContentsScope = .none
+    /// Where contents read earlier are kept by image id; nil reads every image's layers (`--no-cache`).
+    public var contentCache: ContentCache?
 
     public init(host: String? = nil, endpoint: EngineEndpoint.Request = .init(), environment: [String: String] = ProcessInfo.processInfo.environment,
                 timeoutSeconds: Int = 30, concurrency: Int = 6, root: String = "/", processSource: ProcessSource = .auto) {
@@ -72,7 +74,8 @@ public enum Collector {
     /// facts are not collected, and the host checks say so.
     private static func engineAndHost(_ options: CollectOptions, endpoint: EngineEndpoint, client: EngineClient) async throws -> Snapshot {
         guard endpoint.isLocal else {
-            return try await EngineCollector(client: client, concurrency: options.concurrency, processScanner: nil, imageContents: options.imageContents)
+            return try await EngineCollector(client: client, concurrency: options.concurrency, processScanner: nil, imageContents: options.imageContents,
+                                   contentCache: options.contentCache)
                 .collect(host: nil, environment: environment(options))
         }
         let scanner = options.processSource == .auto ? ProcessScanner(root: options.root) : nil
@@ -80,7 +83,7 @@ public enum Collector {
         let socket = endpoint.socketPath
         let hostFacts = Task.detached { HostCollector(root: root, engineSocket: socket).collect() }
         var snapshot = try await EngineCollector(client: client, concurrency: options.concurrency, processScanner: scanner,
-                                                 imageContents: options.imageContents)
+                                                 imageContents: options.imageContents, contentCache: options.contentCache)
             .collect(host: nil, environment: environment(options))
         var host = await hostFacts.value
         // Listeners are probed from here only when "here" is the host itself.

@@ -11,9 +11,13 @@ public struct EngineCollector: Sendable {
 
     /// Which images' layers are read (through the engine's export endpoint).
     public var imageContents: ImageContentsScope
+    /// Contents read earlier, by image id; nil reads every image's layers.
+    public var contentCache: ContentCache?
 
-    public init(client: EngineClient, concurrency: Int = 6, processScanner: ProcessScanner? = nil, imageContents: ImageContentsScope = .none) {
+    public init(client: EngineClient, concurrency: Int = 6, processScanner: ProcessScanner? = nil, imageContents: ImageContentsScope = .none,
+                contentCache: ContentCache? = nil) {
         self.imageContents = imageContents
+        self.contentCache = contentCache
         self.client = client
         self.concurrency = concurrency
         self.processScanner = processScanner
@@ -79,7 +83,7 @@ public struct EngineCollector: Sendable {
             collectedAt: ISO8601DateFormatter().string(from: now), endpoint: client.endpoint.description,
             engine: try await version, info: engineInfo, containers: containerRecords, images: imageRecords,
             networks: try await networks, host: host, environment: environment, problems: problems)
-        await Self.addContents(to: &snapshot, scope: imageContents, client: client, prefix: prefix)
+        await Self.addContents(to: &snapshot, scope: imageContents, cache: contentCache, client: client, prefix: prefix)
         if engineInfo.swarm?.localNodeState == "active", engineInfo.swarm?.controlAvailable == true {
             snapshot.swarm = await SwarmCollector(client: client, prefix: prefix).collect()
         }

@@ -57,9 +57,10 @@ struct EngineOptions: ParsableArguments {
     }
 
     /// Everything the rules need, from the engine and this host; an engine that cannot be read is exit 3.
-    func collect(imageContents: ImageContentsScope = .none) async throws -> Snapshot {
+    func collect(imageContents: ImageContentsScope = .none, cache: ContentCache? = nil) async throws -> Snapshot {
         var options = collectOptions
         options.imageContents = imageContents
+        options.contentCache = cache
         do {
             return try await Collector.snapshot(options)
         } catch {
