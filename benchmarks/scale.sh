@@ -13,6 +13,8 @@ COUNTS=${1:-"200 1000"}
 R=${2:-5}
 IMAGES=${3:-20}
 COLD=${COLD:-2}
+# Running containers numbered above this run with --network none (0: none do), for a bridge smaller than a /22.
+BRIDGE_LIMIT=${BRIDGE_LIMIT:-0}
 LABEL=io.docker-baseline.bench=1
 command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
 for tool in time hyperfine bc; do
@@ -79,7 +81,9 @@ add_containers() { # up to N bench containers in all, alternating running and cr
     for i in $(seq $((have + 1)) "$1"); do
         image="dbb/scale-$(( (i - 1) % IMAGES + 1 )):1"
         if [ $((i % 2)) -eq 0 ]; then
-            docker run -d --label "$LABEL" --name "dbs-$i" --memory 32m "$image" /bin/sleep 100000 >/dev/null
+            network=bridge
+            [ "$BRIDGE_LIMIT" = 0 ] || [ "$i" -le "$BRIDGE_LIMIT" ] || network=none
+            docker run -d --label "$LABEL" --name "dbs-$i" --network "$network" --memory 32m "$image" /bin/sleep 100000 >/dev/null
         else
             docker create --label "$LABEL" --name "dbs-$i" -p "127.0.0.1:$((20000 + i)):80" "$image" /bin/sleep 1 >/dev/null
         fi
@@ -96,8 +100,8 @@ for N in $COUNTS; do
     add_containers "$N"
     audit="$BIN audit --fail-on none --cache-dir $CACHE"
     inspect="sh -c 'docker inspect \$(docker ps -aq)'"
-    hyperfine -N -w 2 -r "$R" --output=null --export-json "$WORK/warm.json" --prepare "$audit >/dev/null" \
-        "$audit" "$audit --format json" "$inspect" >/dev/null 2>&1
+    # Warm: the warm-up runs fill the cache.
+    hyperfine -N -w 2 -r "$R" --output=null --export-json "$WORK/warm.json" "$audit" "$audit --format json" "$inspect" >/dev/null
     ms() { python3 -c "import json; print(json.load(open('$WORK/warm.json'))['results'][$1]['median'] * 1000)"; }
     inspect_ms=$(ms 2)
     inspect_kb=$(for _ in $(seq 1 "$R"); do timed "$inspect" | cut -d' ' -f2; done | median)

@@ -20,7 +20,8 @@ public enum JSONReporter {
     /// The report in pieces of about `pieceSize` bytes, in order, as it is produced.
     public static func write(_ report: AuditReport, language: Language, to output: (Data) throws -> Void) rethrows {
         let snapshot = report.snapshot
-        let failures = Dictionary(grouping: report.results.filter { $0.status == .fail }, by: \.severity).mapValues(\.count)
+        var failures: [Severity: Int] = [:]
+        for result in report.results where result.status == .fail { failures[result.severity, default: 0] += 1 }
         let bySeverity = Severity.allCases.reversed().compactMap { severity in
             failures[severity].map { "\(jsonString(severity.rawValue)): \($0)" }
         }
