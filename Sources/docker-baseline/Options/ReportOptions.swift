@@ -66,7 +66,12 @@ func write(_ data: Data, to path: String?) throws {
 /// as `write` does), or to standard output for none or `-`; an unwritable file is exit 3.
 func write(to path: String?, _ produce: ((Data) throws -> Void) throws -> Void) throws {
     guard let path, path != "-" else {
-        try produce { FileHandle.standardOutput.write($0) }
+        do {
+            try produce { try FileHandle.standardOutput.write(contentsOf: $0) }
+        } catch {
+            // A reader that went away (`| head`) ends the report; it is not a crash.
+            throw CouldNotAudit(description: "cannot write to standard output: \((error as NSError).localizedDescription)")
+        }
         return
     }
     let target = URL(fileURLWithPath: path).resolvingSymlinksInPath()
