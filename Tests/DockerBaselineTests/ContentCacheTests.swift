@@ -207,7 +207,16 @@ struct ContentCacheTests {
             }
             return .reply(status: 404, body: #"{"message": "no such thing"}"#)
         }
-        defer { Task { await engine.shutdown() } }
+        do {
+            try await cacheRuns(engine, exports: exports)
+        } catch {
+            await engine.shutdown()
+            throw error
+        }
+        await engine.shutdown()
+    }
+
+    private func cacheRuns(_ engine: FakeEngine, exports: Reads) async throws {
         try await Self.withCache { cache in
             func audit(_ extra: [String] = []) throws -> [String] {
                 let result = try runTool(["image", "cache/test:1", "-H", engine.host, "--cache-dir", cache.directory.path, "--format", "json", "--fail-on", "none"] + extra)
