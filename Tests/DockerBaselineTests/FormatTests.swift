@@ -29,6 +29,19 @@ struct FormatTests {
         #expect(rendered == expected, "\(format) output differs from \(file.path); rerun with DOCKER_BASELINE_UPDATE_GOLDEN=1 if intended")
     }
 
+    @Test("The JSON report is handed out in bounded pieces that make up exactly the whole report")
+    func jsonPieces() throws {
+        let report = try goldenReport()
+        var many = report
+        while many.results.count < 4 * JSONReporter.pieceSize / 1000 { many.results += report.results }
+        var pieces: [Data] = []
+        JSONReporter.write(many, language: .en) { pieces.append($0) }
+        #expect(pieces.count > 2)
+        #expect(pieces.allSatisfy { $0.count < JSONReporter.pieceSize + (64 << 10) })
+        #expect(pieces.reduce(Data(), +) == JSONReporter.render(many, language: .en))
+        #expect(try JSONSerialization.jsonObject(with: pieces.reduce(Data(), +)) is [String: Any])
+    }
+
     @Test("SARIF 2.1.0: required fields, every result's rule is declared at its index, files have physical locations, waivers are suppressions")
     func sarifStructure() throws {
         let report = try goldenReport()

@@ -14,6 +14,8 @@ public struct CollectOptions: Sendable {
     public var imageContents: ImageContentsScope = .none
     /// Told how far the engine's objects and images have been read, for a person watching a terminal.
     public var progress: CollectionProgress?
+    /// Where contents read earlier are kept by image id; nil reads every image's layers (`--no-cache`).
+    public var contentCache: ContentCache?
 
     public init(host: String? = nil, endpoint: EngineEndpoint.Request = .init(), environment: [String: String] = ProcessInfo.processInfo.environment,
                 timeoutSeconds: Int = 30, concurrency: Int = 6, root: String = "/", processSource: ProcessSource = .auto) {
@@ -74,7 +76,8 @@ public enum Collector {
     /// facts are not collected, and the host checks say so.
     private static func engineAndHost(_ options: CollectOptions, endpoint: EngineEndpoint, client: EngineClient) async throws -> Snapshot {
         guard endpoint.isLocal else {
-            return try await EngineCollector(client: client, concurrency: options.concurrency, processScanner: nil, imageContents: options.imageContents, progress: options.progress)
+            return try await EngineCollector(client: client, concurrency: options.concurrency, processScanner: nil, imageContents: options.imageContents,
+                                             contentCache: options.contentCache, progress: options.progress)
                 .collect(host: nil, environment: environment(options))
         }
         let scanner = options.processSource == .auto ? ProcessScanner(root: options.root) : nil
@@ -82,7 +85,7 @@ public enum Collector {
         let socket = endpoint.socketPath
         let hostFacts = Task.detached { HostCollector(root: root, engineSocket: socket).collect() }
         var snapshot = try await EngineCollector(client: client, concurrency: options.concurrency, processScanner: scanner,
-                                                 imageContents: options.imageContents, progress: options.progress)
+                                                 imageContents: options.imageContents, contentCache: options.contentCache, progress: options.progress)
             .collect(host: nil, environment: environment(options))
         var host = await hostFacts.value
         // Listeners are probed from here only when "here" is the host itself.

@@ -11,11 +11,14 @@ public struct EngineCollector: Sendable {
 
     /// Which images' layers are read (through the engine's export endpoint).
     public var imageContents: ImageContentsScope
+    /// Contents read earlier, by image id; nil reads every image's layers.
+    public var contentCache: ContentCache?
     public var progress: CollectionProgress?
 
     public init(client: EngineClient, concurrency: Int = 6, processScanner: ProcessScanner? = nil, imageContents: ImageContentsScope = .none,
-                progress: CollectionProgress? = nil) {
+                contentCache: ContentCache? = nil, progress: CollectionProgress? = nil) {
         self.imageContents = imageContents
+        self.contentCache = contentCache
         self.progress = progress
         self.client = client
         self.concurrency = concurrency
@@ -83,7 +86,7 @@ public struct EngineCollector: Sendable {
             collectedAt: ISO8601DateFormatter().string(from: now), endpoint: client.endpoint.description,
             engine: try await version, info: engineInfo, containers: containerRecords, images: imageRecords,
             networks: try await networks, host: host, environment: environment, problems: problems)
-        await Self.addContents(to: &snapshot, scope: imageContents, client: client, prefix: prefix, progress: progress)
+        await Self.addContents(to: &snapshot, scope: imageContents, cache: contentCache, client: client, prefix: prefix, progress: progress)
         if engineInfo.swarm?.localNodeState == "active", engineInfo.swarm?.controlAvailable == true {
             snapshot.swarm = await SwarmCollector(client: client, prefix: prefix).collect()
         }

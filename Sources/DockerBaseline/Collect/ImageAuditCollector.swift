@@ -42,7 +42,8 @@ public enum ImageAuditCollector {
                     options.progress?(.imageLayers, index, engineReferences.count)
                     switch try await EngineCollector.gatherImage(reference: reference, prefix: prefix, client: client) {
                     case var .image(record):
-                        record.contents = await ImageContentsReader.readEngineImage(record.inspect.id, client: client, prefix: prefix)
+                        record.contents = await ImageContentsReader.readEngineImage(record.inspect.id, client: client, prefix: prefix,
+                                                                                    cache: options.contentCache)
                         images.append(record)
                     case let .problem(problem):
                         var problem = problem
@@ -101,14 +102,14 @@ public enum ImageAuditCollector {
 
 extension EngineCollector {
     /// Reads the layers of the images the scope selects, two exports at a time.
-    static func addContents(to snapshot: inout Snapshot, scope: ImageContentsScope, client: EngineClient, prefix: String,
+    static func addContents(to snapshot: inout Snapshot, scope: ImageContentsScope, cache: ContentCache?, client: EngineClient, prefix: String,
                             progress: CollectionProgress? = nil) async {
         guard scope != .none else { return }
         let used = Set(snapshot.containers.compactMap { $0.inspect.image })
         let wanted = snapshot.images.indices.filter { scope == .all || used.contains(snapshot.images[$0].inspect.id) }
         let ids = wanted.map { snapshot.images[$0].inspect.id }
         let read = (try? await boundedMap(ids, limit: 2, progress: { progress?(.imageLayers, $0, $1) }) { id in
-            await ImageContentsReader.readEngineImage(id, client: client, prefix: prefix)
+            await ImageContentsReader.readEngineImage(id, client: client, prefix: prefix, cache: cache)
         }) ?? []
         for (index, contents) in zip(wanted, read) {
             // An export that gave no layer at all is the image not read, not an image without files.

@@ -13,7 +13,7 @@ func formatBytes(_ bytes: Int64) -> String {
 }
 
 /// Compose's byte sizes: `536870912`, `512m`, `1.5g`, `256MiB`, `64kb` (binary units, as the engine reads them).
-func parseByteSize(_ text: String) -> Int64? {
+public func parseByteSize(_ text: String) -> Int64? {
     let lowered = text.trimmingCharacters(in: .whitespaces).lowercased()
     let number = lowered.prefix { $0.isNumber || $0 == "." }
     guard let value = Double(number) else { return nil }

@@ -10,9 +10,13 @@ public enum Evaluator {
         DispatchQueue.concurrentPerform(iterations: rules.count) { index in
             let rule = rules[index]
             let findings = rule.evaluate(context).sorted { ($0.target.kind.rawValue, $0.target.name) < ($1.target.kind.rawValue, $1.target.name) }
-            perRule.set(index, findings.map { Result(rule: rule.metadata, finding: $0) })
+            let metadata = SharedRuleMetadata(rule.metadata)
+            perRule.set(index, findings.map { Result(rule: metadata, finding: $0) })
         }
-        var results = perRule.values.flatMap { $0 }
+        // Moved out rule by rule: on a busy host the results are most of the audit's memory, never held twice.
+        var results: [Result] = []
+        results.reserveCapacity(perRule.values.reduce(snapshot.problems.count) { $0 + $1.count })
+        for index in rules.indices { results += perRule.take(index, leaving: []) }
         results += snapshot.problems.map(result(for:))
         return AuditReport(snapshot: snapshot, results: results)
     }
@@ -43,6 +47,14 @@ final class ConcurrentSlots<Value>: @unchecked Sendable {
         lock.lock()
         values[index] = value
         lock.unlock()
+    }
+    /// The value at `index`, no longer held here.
+    func take(_ index: Int, leaving empty: Value) -> Value {
+        lock.lock()
+        defer { lock.unlock() }
+        let value = values[index]
+        values[index] = empty
+        return value
     }
 }
 

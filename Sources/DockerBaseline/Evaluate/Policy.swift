@@ -107,9 +107,13 @@ public struct AuditPolicy: Sendable {
 
     /// The report with unselected results dropped, waivers applied (stale ones reported) and changes marked.
     /// Only waivers for `rules` (the command's own) can be stale: one file serves both `audit` and `lint`.
-    public func apply(to report: AuditReport, rules: [RuleMetadata] = RuleCatalog.all.map(\.metadata)) -> AuditReport {
+    /// Takes the report over: its results are filtered in place, not copied (on a busy host they are most of the memory).
+    public func apply(to report: consuming AuditReport, rules: [RuleMetadata] = RuleCatalog.all.map(\.metadata)) -> AuditReport {
         let labels = Self.labels(in: report.snapshot)
-        var results = report.results.filter { selects($0.rule) && selects($0.target, labels: labels[$0.target.id]) }
+        var filtered = consume report
+        var results = filtered.results
+        filtered.results = []
+        results.removeAll { !(selects($0.rule) && selects($0.target, labels: labels[$0.target.id])) }
         var used = Set<Int>()
         for index in results.indices where [.fail, .warn].contains(results[index].finding.status) {
             guard let (number, waiver) = waivers.enumerated().first(where: { $0.element.matches(results[index], reporting: reported) }) else { continue }
@@ -132,7 +136,6 @@ public struct AuditPolicy: Sendable {
                 results[index].change = failsNow ? (failedBefore ? .unchanged : .new) : (failedBefore ? .fixed : nil)
             }
         }
-        var filtered = report
         filtered.results = results
         filtered.benchmark = reported
         return filtered

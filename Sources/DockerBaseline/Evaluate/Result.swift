@@ -124,9 +124,22 @@ public struct Fix: Sendable, Equatable {
     }
 }
 
+/// One rule's metadata, shared by the results of that rule.
+final class SharedRuleMetadata: Sendable, Equatable {
+    let metadata: RuleMetadata
+    init(_ metadata: RuleMetadata) { self.metadata = metadata }
+    static func == (a: SharedRuleMetadata, b: SharedRuleMetadata) -> Bool { a === b || a.metadata == b.metadata }
+}
+
 /// A finding joined with its rule's metadata: what reports print.
 public struct Result: Sendable, Equatable {
-    public var rule: RuleMetadata
+    /// The rule's metadata, held once for all its results (it is the same in each, and large: a busy host has tens
+    /// of thousands of results).
+    public var rule: RuleMetadata {
+        _read { yield shared.metadata }
+        set { shared = SharedRuleMetadata(newValue) }
+    }
+    private var shared: SharedRuleMetadata
     public var finding: Finding
     /// The waiver that accepts this result, or that did until it expired.
     public var waiver: AppliedWaiver?
@@ -134,7 +147,11 @@ public struct Result: Sendable, Equatable {
     public var change: Change?
 
     public init(rule: RuleMetadata, finding: Finding, waiver: AppliedWaiver? = nil, change: Change? = nil) {
-        self.rule = rule
+        self.init(rule: SharedRuleMetadata(rule), finding: finding, waiver: waiver, change: change)
+    }
+
+    init(rule: SharedRuleMetadata, finding: Finding, waiver: AppliedWaiver? = nil, change: Change? = nil) {
+        self.shared = rule
         self.finding = finding
         self.waiver = waiver
         self.change = change

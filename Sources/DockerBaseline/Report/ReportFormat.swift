@@ -14,4 +14,13 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .markdown: return Data(MarkdownReporter.render(report, language: language).utf8)
         }
     }
+
+    /// The report handed to `output` in pieces as it is produced (JSON), or whole (the other formats).
+    public func write(_ report: AuditReport, language: Language, text: TextReporter? = nil, to output: (Data) throws -> Void) throws {
+        if self == .json {
+            try JSONReporter.write(report, language: language, to: output)
+        } else {
+            try output(try render(report, language: language, text: text))
+        }
+    }
 }

@@ -28,24 +28,26 @@ public struct TextReporter {
     public func render(_ report: AuditReport) -> String {
         if report.subject == .files { return renderFiles(report) }
         var out = header(report) + topFailures(report)
+        // Grouped by index: a busy host's results are most of the audit's memory, and are not copied whole.
         var sections: [String] = []
-        var bySection: [String: [Result]] = [:]
-        for result in report.results {
+        var bySection: [String: [Int]] = [:]
+        for (index, result) in report.results.enumerated() {
             let section = result.rule.section
             if bySection[section] == nil { sections.append(section) }
-            bySection[section, default: []].append(result)
+            bySection[section, default: []].append(index)
         }
         for section in sections {
             out += "\n" + style.bold(Vocabulary.section(section, language)) + "\n"
             var rules: [RuleID] = []
-            var byRule: [RuleID: [Result]] = [:]
-            for result in bySection[section]! {
-                if byRule[result.rule.id] == nil { rules.append(result.rule.id) }
-                byRule[result.rule.id, default: []].append(result)
+            var byRule: [RuleID: [Int]] = [:]
+            for index in bySection[section]! {
+                let id = report.results[index].rule.id
+                if byRule[id] == nil { rules.append(id) }
+                byRule[id, default: []].append(index)
             }
             var skipped: [[Result]] = []
             for rule in rules {
-                let results = byRule[rule]!
+                let results = byRule[rule]!.map { report.results[$0] }
                 if !verbose, results.allSatisfy({ $0.status == .skipped }) {
                     skipped.append(results)
                 } else {

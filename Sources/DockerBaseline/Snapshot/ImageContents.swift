@@ -18,6 +18,9 @@ public struct ImageContents: Codable, Sendable, Equatable {
     public var worldWritableDirectories: [ContentsFile]
     /// Layers, or parts of them, that could not be read: the findings above may be incomplete.
     public var problems: [ContentsProblem]
+    /// True when these contents come from the content cache (an earlier complete read of the same image id), not
+    /// from reading the layers in this run; absent otherwise.
+    public var cached: Bool?
 
     public init(source: String, layers: [ImageLayer] = [], setuidFiles: [ContentsFile] = [], secretFiles: [SecretFile] = [],
                 emptyPasswordAccounts: [ShadowAccount] = [], sshdFiles: [ContentsFile] = [],

@@ -20,6 +20,8 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(name: .customLong("image-contents"), help: "Whose layers to read for the image-contents rules (4.3, 4.8, 4.10): used (images containers were created from), all, none.")
     var imageContents: ImageContentsScope = .used
 
+    @OptionGroup var cache: CacheOptions
+
     @Option(help: "Benchmark numbering to show, and whose rules to run: cis-1.6 (default), cis-1.8, cis-ce-1.1.")
     var benchmark: Benchmark?
 
@@ -89,7 +91,7 @@ struct AuditCommand: AsyncParsableCommand {
         if let advisories {
             do { table = try AdvisoryTable.load(advisories) } catch { throw UsageProblem(description: String(describing: error)) }
         }
-        let snapshot = try await source.load(imageContents: imageContents)
+        let snapshot = try await source.load(imageContents: imageContents, cache: cache.cache)
         let report = policy.apply(to: Evaluator.evaluate(snapshot, advisories: table, settings: policy.settings))
         try reporting.finish(report, failure: belowMinScore(report))
     }

@@ -15,8 +15,10 @@ struct CollectCommand: AsyncParsableCommand {
     @Option(name: .customLong("image-contents"), help: "Whose layers to read: used, all, none.")
     var imageContents: ImageContentsScope = .used
 
+    @OptionGroup var cache: CacheOptions
+
     func run() async throws {
-        let snapshot = try await engine.collect(imageContents: imageContents)
+        let snapshot = try await engine.collect(imageContents: imageContents, cache: cache.cache)
         try write(try SnapshotFile.encode(snapshot), to: output,
                   note: "\(snapshot.containers.count) containers, \(snapshot.images.count) images, \(snapshot.problems.count) problems")
     }

@@ -17,6 +17,8 @@ struct ImageCommand: AsyncParsableCommand {
 
     @OptionGroup var engine: EngineOptions
 
+    @OptionGroup var cache: CacheOptions
+
     @OptionGroup var reporting: ReportOptions
 
     func validate() throws {
@@ -26,7 +28,9 @@ struct ImageCommand: AsyncParsableCommand {
     func run() async throws {
         let snapshot: Snapshot
         do {
-            snapshot = try await ImageAuditCollector.snapshot(references: references, options: engine.collectOptions)
+            var options = engine.collectOptions
+            options.contentCache = cache.cache
+            snapshot = try await ImageAuditCollector.snapshot(references: references, options: options)
         } catch {
             TerminalProgress.shared?.finish()
             throw CouldNotAudit(description: String(describing: error))

@@ -65,21 +65,50 @@ struct ReportOptions: ParsableArguments {
             let colour = destination == nil && isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"].map(\.isEmpty) ?? true)
                 && environment["TERM"] != "dumb"
             let text = TextReporter(language: language, colour: colour, verbose: verbose, showRemediation: remediation, exit: exit)
-            try write(try target.format.render(report, language: language, text: text), to: destination)
+            try write(to: destination) { output in try target.format.write(report, language: language, text: text, to: output) }
         }
     }
 }
 
 /// Writes `data` to `path` atomically, saying so on standard error (with `note` after the name), or to standard
-/// output for none or `-`; an unwritable file is exit 3. Every file a command writes is written here.
+/// output for none or `-`; an unwritable file is exit 3.
 func write(_ data: Data, to path: String?, note: String? = nil) throws {
+    try write(to: path, note: note) { try $0(data) }
+}
+
+/// Writes what `produce` hands out, piece by piece, to `path` (through a temporary file renamed over it at the end)
+/// and says so on standard error, or to standard output for none or `-`; an unwritable file is exit 3. Every file a
+/// command writes is written here.
+func write(to path: String?, note: String? = nil, _ produce: ((Data) throws -> Void) throws -> Void) throws {
     guard let path, path != "-" else {
-        FileHandle.standardOutput.write(data)
+        do {
+            try produce { try FileHandle.standardOutput.write(contentsOf: $0) }
+        } catch {
+            // A reader that went away (`| head`) ends the report; it is not a crash.
+            throw CouldNotAudit(description: "cannot write to standard output: \((error as NSError).localizedDescription)")
+        }
         return
     }
+    let target = URL(fileURLWithPath: path).resolvingSymlinksInPath()
+    var info = stat()
+    // A device, FIFO or terminal is written in place: renaming over it would replace it with a file.
+    let inPlace = stat(target.path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG
+    let temporary = inPlace ? target : target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).tmp")
+    let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw CouldNotAudit(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
     do {
-        try SnapshotFile.writeAtomically(data, to: path)
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)
+        do {
+            try produce { try handle.write(contentsOf: $0) }
+            try handle.close()
+        } catch {
+            try? handle.close()
+            throw error
+        }
+        if !inPlace, rename(temporary.path, target.path) != 0 { throw CouldNotAudit(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
     } catch {
+        if !inPlace { try? FileManager.default.removeItem(at: temporary) }
+        if error is CouldNotAudit { throw error }
         throw CouldNotAudit(description: "cannot write \(path): \((error as NSError).localizedDescription)")
     }
     FileHandle.standardError.write(Data("docker-baseline: wrote \(path)\(note.map { ": \($0)" } ?? "")\n".utf8))

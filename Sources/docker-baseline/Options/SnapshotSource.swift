@@ -8,9 +8,10 @@ struct SnapshotSource: ParsableArguments {
     @Option(help: "Judge a snapshot saved by `collect -o` instead of asking the engine.")
     var snapshot: String?
 
-    /// The saved snapshot when one is named, else a fresh one (with the layers `imageContents` says); exit 3 when neither can be read.
-    func load(imageContents: ImageContentsScope = .none) async throws -> Snapshot {
-        guard let snapshot else { return try await engine.collect(imageContents: imageContents) }
+    /// The saved snapshot when one is named, else a fresh one (with the layers `imageContents` says, through `cache`);
+    /// exit 3 when neither can be read.
+    func load(imageContents: ImageContentsScope = .none, cache: ContentCache? = nil) async throws -> Snapshot {
+        guard let snapshot else { return try await engine.collect(imageContents: imageContents, cache: cache) }
         do {
             return try SnapshotFile.load(snapshot)
         } catch {

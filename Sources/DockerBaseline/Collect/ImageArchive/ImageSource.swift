@@ -87,6 +87,12 @@ public enum ImageContentsReader {
         return ScannedLayer(digest: digest, facts: stream.scanner.facts, error: stream.error)
     }
 
+    /// One engine image by id: from the cache when it holds it, else read from the engine (and stored when complete).
+    static func readEngineImage(_ id: String, client: EngineClient, prefix: String, cache: ContentCache?) async -> ImageContents {
+        guard let cache else { return await readEngineImage(id, client: client, prefix: prefix) }
+        return await cache.contents(of: id) { await readEngineImage(id, client: client, prefix: prefix) }
+    }
+
     /// One engine image, from `GET /images/{ref}/get` streamed through the archive scanner.
     public static func readEngineImage(_ reference: String, client: EngineClient, prefix: String) async -> ImageContents {
         let scanner = ArchiveScanner(source: "engine export")

@@ -21,6 +21,7 @@ private func judgeItems(_ contents: ImageContents, items: [(key: String, value: 
     var evidence: [String: String] = [:]
     for item in items.prefix(evidenceLimit) { evidence[item.key] = item.value }
     if items.count > evidenceLimit { evidence["…"] = "\(items.count - evidenceLimit) more" }
+    if contents.cached == true { evidence["cache"] = "layers read by an earlier run (content cache, same image id)" }
     let unread = contents.problems.map(\.description)
     if !items.isEmpty {
         if !unread.isEmpty { evidence["incomplete"] = unread.prefix(3).joined(separator: "; ") }

@@ -1,0 +1,112 @@
+import Foundation
+
+/// What reading an image's layers found, kept on disk by image id: an image id is the hash of its content, so what
+/// was read once never changes, and a later audit need not export the image again.
+///
+/// One JSON file per image (its name the SHA-256 of the id), holding the format version and the image id beside the
+/// contents; an entry whose version or id does not match, or that cannot be decoded, is ignored (and rewritten by the
+/// next complete read). Entries are written to a temporary file and renamed into place, so a concurrent run reads a
+/// whole entry or none. The newest-used entries are kept within `limitBytes`: a hit refreshes the entry's
+/// modification time, and each store removes the least recently used entries over the bound. The cache is best
+/// effort: a directory that cannot be written only means the layers are read every time.
+public struct ContentCache: Sendable {
+    /// Bump when the layer scanner or `ImageContents` records something differently: older entries are then ignored.
+    public static let formatVersion = 1
+    public static let defaultLimitBytes = 256 << 20
+
+    public let directory: URL
+    public let limitBytes: Int
+
+    public init(directory: String, limitBytes: Int = ContentCache.defaultLimitBytes) {
+        self.directory = URL(fileURLWithPath: directory, isDirectory: true)
+        self.limitBytes = limitBytes
+    }
+
+    /// `$XDG_CACHE_HOME/docker-baseline`; else `/var/cache/docker-baseline` for root, `~/.cache/docker-baseline` for others.
+    public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return xdg + "/docker-baseline" }
+        if geteuid() == 0 { return "/var/cache/docker-baseline" }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return home + "/.cache/docker-baseline"
+    }
+
+    private struct Entry: Codable {
+        var version: Int
+        var imageID: String
+        var contents: ImageContents
+    }
+
+    /// The contents of `imageID` from the cache (marked `cached`), else from `read`; a complete read is stored.
+    public func contents(of imageID: String, read: () async -> ImageContents) async -> ImageContents {
+        if let hit = load(imageID) { return hit }
+        let contents = await read()
+        store(contents, imageID: imageID)
+        return contents
+    }
+
+    /// The stored contents of `imageID`, or nil when there is no usable entry.
+    public func load(_ imageID: String) -> ImageContents? {
+        let url = entryURL(imageID)
+        guard let data = try? Data(contentsOf: url), data.count <= limitBytes,
+              let entry = try? JSONDecoder().decode(Entry.self, from: data),
+              entry.version == Self.formatVersion, entry.imageID == imageID, Self.isComplete(entry.contents)
+        else { return nil }
+        try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: url.path)
+        var contents = entry.contents
+        contents.cached = true
+        return contents
+    }
+
+    /// Only an image read completely and without a problem is kept: anything else is read again next time.
+    static func isComplete(_ contents: ImageContents) -> Bool {
+        !contents.layers.isEmpty && contents.problems.isEmpty
+    }
+
+    /// Stores a complete read of `imageID` (anything else is ignored), then trims the cache to its bound.
+    public func store(_ contents: ImageContents, imageID: String) {
+        guard Self.isComplete(contents) else { return }
+        var contents = contents
+        contents.cached = nil
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(Entry(version: Self.formatVersion, imageID: imageID, contents: contents)),
+              data.count <= limitBytes,
+              (try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)) != nil
+        else { return }
+        let temporary = directory.appendingPathComponent(".tmp-\(getpid())-\(UUID().uuidString)")
+        do {
+            try data.write(to: temporary)
+            guard rename(temporary.path, entryURL(imageID).path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            return
+        }
+        evict()
+    }
+
+    /// Removes the least recently used entries until the rest fit in `limitBytes`, and temporary files an
+    /// interrupted run left (older than an hour: a younger one may be another run's write in progress).
+    func evict() {
+        let keys: [URLResourceKey] = [.fileSizeKey, .contentModificationDateKey]
+        guard let files = try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: keys) else { return }
+        var entries: [(url: URL, size: Int, used: Date)] = []
+        for url in files {
+            guard let values = try? url.resourceValues(forKeys: Set(keys)) else { continue }
+            let used = values.contentModificationDate ?? .distantPast
+            if url.lastPathComponent.hasPrefix(".tmp-") {
+                if used < Date(timeIntervalSinceNow: -3600) { try? FileManager.default.removeItem(at: url) }
+            } else if url.pathExtension == "json" {
+                entries.append((url, values.fileSize ?? 0, used))
+            }
+        }
+        var total = entries.reduce(0) { $0 + $1.size }
+        for entry in entries.sorted(by: { $0.used < $1.used }) where total > limitBytes {
+            try? FileManager.default.removeItem(at: entry.url)
+            total -= entry.size
+        }
+    }
+
+    func entryURL(_ imageID: String) -> URL {
+        directory.appendingPathComponent(SHA256.hex(Array(imageID.utf8)) + ".json")
+    }
+}
