@@ -48,7 +48,12 @@ if ! docker info >/dev/null 2>&1; then
     docker info >/dev/null 2>&1 || { echo "dockerd did not start; its log:" >&2; tail -20 /tmp/docker-baseline-dockerd.log >&2; exit 1; }
 fi
 
+# The audits the tests run keep image contents in a cache of their own, removed with the run, not the machine's.
+export XDG_CACHE_HOME
+XDG_CACHE_HOME=$(mktemp -d /tmp/dbt-cache.XXXXXX)
+
 cleanup() {
+    rm -rf "$XDG_CACHE_HOME"
     log "removing fixtures"
     scripts/fixtures.sh down || true
     if [ -n "$started_dockerd" ]; then
@@ -91,6 +96,7 @@ leftovers() {
     pgrep -af 'dockerd .*--data-root /tmp/dbt|sshd -f /tmp/dbt|http\.server|socket\.socket\(\)' | grep -v pgrep || true
     ip netns list 2>/dev/null | grep -E '^dbt' || true
     ip -o link show 2>/dev/null | grep -oE ' dbt[^:@ ]+' || true
+    find /var/cache -maxdepth 1 -name docker-baseline -newer "$started_at" 2>/dev/null || true
     find /tmp -maxdepth 1 -newer "$started_at" \( -name 'dbt-test-*' -o -name 'dbt-fake-*' -o -name 'dbt-scan-*' -o -name 'dbt-certs-*' -o -name 'dbt-ssh*' -o -name 'dbt-daemon*' \) 2>/dev/null || true
 }
 started_at=$(mktemp /tmp/dbt-run-started.XXXXXX)

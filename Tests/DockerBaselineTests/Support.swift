@@ -65,7 +65,13 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
-    if let environment { process.environment = environment }
+    if var environment {
+        // The run's own content cache (scripts/test.sh sets it), so no command a test runs writes the machine's.
+        if environment["XDG_CACHE_HOME"] == nil, let cache = ProcessInfo.processInfo.environment["XDG_CACHE_HOME"] {
+            environment["XDG_CACHE_HOME"] = cache
+        }
+        process.environment = environment
+    }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
