@@ -48,12 +48,13 @@ if ! docker info >/dev/null 2>&1; then
     docker info >/dev/null 2>&1 || { echo "dockerd did not start; its log:" >&2; tail -20 /tmp/docker-baseline-dockerd.log >&2; exit 1; }
 fi
 
-# The audits the tests run keep image contents in a cache of their own, removed with the run, not the machine's.
-export XDG_CACHE_HOME
-XDG_CACHE_HOME=$(mktemp -d /tmp/dbt-cache.XXXXXX)
+# The audits the tests run keep image contents in a cache of their own, removed with the run, not the machine's
+# (XDG_CACHE_HOME is left alone: SwiftPM keeps its own caches there).
+export DOCKER_BASELINE_CACHE_DIR
+DOCKER_BASELINE_CACHE_DIR=$(mktemp -d /tmp/dbt-cache.XXXXXX)
 
 cleanup() {
-    rm -rf "$XDG_CACHE_HOME"
+    rm -rf "$DOCKER_BASELINE_CACHE_DIR"
     log "removing fixtures"
     scripts/fixtures.sh down || true
     if [ -n "$started_dockerd" ]; then

@@ -241,6 +241,7 @@ struct ContentCacheTests {
     @Test("The default directory: XDG_CACHE_HOME, else ~/.cache (or /var/cache for root)")
     func defaultDirectory() {
         #expect(ContentCache.defaultDirectory(environment: ["XDG_CACHE_HOME": "/x/cache", "HOME": "/home/a"]) == "/x/cache/docker-baseline")
+        #expect(ContentCache.defaultDirectory(environment: ["DOCKER_BASELINE_CACHE_DIR": "/run/dbc", "XDG_CACHE_HOME": "/x/cache"]) == "/run/dbc")
         let fallback = ContentCache.defaultDirectory(environment: ["HOME": "/home/a"])
         #expect(fallback == (geteuid() == 0 ? "/var/cache/docker-baseline" : "/home/a/.cache/docker-baseline"))
     }

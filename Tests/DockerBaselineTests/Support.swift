@@ -67,8 +67,8 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
     process.arguments = arguments
     if var environment {
         // The run's own content cache (scripts/test.sh sets it), so no command a test runs writes the machine's.
-        if environment["XDG_CACHE_HOME"] == nil, let cache = ProcessInfo.processInfo.environment["XDG_CACHE_HOME"] {
-            environment["XDG_CACHE_HOME"] = cache
+        if environment["DOCKER_BASELINE_CACHE_DIR"] == nil, let cache = ProcessInfo.processInfo.environment["DOCKER_BASELINE_CACHE_DIR"] {
+            environment["DOCKER_BASELINE_CACHE_DIR"] = cache
         }
         process.environment = environment
     }

@@ -22,8 +22,10 @@ public struct ContentCache: Sendable {
         self.limitBytes = limitBytes
     }
 
-    /// `$XDG_CACHE_HOME/docker-baseline`; else `/var/cache/docker-baseline` for root, `~/.cache/docker-baseline` for others.
+    /// `$DOCKER_BASELINE_CACHE_DIR`; else `$XDG_CACHE_HOME/docker-baseline`; else `/var/cache/docker-baseline` for root,
+    /// `~/.cache/docker-baseline` for others.
     public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let own = environment["DOCKER_BASELINE_CACHE_DIR"], own.hasPrefix("/") { return own }
         if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return xdg + "/docker-baseline" }
         if geteuid() == 0 { return "/var/cache/docker-baseline" }
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()

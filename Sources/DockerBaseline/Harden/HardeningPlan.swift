@@ -87,8 +87,8 @@ extension HardeningPlan {
             let rule = result.rule
             let fixes = "\(rule.cis ?? "") \(rule.id)"
             switch rule.hardening {
-            case .auditWatch?:
-                if let path = result.finding.evidence["path"] { auditRules.append("-w \(path) -p wa -k docker") }
+            case .auditWatch? where result.finding.evidence["path"] != nil:
+                auditRules.append("-w \(result.finding.evidence["path"]!) -p wa -k docker")
             case let .fileMode(allowed)?:
                 guard let facts = host?.file(result.target.id), let mode = facts.mode else { continue }
                 files.append(FileChange(path: facts.path, command: "chmod \(String(mode & allowed, radix: 8)) \(facts.path)", mode: mode & allowed,

@@ -6,7 +6,7 @@ struct CacheOptions: ParsableArguments {
     @Flag(name: .customLong("no-cache"), help: "Read every image's layers, neither using nor filling the content cache.")
     var noCache = false
 
-    @Option(name: .customLong("cache-dir"), help: "Content cache directory (default: $XDG_CACHE_HOME/docker-baseline; else /var/cache/docker-baseline as root, ~/.cache/docker-baseline otherwise).")
+    @Option(name: .customLong("cache-dir"), help: "Content cache directory (default: $DOCKER_BASELINE_CACHE_DIR, else $XDG_CACHE_HOME/docker-baseline; else /var/cache/docker-baseline as root, ~/.cache/docker-baseline otherwise).")
     var cacheDirectory: String?
 
     @Option(name: .customLong("cache-size"), help: "The content cache's bound, e.g. 256MiB or 1g; least recently used entries are removed beyond it.")
