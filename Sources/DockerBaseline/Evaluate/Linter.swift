@@ -59,7 +59,7 @@ public enum Linter {
                     target: target, status: finding.status, severity: finding.severity, message: finding.message, evidence: finding.evidence,
                     location: location, fix: finding.fix))
                 if [.fail, .warn].contains(finding.status), let ignore = ignores?.match(rule.metadata, location) {
-                    result.waiver = AppliedWaiver(reason: ignore.reason, expires: nil, expired: false, source: "\(ignore.file):\(ignore.line)", inSource: true)
+                    result.waiver = AppliedWaiver(reason: UntrustedText.shown(ignore.reason), expires: nil, expired: false, source: "\(ignore.file):\(ignore.line)", inSource: true)
                 }
                 results.append(result)
             }

@@ -87,7 +87,7 @@ public struct Finding: Sendable, Equatable {
     /// Overrides the rule's default severity (e.g. a dangerous capability raises it).
     public var severity: Severity?
     public var message: LocalizedText
-    /// The values judged, by name. Secret values are masked before they get here.
+    /// The values judged, by name. Secret values are masked when the finding becomes a `Result`.
     public var evidence: [String: String]
     /// Where in a file (lint findings).
     public var location: SourceLocation?
@@ -152,7 +152,8 @@ public struct Result: Sendable, Equatable {
 
     init(rule: SharedRuleMetadata, finding: Finding, waiver: AppliedWaiver? = nil, change: Change? = nil) {
         self.shared = rule
-        self.finding = finding
+        // The report boundary: what a finding says of the audited object is masked and escaped here, once.
+        self.finding = finding.shown
         self.waiver = waiver
         self.change = change
     }

@@ -52,7 +52,7 @@ public enum HTMLReporter {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Docker Baseline — \(xml(snapshot.info.name ?? snapshot.endpoint))</title>
+        <title>Docker Baseline — \(xml(UntrustedText.shown(snapshot.info.name ?? snapshot.endpoint)))</title>
         <style>
         body { font: 14px/1.45 system-ui, "Noto Sans CJK SC", "PingFang SC", sans-serif; margin: 1.5em; color: #1d2330; }
         h1 { font-size: 1.4em; margin: 0 0 .2em; }
@@ -85,7 +85,7 @@ public enum HTMLReporter {
         </head>
         <body>
         <h1>Docker Baseline</h1>
-        <div class="meta">\(xml(label("Engine", "引擎"))) \(xml(snapshot.engine.version ?? "?")) · \(xml(snapshot.endpoint)) · \(xml(snapshot.collectedAt))</div>
+        <div class="meta">\(xml(label("Engine", "引擎"))) \(xml(UntrustedText.shown(snapshot.engine.version ?? "?"))) · \(xml(UntrustedText.shown(snapshot.endpoint))) · \(xml(UntrustedText.shown(snapshot.collectedAt)))</div>
         <div class="picture">
         \(HTMLChart.score(report, language: language))
         \(HTMLChart.failures(report, language: language))

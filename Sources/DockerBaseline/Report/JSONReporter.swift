@@ -31,11 +31,11 @@ public enum JSONReporter {
           "schemaVersion": \(schemaVersion),
           "tool": {"name": \(jsonString(ToolInfo.current.name)), "version": \(jsonString(ToolInfo.current.version))},
           "engine": {
-            "endpoint": \(jsonString(snapshot.endpoint)),\(optional("version", snapshot.engine.version))\(optional("apiVersion", snapshot.engine.apiVersion))\(optional("name", snapshot.info.name))\(optional("operatingSystem", snapshot.info.operatingSystem))
+            "endpoint": \(jsonString(UntrustedText.shown(snapshot.endpoint))),\(optional("version", snapshot.engine.version))\(optional("apiVersion", snapshot.engine.apiVersion))\(optional("name", snapshot.info.name))\(optional("operatingSystem", snapshot.info.operatingSystem))
             "containers": \(snapshot.containers.count),
             "images": \(snapshot.images.count)
           },
-          "collectedAt": \(jsonString(snapshot.collectedAt)),
+          "collectedAt": \(jsonString(UntrustedText.shown(snapshot.collectedAt))),
           "language": \(jsonString(language.rawValue)),
           "benchmark": \(jsonString(report.benchmark.rawValue)),
           "summary": {
@@ -129,7 +129,7 @@ public enum JSONReporter {
     /// `\n    "key": "value",` when there is a value, nothing otherwise.
     private static func optional(_ key: String, _ value: String?, indent: Int = 4) -> String {
         guard let value else { return "" }
-        return "\n" + String(repeating: " ", count: indent) + "\(jsonString(key)): \(jsonString(value)),"
+        return "\n" + String(repeating: " ", count: indent) + "\(jsonString(key)): \(jsonString(UntrustedText.shown(value))),"
     }
 }
 

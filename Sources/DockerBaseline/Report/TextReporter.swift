@@ -90,15 +90,16 @@ public struct TextReporter {
     private func header(_ report: AuditReport) -> String {
         let snapshot = report.snapshot
         let engineWord = zh ? "引擎" : "engine"
-        let engine = snapshot.engine.version.map { "\(engineWord) \($0) (API \(snapshot.engine.apiVersion ?? "?"))" } ?? engineWord
+        let engine = snapshot.engine.version.map { "\(engineWord) \(UntrustedText.shown($0)) (API \(UntrustedText.shown(snapshot.engine.apiVersion ?? "?")))" } ?? engineWord
+        let endpoint = UntrustedText.shown(snapshot.endpoint), collectedAt = UntrustedText.shown(snapshot.collectedAt)
         let running = snapshot.containers.filter { $0.inspect.isRunning }.count
         let counts = zh
             ? "\(snapshot.containers.count) 个容器（\(running) 个运行中），\(snapshot.images.count) 个镜像"
             : "\(snapshot.containers.count) containers (\(running) running), \(snapshot.images.count) images"
-        if report.subject == .networkScan { return "Docker Baseline \(ToolInfo.current.version) · \(snapshot.endpoint) · \(snapshot.collectedAt)\n" }
-        var header = "Docker Baseline \(ToolInfo.current.version) · \(engine) · \(snapshot.endpoint) · \(snapshot.collectedAt)\n\(counts)\n"
+        if report.subject == .networkScan { return "Docker Baseline \(ToolInfo.current.version) · \(endpoint) · \(collectedAt)\n" }
+        var header = "Docker Baseline \(ToolInfo.current.version) · \(engine) · \(endpoint) · \(collectedAt)\n\(counts)\n"
         if let reason = snapshot.engineUnavailable {
-            header += style.yellow(zh ? "注意：没有运行中的 Docker 引擎，仅判断了宿主机与守护进程配置文件\n" : "Note: \(reason)\n")
+            header += style.yellow(zh ? "注意：没有运行中的 Docker 引擎，仅判断了宿主机与守护进程配置文件\n" : "Note: \(UntrustedText.shown(reason))\n")
         }
         return header
     }

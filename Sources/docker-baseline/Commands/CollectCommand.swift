@@ -17,9 +17,17 @@ struct CollectCommand: AsyncParsableCommand {
 
     @OptionGroup var cache: CacheOptions
 
+    @Flag(help: """
+        Keep secret values (environment variables, labels, build history, command lines) as the engine gave them. \
+        By default they are masked: a snapshot is meant to be shared, and the rules still see where each secret was.
+        """)
+    var keepSecrets = false
+
     func run() async throws {
-        let snapshot = try await engine.collect(imageContents: imageContents, cache: cache.cache)
+        let collected = try await engine.collect(imageContents: imageContents, cache: cache.cache)
+        let snapshot = keepSecrets ? collected : collected.maskingSecrets
         try write(try SnapshotFile.encode(snapshot), to: output,
-                  note: "\(snapshot.containers.count) containers, \(snapshot.images.count) images, \(snapshot.problems.count) problems")
+                  note: "\(snapshot.containers.count) containers, \(snapshot.images.count) images, \(snapshot.problems.count) problems"
+                      + (keepSecrets ? ", secret values kept" : ""))
     }
 }
