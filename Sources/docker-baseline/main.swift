@@ -43,10 +43,10 @@ struct DockerBaselineCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as CouldNotAudit {
-            FileHandle.standardError.write(Data("docker-baseline: \(error.description)\n".utf8))
+            FileHandle.standardError.write(Data("docker-baseline: \(UntrustedText.shown(error.description))\n".utf8))
             Foundation.exit(Exit.couldNotAudit)
         } catch let error as UsageProblem {
-            FileHandle.standardError.write(Data("docker-baseline: \(error.description)\n".utf8))
+            FileHandle.standardError.write(Data("docker-baseline: \(UntrustedText.shown(error.description))\n".utf8))
             Foundation.exit(Exit.usage)
         } catch {
             let code = exitCode(for: error)

@@ -38,7 +38,7 @@ extension TextReporter {
             let names = unread.map { "\($0.target.name) (\($0.finding.message[language]))" }.joined(separator: "; ")
             out += paint(.error, zh ? "未能读取 \(unread.count) 项输入，未作任何判断：\(names)" : "\(unread.count) input(s) could not be read and were not judged: \(names)") + "\n"
         }
-        if let exit { out += style.bold(exit.text(report, language: language)) + "\n" }
+        if let exit { out += style.bold(UntrustedText.shown(exit.text(report, language: language))) + "\n" }
         return out
     }
 }

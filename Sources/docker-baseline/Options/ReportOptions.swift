@@ -49,7 +49,7 @@ struct ReportOptions: ParsableArguments {
         switch reason.cause {
         case let .couldNotAudit(description): throw CouldNotAudit(description: description)
         case let .command(text):
-            FileHandle.standardError.write(Data("docker-baseline: \(text.en)\n".utf8))
+            FileHandle.standardError.write(Data("docker-baseline: \(UntrustedText.shown(text.en))\n".utf8))
             throw ExitCode(reason.code)
         case .failures: throw ExitCode(reason.code)
         case .clean: return
