@@ -59,13 +59,23 @@ struct SecretMaskingTests {
         }
     }
 
+    @Test("A value the object declares secret is masked wherever a finding repeats it, in any shape")
+    func knownValues() throws {
+        var known = KnownSecrets()
+        known.add(name: "DB_PASSWORD", value: "hunter22")
+        known.add(name: "DEBUG", value: "verbose")
+        known.add(name: "API_TOKEN", value: "abc")
+        #expect(known.values == ["hunter22"])
+        #expect(known.masking("mysql -phunter22 --verbose") == "mysql -p<masked> --verbose")
+    }
+
     @Test("A rule that forgets to mask cannot leak: every format shows neither the secrets nor the escape sequences")
     func boundary() throws {
         let config = ContainerConfig(user: nil, image: nil, env: ["DB_PASSWORD=CanaryEnv1", "AWS_KEY=AKIACANARY0123456789"], cmd: nil,
                                      entrypoint: nil, labels: nil, healthcheck: nil, exposedPorts: nil)
         let image = ImageInspect(id: "sha256:" + String(repeating: "a", count: 64), repoTags: ["evil\u{1B}[31m:1"], repoDigests: nil,
                                  created: nil, config: config, os: "linux", architecture: "amd64", size: nil)
-        let history = [ImageHistoryEntry(id: nil, created: nil, createdBy: "/bin/sh -c curl -u ci:CanaryHistory https://x\r\u{1B}[1A", comment: nil, size: nil)]
+        let history = [ImageHistoryEntry(id: nil, created: nil, createdBy: "/bin/sh -c curl -u ci:CanaryHistory https://x && mysql -pCanaryEnv1\r\u{1B}[1A", comment: nil, size: nil)]
         let snapshot = Snapshot(collectedAt: "2026-01-01T00:00:00Z", endpoint: "tcp://admin:CanaryEndpoint@10.0.0.1:2376",
                                 engine: EngineVersion(), info: EngineInfo(), containers: [],
                                 images: [ImageRecord(inspect: image, history: history)], networks: [], host: nil,
@@ -95,6 +105,8 @@ struct SecretMaskingTests {
         RUN curl -fsSL -u deploy:CanaryA3 https://example.com/setup.sh -o /tmp/setup.sh
         ADD https://builder:CanaryA4@repo.example.com/app.tgz /app/
         ENV DB_PASSWORD CanaryA5
+        RUN mysql -pCanaryA5 -e 'select 1' && curl -fsSL https://example.com/x.sh | sh
+        EXPOSEE CanaryA5
         LABEL note="\(escape)all clear\r"
         HEALTHCHECK CMD curl -H "Authorization: Bearer CanaryA6" http://localhost/health
         USER app
@@ -108,7 +120,8 @@ struct SecretMaskingTests {
               GITHUB: ghp_CanaryB2abcdefghijklmnopqrstuvwxyz0123
             healthcheck:
               test: ["CMD", "curl", "-H", "Authorization: Bearer CanaryB3", "http://localhost/"]
-            command: ["sh", "-c", "curl -u ops:CanaryB4 http://x"]
+            command: ["sh", "-c", "curl -u ops:CanaryB4 http://x && mysql -pCanaryB1"]
+            user: CanaryB1
             labels:
               note: "\\e[2J\\e[1;1Hall clear\\r"
             privileged: true

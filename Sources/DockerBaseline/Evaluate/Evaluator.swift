@@ -5,13 +5,14 @@ public enum Evaluator {
     public static func evaluate(_ snapshot: Snapshot, rules: [any Rule] = RuleCatalog.all, advisories: AdvisoryTable = .embedded,
                                 settings: RuleSettings = RuleSettings()) -> AuditReport {
         let context = AuditContext(snapshot, advisories: advisories, settings: settings)
+        let known = KnownSecrets.byTarget(snapshot)
         // Rules are pure and independent: judge them on every core, then keep the catalogue's order.
         let perRule = ConcurrentSlots([[Result]](repeating: [], count: rules.count))
         DispatchQueue.concurrentPerform(iterations: rules.count) { index in
             let rule = rules[index]
             let findings = rule.evaluate(context).sorted { ($0.target.kind.rawValue, $0.target.name) < ($1.target.kind.rawValue, $1.target.name) }
             let metadata = SharedRuleMetadata(rule.metadata)
-            perRule.set(index, findings.map { Result(rule: metadata, finding: $0) })
+            perRule.set(index, findings.map { Result(rule: metadata, finding: known[$0.target.id]?.masking($0) ?? $0) })
         }
         // Moved out rule by rule: on a busy host the results are most of the audit's memory, never held twice.
         var results: [Result] = []

@@ -68,7 +68,13 @@ public enum Linter {
             Result(rule: ignoreRule, finding: Finding(target: target, status: .warn, message: problem.message,
                                                       location: SourceLocation(file: problem.file, range: .line(problem.line))))
         } ?? []
-        return results
+        let known = KnownSecrets(file)
+        guard !known.isEmpty else { return results }
+        return results.map { result in
+            var result = result
+            result.finding = known.masking(result.finding)
+            return result
+        }
     }
 
     static let inputRule = RuleMetadata(
