@@ -42,6 +42,19 @@ struct FormatTests {
         #expect(try JSONSerialization.jsonObject(with: pieces.reduce(Data(), +)) is [String: Any])
     }
 
+    @Test("SARIF, JUnit and HTML are handed out in bounded pieces too, that make up exactly the report rendered whole",
+          arguments: [ReportFormat.sarif, .junit, .html])
+    func streamedPieces(_ format: ReportFormat) throws {
+        let report = try goldenReport()
+        var many = report
+        while many.results.count < 20_000 { many.results += report.results }
+        var pieces: [Data] = []
+        try format.write(many, language: .en) { pieces.append($0) }
+        #expect(pieces.count > 2)
+        #expect(pieces.allSatisfy { $0.count < JSONReporter.pieceSize + (64 << 10) })
+        #expect(pieces.reduce(Data(), +) == (try format.render(many, language: .en)))
+    }
+
     @Test("SARIF 2.1.0: required fields, every result's rule is declared at its index, files have physical locations, waivers are suppressions")
     func sarifStructure() throws {
         let report = try goldenReport()

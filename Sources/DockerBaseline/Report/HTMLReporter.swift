@@ -5,11 +5,17 @@
 /// link can point at a view.
 public enum HTMLReporter {
     public static func render(_ report: AuditReport, language: Language) -> String {
+        var out = ""
+        write(report, language: language) { out += $0 }
+        return out
+    }
+
+    /// The page as it is produced: the head, the picture and the controls, then a row per result, then the script.
+    public static func write(_ report: AuditReport, language: Language, _ emit: (String) throws -> Void) rethrows {
         let zh = language == .zh
         let label = { (en: String, cn: String) in zh ? cn : en }
-        let snapshot = report.snapshot
-        var rows = ""
-        rows.reserveCapacity(report.results.count * 900)
+        let (head, tail) = page(report, language: language)
+        try emit(head)
         let statusRank = Status.allCases.sorted()
         for result in report.results {
             let target = result.targetLabel(language)
@@ -22,7 +28,7 @@ public enum HTMLReporter {
                 notes += " — \(xml(waiver.source))</p>"
             }
             if let change = result.change { notes += "<p class=\"change\">\(change.rawValue)</p>" }
-            rows += """
+            try emit("""
             <tr class="result" data-status="\(result.status.rawValue)" data-section="\(xml(result.rule.section))" data-severity="\(result.severity.rawValue)">\
             <td data-sort="\(statusRank.firstIndex(of: result.status)!)"><span class="badge \(result.status.rawValue)">\(xml(Vocabulary.status(result.status, language)))</span></td>\
             <td>\(xml(report.benchmark.id(for: result.rule) ?? "-"))</td>\
@@ -32,8 +38,16 @@ public enum HTMLReporter {
             <td><code>\(xml(target))</code></td>\
             <td>\(xml(result.finding.message[language]))\(notes)<dl>\(evidence)</dl></td></tr>
 
-            """
+            """)
         }
+        try emit(tail)
+    }
+
+    /// What comes before the rows and after them.
+    private static func page(_ report: AuditReport, language: Language) -> (head: String, tail: String) {
+        let zh = language == .zh
+        let label = { (en: String, cn: String) in zh ? cn : en }
+        let snapshot = report.snapshot
         let sections = Array(Set(report.results.map(\.rule.section))).sorted()
         let sectionOptions = sections.map { "<option value=\"\(xml($0))\">\(xml(Vocabulary.section($0, language)))</option>" }.joined()
         let statusOptions = Status.allCases.map { "<option value=\"\($0.rawValue)\">\(xml(Vocabulary.status($0, language))) (\(report.count($0)))</option>" }.joined()
@@ -46,7 +60,8 @@ public enum HTMLReporter {
             \(xml(result.finding.message[language]))<br><span class="fix">\(label("Fix", "修复")): \(xml(result.fixHint(language)))</span></li>
             """
         }.joined(separator: "\n")
-        return """
+        let rowsMarker = "\u{0}rows\u{0}"
+        let page = """
         <!DOCTYPE html>
         <html lang="\(zh ? "zh-CN" : "en")">
         <head>
@@ -102,7 +117,7 @@ public enum HTMLReporter {
         <table>
         <thead><tr><th data-column="status">\(label("status", "状态"))</th><th data-column="id">\(label("id", "编号"))</th><th data-column="severity">\(label("severity", "级别"))</th><th data-column="rule">\(label("rule", "规则"))</th><th data-column="target">\(label("target", "目标"))</th><th data-column="finding">\(label("finding and evidence", "结论与证据"))</th></tr></thead>
         <tbody>
-        \(rows)</tbody>
+        \(rowsMarker)</tbody>
         </table>
         <script>
         (function () {
@@ -162,5 +177,7 @@ public enum HTMLReporter {
         </html>
 
         """
+        let marker = page.range(of: rowsMarker)!
+        return (String(page[..<marker.lowerBound]), String(page[marker.upperBound...]))
     }
 }

@@ -2,21 +2,31 @@
 /// fail → <failure>, error → <error>, skipped and waived → <skipped>; warn and info pass with their text in <system-out>.
 public enum JUnitReporter {
     public static func render(_ report: AuditReport, language: Language) -> String {
+        var out = ""
+        write(report, language: language) { out += $0 }
+        return out
+    }
+
+    /// The document as it is produced, a test case at a time.
+    public static func write(_ report: AuditReport, language: Language, _ emit: (String) throws -> Void) rethrows {
+        // By index: a busy host's results are most of the audit's memory, and are not copied.
         var sections: [String] = []
-        var bySection: [String: [Result]] = [:]
-        for result in report.results {
+        var bySection: [String: [Int]] = [:]
+        for (index, result) in report.results.enumerated() {
             if bySection[result.rule.section] == nil { sections.append(result.rule.section) }
-            bySection[result.rule.section, default: []].append(result)
+            bySection[result.rule.section, default: []].append(index)
         }
-        func count(_ results: [Result], _ statuses: Set<Status>) -> Int { results.filter { statuses.contains($0.status) }.count }
-        let all = report.results
-        var out = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
-        out += #"<testsuites name="docker-baseline" tests="\#(all.count)" failures="\#(count(all, [.fail]))" errors="\#(count(all, [.error]))" skipped="\#(count(all, [.skipped, .waived]))">"# + "\n"
+        func count(_ indices: [Int], _ statuses: Set<Status>) -> Int { indices.filter { statuses.contains(report.results[$0].status) }.count }
+        let all = Array(report.results.indices)
+        try emit(#"<?xml version="1.0" encoding="UTF-8"?>"# + "\n")
+        try emit(#"<testsuites name="docker-baseline" tests="\#(all.count)" failures="\#(count(all, [.fail]))" errors="\#(count(all, [.error]))" skipped="\#(count(all, [.skipped, .waived]))">"# + "\n")
         for section in sections {
-            let results = bySection[section]!
+            let indices = bySection[section]!
             let name = Vocabulary.section(section, language)
-            out += #"  <testsuite name="\#(xml(name))" tests="\#(results.count)" failures="\#(count(results, [.fail]))" errors="\#(count(results, [.error]))" skipped="\#(count(results, [.skipped, .waived]))">"# + "\n"
-            for result in results {
+            try emit(#"  <testsuite name="\#(xml(name))" tests="\#(indices.count)" failures="\#(count(indices, [.fail]))" errors="\#(count(indices, [.error]))" skipped="\#(count(indices, [.skipped, .waived]))">"# + "\n")
+            for index in indices {
+                let result = report.results[index]
+                var out = ""
                 let id = report.benchmark.id(for: result.rule).map { "\($0) " } ?? ""
                 let target = result.targetLabel(language)
                 let caseName = "\(id)\(result.rule.title[language]) — \(target)"
@@ -32,10 +42,11 @@ public enum JUnitReporter {
                 case .pass: break
                 }
                 out += "    </testcase>\n"
+                try emit(out)
             }
-            out += "  </testsuite>\n"
+            try emit("  </testsuite>\n")
         }
-        return out + "</testsuites>\n"
+        try emit("</testsuites>\n")
     }
 
     static func evidenceText(_ result: Result, _ language: Language) -> String {

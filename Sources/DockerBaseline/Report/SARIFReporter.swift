@@ -133,7 +133,17 @@ public enum SARIFReporter {
         path.hasPrefix("/") ? ArtifactLocation(uri: "file://" + path) : ArtifactLocation(uri: path, uriBaseId: "%SRCROOT%")
     }
 
+    /// The whole log; `write` hands out the same bytes in pieces.
     public static func render(_ report: AuditReport, language: Language) throws -> Data {
+        var data = Data()
+        try write(report, language: language) { data.append(contentsOf: $0.utf8) }
+        return data
+    }
+
+    /// The log as it is produced: the run without its results, then each result encoded on its own and indented to
+    /// its place, so a report of hundreds of thousands of results is never held whole (the bytes are the same as
+    /// encoding the log at once).
+    public static func write(_ report: AuditReport, language: Language, _ emit: (String) throws -> Void) throws {
         var rules: [RuleMetadata] = []
         var index: [RuleID: Int] = [:]
         for result in report.results where index[result.rule.id] == nil {
@@ -148,39 +158,59 @@ public enum SARIFReporter {
                  properties: RuleProperties(tags: ["security", "docker"] + [report.benchmark.id(for: rule).map { "cis-\($0)" }].compactMap { $0 },
                                             securitySeverity: securitySeverity(rule.severity), cis: rule.cis, cisCE: rule.cisCE))
         }
-        let results = report.results.map { result in
-            let target = result.target
-            let location: Location
-            if let place = result.finding.location {
-                location = Location(physicalLocation: PhysicalLocation(artifactLocation: artifact(place.file), region: Region(place.range)),
-                                    logicalLocations: nil)
-            } else if target.kind == .file, target.id.hasPrefix("/") {
-                location = Location(physicalLocation: PhysicalLocation(artifactLocation: ArtifactLocation(uri: "file://" + target.id)), logicalLocations: nil)
-            } else {
-                location = Location(physicalLocation: nil, logicalLocations: [LogicalLocation(
-                    name: target.name, fullyQualifiedName: "\(target.kind.rawValue)/\(target.name)", kind: target.kind == .daemon ? "module" : "object")])
-            }
-            let suppressions = result.waiver.map {
-                [Suppression(kind: $0.inSource ? "inSource" : "external", status: $0.expired ? "rejected" : "accepted", justification: $0.reason)]
-            }
-            let fixes = result.finding.fix.map { fix in
-                [SARIFFix(description: Text(text: fix.description[language]), artifactChanges: [ArtifactChange(
-                    artifactLocation: artifact(result.finding.location?.file ?? target.id),
-                    replacements: fix.replacements.map { SARIFReplacement(deletedRegion: Region($0.range), insertedContent: Text(text: $0.text)) })])]
-            }
-            return SARIFResult(
-                ruleId: result.rule.id.rawValue, ruleIndex: index[result.rule.id]!, kind: kind(result.status), level: level(result),
-                message: Text(text: "\(result.targetLabel(language)): \(result.finding.message[language])"), locations: [location],
-                suppressions: suppressions, fixes: fixes,
-                properties: ResultProperties(status: result.status.rawValue, severity: result.severity.rawValue, target: target,
-                                             evidence: result.finding.evidence, change: result.change?.rawValue))
-        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let log = Log(runs: [Run(
             tool: Tool(driver: Driver(name: "docker-baseline", version: ToolInfo.current.version,
                                       informationUri: "https://www.cisecurity.org/benchmark/docker", rules: driverRules)),
-            results: results, invocations: [Invocation(executionSuccessful: true)])])
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(log) + Data("\n".utf8)
+            results: [], invocations: [Invocation(executionSuccessful: true)])])
+        let skeleton = String(decoding: try encoder.encode(log), as: UTF8.self) + "\n"
+        guard !report.results.isEmpty, let opening = skeleton.range(of: "\"results\" : ["),
+              let closing = skeleton[opening.upperBound...].firstIndex(of: "]") else {
+            return try emit(skeleton)
+        }
+        // The results array sits three levels deep in the log: its items are indented by 8 spaces, its `]` by 6.
+        // Encoded a batch at a time (an encoder call per result costs more than the encoding), as an array whose items
+        // are indented by 2: its brackets are dropped and 6 spaces added.
+        let indent = "      "
+        try emit(String(skeleton[..<opening.upperBound]))
+        var start = report.results.startIndex
+        while start < report.results.endIndex {
+            let end = min(start + 512, report.results.endIndex)
+            let batch = report.results[start..<end].map { sarifResult($0, ruleIndex: index[$0.rule.id]!, language: language) }
+            let encoded = String(decoding: try encoder.encode(batch), as: UTF8.self)
+            let lines = encoded.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().dropLast()
+            try emit((start == 0 ? "\n" : ",\n") + lines.map { $0.isEmpty ? "" : indent + $0 }.joined(separator: "\n"))
+            start = end
+        }
+        try emit("\n      " + String(skeleton[closing...]))
+    }
+
+    static func sarifResult(_ result: Result, ruleIndex: Int, language: Language) -> SARIFResult {
+        let target = result.target
+        let location: Location
+        if let place = result.finding.location {
+            location = Location(physicalLocation: PhysicalLocation(artifactLocation: artifact(place.file), region: Region(place.range)),
+                                logicalLocations: nil)
+        } else if target.kind == .file, target.id.hasPrefix("/") {
+            location = Location(physicalLocation: PhysicalLocation(artifactLocation: ArtifactLocation(uri: "file://" + target.id)), logicalLocations: nil)
+        } else {
+            location = Location(physicalLocation: nil, logicalLocations: [LogicalLocation(
+                name: target.name, fullyQualifiedName: "\(target.kind.rawValue)/\(target.name)", kind: target.kind == .daemon ? "module" : "object")])
+        }
+        let suppressions = result.waiver.map {
+            [Suppression(kind: $0.inSource ? "inSource" : "external", status: $0.expired ? "rejected" : "accepted", justification: $0.reason)]
+        }
+        let fixes = result.finding.fix.map { fix in
+            [SARIFFix(description: Text(text: fix.description[language]), artifactChanges: [ArtifactChange(
+                artifactLocation: artifact(result.finding.location?.file ?? target.id),
+                replacements: fix.replacements.map { SARIFReplacement(deletedRegion: Region($0.range), insertedContent: Text(text: $0.text)) })])]
+        }
+        return SARIFResult(
+            ruleId: result.rule.id.rawValue, ruleIndex: ruleIndex, kind: kind(result.status), level: level(result),
+            message: Text(text: "\(result.targetLabel(language)): \(result.finding.message[language])"), locations: [location],
+            suppressions: suppressions, fixes: fixes,
+            properties: ResultProperties(status: result.status.rawValue, severity: result.severity.rawValue, target: target,
+                                         evidence: result.finding.evidence, change: result.change?.rawValue))
     }
 }
