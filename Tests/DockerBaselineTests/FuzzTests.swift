@@ -25,9 +25,9 @@ private enum Fuzz {
     }
 
     /// Runs the harness on `binary`; its summary, decoded.
-    static func run(binary: String, seed: Int, arguments: [String], in directory: URL) throws -> (Summary, CommandResult) {
+    static func harness(binary: String, seed: Int, arguments: [String], in directory: URL) throws -> (Summary, CommandResult) {
         let out = directory.appendingPathComponent("fuzz-out")
-        let result = try DockerBaselineTests.run("/usr/bin/python3", [script, "--seed", String(seed), "--binary", binary, "--out", out.path] + arguments)
+        let result = try run("/usr/bin/python3", [script, "--seed", String(seed), "--binary", binary, "--out", out.path] + arguments)
         let data = try Data(contentsOf: out.appendingPathComponent("summary.json"))
         return (try JSONDecoder().decode(Summary.self, from: data), result)
     }
@@ -42,7 +42,7 @@ struct FuzzTests {
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         // 240 inputs, 40 of each kind, two at a time, each bounded by 10 s and 512 MiB.
-        let (summary, result) = try Fuzz.run(binary: TestEnvironment.binary, seed: 21,
+        let (summary, result) = try Fuzz.harness(binary: TestEnvironment.binary, seed: 21,
                                              arguments: ["--count", "240", "--quick", "--timeout", "10", "--jobs", "2"], in: directory)
         #expect(summary.count == 240)
         #expect(Set(summary.inputs_per_kind.keys) == Set(Self.kinds))
@@ -78,7 +78,7 @@ struct FuzzTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let fake = try fakeBinary(body, in: directory)
         // Dockerfiles (index 0, 6, 12): every one carries a planted secret the stand-in can print.
-        let (summary, result) = try Fuzz.run(binary: fake, seed: 21, arguments: ["--index", "0", "--index", "6", "--index", "12",
+        let (summary, result) = try Fuzz.harness(binary: fake, seed: 21, arguments: ["--index", "0", "--index", "6", "--index", "12",
                                                                                "--quick", "--timeout", "2"], in: directory)
         #expect(result.status == 1)
         #expect((summary.failures_by_class[expected] ?? 0) > 0, "\(summary.failures_by_class)")
@@ -96,7 +96,7 @@ struct FuzzTests {
         let fake = try fakeBinary("cat \"$4\" | sha256sum; exit 0", in: directory)
         var digests: [String] = []
         for arguments in [["--index", "6"], ["--index", "0", "--index", "6"]] {
-            _ = try Fuzz.run(binary: fake, seed: 5, arguments: arguments + ["--keep"], in: directory)
+            _ = try Fuzz.harness(binary: fake, seed: 5, arguments: arguments + ["--keep"], in: directory)
             let stdout = directory.appendingPathComponent("fuzz-out/work/000006/stdout.txt")
             digests.append(try String(contentsOf: stdout, encoding: .utf8))
         }

@@ -317,7 +317,7 @@ def generate(rng, quick, oci):
     plain, stored, notes, variant = _layers(rng, canaries, quick)
     copies = 1
     if rng.chance(1, 10):
-        copies = size(rng, quick, [20, 1_000, 40_000])
+        copies = size(rng, quick, [20, 200, 1_000, 40_000])
         variant.append(f"duplicate-manifests-{copies}")
     mutated = rng.chance(1, 3)
     if mutated:
