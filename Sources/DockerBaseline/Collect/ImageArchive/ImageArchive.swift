@@ -15,6 +15,13 @@ public struct ArchiveImage: Sendable {
 private let documentLimit = 4 << 20
 private let documentBudget = 64 << 20
 
+/// Images one archive or index may list, and layers one image may have (Docker's own limit is 128): beyond them the
+/// archive is hostile or broken, an error rather than hours of work.
+let imageCountLimit = 1000
+let layerCountLimit = 1000
+/// Entries of a `docker save` tar (a handful per layer); each costs a little memory until the manifest is read.
+let archiveEntryLimit = 100_000
+
 /// Reads a `docker save` tar (or an OCI image layout tar) as one stream: the engine's export endpoint or a file.
 /// Layers are entries of the outer tar and are scanned as they pass; entries come in any order (docker 20.10 writes
 /// manifest.json last), so each layer's facts are kept by its path until the manifest says which image and which
@@ -32,10 +39,19 @@ final class ArchiveScanner: TarSink {
     private var problems: [ContentsProblem] = []
     private var documentBytes = 0
     private var currentReserved = 0
+    /// The layers of the archive share one budget: a `docker save` tar is read as one image.
+    private let budget: ReadBudget
+    private var entryCount = 0
 
-    init(source: String) { self.source = source }
+    init(source: String, budget: ReadBudget = ReadBudget()) {
+        self.source = source
+        self.budget = budget
+    }
 
     func feed(_ bytes: UnsafeRawBufferPointer) throws { try reader.feed(bytes) }
+
+    /// The archive's end blocks were read: the bytes after them are not part of it.
+    var hasEnded: Bool { reader.hasEnded }
 
     /// The archive's end (or the stream's failure): the images it holds, with whatever could be read.
     func finish(streamError: String?) -> [ArchiveImage] {
@@ -54,6 +70,10 @@ final class ArchiveScanner: TarSink {
     // MARK: TarSink
 
     func start(_ entry: TarEntry) throws {
+        entryCount += 1
+        guard entryCount <= archiveEntryLimit else {
+            throw TarError("more than \(archiveEntryLimit) entries: not a docker save or OCI layout archive")
+        }
         let path = normalizeArchivePath(entry.path)
         currentPath = path
         currentLayer = nil
@@ -73,7 +93,7 @@ final class ArchiveScanner: TarSink {
         }
         let isBlob = path.hasPrefix("blobs/sha256/")
         currentIsBlob = isBlob
-        if path.hasSuffix("/layer.tar") || (isBlob && entry.size > 0) { currentLayer = LayerStream() }
+        if path.hasSuffix("/layer.tar") || (isBlob && entry.size > 0) { currentLayer = LayerStream(budget: budget) }
         let isDocument = path == "manifest.json" || path == "index.json" || (!path.contains("/") && path.hasSuffix(".json")) || isBlob
         if isDocument && entry.size <= Int64(documentLimit) {
             if documentBytes + Int(entry.size) > documentBudget {
@@ -139,7 +159,7 @@ final class ArchiveScanner: TarSink {
                     let path = "blobs/" + digest.replacingOccurrences(of: ":", with: "/")
                     guard let data = self.documents[self.resolve(path)] else { throw TarError("blob \(digest) is missing from the archive") }
                     return data
-                } layer: { digest in self.layer(at: "blobs/" + digest.replacingOccurrences(of: ":", with: "/"), digest: digest) }
+                } layer: { digest, _ in self.layer(at: "blobs/" + digest.replacingOccurrences(of: ":", with: "/"), digest: digest) }
             } catch {
                 return [failedImage("index.json: \(error)")]
             }
@@ -159,11 +179,21 @@ final class ArchiveScanner: TarSink {
             let RepoTags: [String]?
             let Layers: [String]
         }
-        guard let entries = try? JSONDecoder().decode([Entry].self, from: data), !entries.isEmpty else {
+        guard let listed = try? JSONDecoder().decode([Entry].self, from: data), !listed.isEmpty else {
             return [failedImage("manifest.json is not a docker save manifest")]
+        }
+        // The same image listed again is the same image: judged once.
+        var seen = Set<[String]>()
+        let entries = listed.filter { seen.insert([$0.Config] + $0.Layers).inserted }
+        guard entries.count <= imageCountLimit else {
+            return [failedImage("manifest.json lists \(entries.count) images; more than \(imageCountLimit) are not read")]
         }
         return entries.map { entry in
             var problems = self.problems
+            guard entry.Layers.count <= layerCountLimit else {
+                problems.append(ContentsProblem(layer: "", message: "manifest.json lists \(entry.Layers.count) layers for \(entry.Config); more than \(layerCountLimit) are not read"))
+                return ArchiveImage(id: "", repoTags: entry.RepoTags ?? [], config: nil, contents: ImageContents(source: source, problems: problems))
+            }
             let config = documents[resolve(normalizeArchivePath(entry.Config))]
             if config == nil { problems.append(ContentsProblem(layer: "", message: "configuration \(entry.Config) is missing from the archive")) }
             let configDigest = entry.Config.split(separator: "/").last.map { "sha256:" + $0.replacingOccurrences(of: ".json", with: "") } ?? entry.Config
@@ -181,7 +211,7 @@ final class ArchiveScanner: TarSink {
         }
     }
 
-    func ociImages(index: Data, blob: (String) throws -> Data, layer: (String) -> ScannedLayer) throws -> [ArchiveImage] {
+    func ociImages(index: Data, blob: (String) throws -> Data, layer: (String, ReadBudget) -> ScannedLayer) throws -> [ArchiveImage] {
         try resolveOCI(index: index, source: source, problems: problems, blob: blob, layer: layer)
     }
 }
@@ -214,8 +244,9 @@ func layerDiffIDs(_ config: Data) -> [String] {
 }
 
 /// An OCI image layout's images: `index.json` → manifests (through nested indexes) → configuration and layers.
+/// Each manifest and each layer of an image is read once however often it is listed; `layer` gets the image's budget.
 func resolveOCI(index: Data, source: String, problems: [ContentsProblem], blob: (String) throws -> Data,
-                layer: (String) throws -> ScannedLayer) throws -> [ArchiveImage] {
+                layer: (String, ReadBudget) throws -> ScannedLayer) throws -> [ArchiveImage] {
     struct Descriptor: Decodable {
         let mediaType: String?
         let digest: String
@@ -231,10 +262,15 @@ func resolveOCI(index: Data, source: String, problems: [ContentsProblem], blob: 
         throw TarError("not an OCI image index (no manifests)")
     }
     var images: [ArchiveImage] = []
+    var seen = Set<String>()
     var pending = manifests.map { ($0, 0) }
-    while !pending.isEmpty {
-        let (descriptor, depth) = pending.removeFirst()
+    var next = 0
+    while next < pending.count {
+        let (descriptor, depth) = pending[next]
+        next += 1
         guard isDigest(descriptor.digest) else { throw TarError("bad digest \(descriptor.digest.prefix(80))") }
+        guard seen.insert(descriptor.digest).inserted else { continue }
+        guard seen.count <= imageCountLimit else { throw TarError("the index lists more than \(imageCountLimit) distinct manifests") }
         let data = try blob(descriptor.digest)
         guard let manifest = try? JSONDecoder().decode(Manifest.self, from: data) else {
             throw TarError("manifest \(descriptor.digest) is not JSON")
@@ -253,13 +289,25 @@ func resolveOCI(index: Data, source: String, problems: [ContentsProblem], blob: 
             imageProblems.append(ContentsProblem(layer: "", message: "configuration \(config.digest): \(error)"))
         }
         let history = configData.map(layerHistory) ?? []
+        let layers = manifest.layers ?? []
+        guard layers.count <= layerCountLimit else {
+            let problem = ContentsProblem(layer: "", message: "manifest \(descriptor.digest) lists \(layers.count) layers; more than \(layerCountLimit) are not read")
+            images.append(ArchiveImage(id: config.digest, repoTags: [], config: configData,
+                                       contents: ImageContents(source: source, problems: imageProblems + [problem])))
+            continue
+        }
+        let budget = ReadBudget()
+        var read: [String: ScannedLayer] = [:]
         var scanned: [ScannedLayer] = []
-        for (position, descriptor) in (manifest.layers ?? []).enumerated() {
+        for (position, descriptor) in layers.enumerated() {
             var item: ScannedLayer
             if !isDigest(descriptor.digest) {
                 item = ScannedLayer(digest: String(descriptor.digest.prefix(80)), error: "bad digest")
+            } else if let known = read[descriptor.digest] {
+                item = known
             } else {
-                do { item = try layer(descriptor.digest) } catch { item = ScannedLayer(digest: descriptor.digest, error: "\(error)") }
+                do { item = try layer(descriptor.digest, budget) } catch { item = ScannedLayer(digest: descriptor.digest, error: "\(error)") }
+                read[descriptor.digest] = item
             }
             item.createdBy = position < history.count ? history[position] : nil
             scanned.append(item)

@@ -21,16 +21,18 @@ public enum ImageSource: Sendable, Equatable {
 public enum ImageContentsReader {
     static let chunkSize = 1 << 20
 
-    /// Every image in a `docker save` or OCI layout tar.
+    /// Every image in a `docker save` or OCI layout tar. Reading stops at the archive's end blocks.
     public static func readArchive(_ path: String) -> [ArchiveImage] {
         let scanner = ArchiveScanner(source: "docker save archive \(path)")
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            return scanner.finish(streamError: "cannot open \(path): \(String(cString: strerror(errno)))")
+        let handle: FileHandle
+        do { handle = try openRegularFile(path, what: "docker save archive") } catch {
+            return [ArchiveImage(id: "", repoTags: [], config: nil,
+                                 contents: ImageContents(source: scanner.source, problems: [ContentsProblem(layer: "", message: "\(error)")]))]
         }
         defer { try? handle.close() }
         var streamError: String?
         do {
-            while true {
+            while !scanner.hasEnded {
                 guard let chunk = try handle.read(upToCount: chunkSize), !chunk.isEmpty else { break }
                 try chunk.withUnsafeBytes { try scanner.feed($0) }
             }
@@ -53,8 +55,8 @@ public enum ImageContentsReader {
             let index = try readInputFile(root.appendingPathComponent("index.json").path, what: "OCI index", limit: documentLimitBytes)
             return try resolveOCI(index: index, source: source, problems: []) { digest in
                 try readInputFile(blobPath(digest), what: "blob", limit: documentLimitBytes)
-            } layer: { digest in
-                scanLayerFile(blobPath(digest), digest: digest)
+            } layer: { digest, budget in
+                scanLayerFile(blobPath(digest), digest: digest, budget: budget)
             }
         } catch {
             return [ArchiveImage(id: "", repoTags: [], config: nil,
@@ -64,27 +66,61 @@ public enum ImageContentsReader {
 
     static let documentLimitBytes = 4 << 20
 
-    /// One layer blob on disk, streamed through the layer scanner.
-    static func scanLayerFile(_ path: String, digest: String) -> ScannedLayer {
+    /// One layer blob on disk, streamed through the layer scanner until the layer's tar (or gzip member) ends.
+    static func scanLayerFile(_ path: String, digest: String, budget: ReadBudget = ReadBudget()) -> ScannedLayer {
         guard FileManager.default.fileExists(atPath: path) else {
             return ScannedLayer(digest: digest, error: "blob missing: \(path)")
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            return ScannedLayer(digest: digest, error: "cannot open \(path): \(String(cString: strerror(errno)))")
+        let handle: FileHandle
+        do { handle = try openRegularFile(path, what: "blob") } catch {
+            return ScannedLayer(digest: digest, error: "\(error)")
         }
         defer { try? handle.close() }
-        let stream = LayerStream()
+        let stream = LayerStream(budget: budget)
         do {
-            while true {
+            while !stream.isFinished {
                 guard let chunk = try handle.read(upToCount: chunkSize), !chunk.isEmpty else { break }
                 chunk.withUnsafeBytes { stream.feed($0) }
-                if stream.error != nil { break }
             }
         } catch {
             return ScannedLayer(digest: digest, facts: stream.scanner.facts, error: "cannot read \(path): \(error.localizedDescription)")
         }
         stream.close()
         return ScannedLayer(digest: digest, facts: stream.scanner.facts, error: stream.error)
+    }
+
+    private struct ArchiveEnded: Error {}
+
+    /// Opens `path` only when it is a regular file: a device (`/dev/zero`), a FIFO or a socket could be read forever
+    /// or block. It is opened without blocking (a FIFO with no writer would block `open`) and checked on the open
+    /// descriptor, so it cannot be swapped between the check and the read.
+    static func openRegularFile(_ path: String, what: String) throws -> FileHandle {
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { throw TarError("cannot open \(what) \(path): \(String(cString: strerror(errno)))") }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw TarError("cannot read \(what) \(path): \(reason)")
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            close(descriptor)
+            throw TarError("\(what) \(path) is not a regular file (\(fileTypeName(info.st_mode))): only files and directories are read")
+        }
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+        return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+    }
+
+    static func fileTypeName(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFIFO: return "a FIFO"
+        case S_IFSOCK: return "a socket"
+        case S_IFDIR: return "a directory"
+        case S_IFLNK: return "a symbolic link"
+        default: return "not a file"
+        }
     }
 
     /// One engine image by id: from the cache when it holds it, else read from the engine (and stored when complete).
@@ -101,7 +137,11 @@ public enum ImageContentsReader {
         do {
             try await client.stream("\(prefix)/images/\(escaped)/get") { buffer in
                 try scanner.feed(buffer)
+                // Past the archive's end blocks nothing is read: an endless stream ends here.
+                if scanner.hasEnded { throw ArchiveEnded() }
             }
+        } catch is ArchiveEnded {
+            streamError = nil
         } catch let error as TarError {
             streamError = "the engine's export of \(reference) is not a readable tar: \(error)"
         } catch {

@@ -17,7 +17,17 @@ struct LayerFacts: Sendable {
     var sshd: [ScannedFile] = []
     var secrets: [ScannedSecret] = []
     var shadowEmpty: [(path: String, account: String)] = []
+    /// Symbolic links, in the layer's order: a later entry (here or in a higher layer) written through one lands
+    /// where the link points (`x -> /root/.aws`, then `x/credentials`).
+    var symlinks: [ScannedLink] = []
     var problems: [String] = []
+}
+
+struct ScannedLink: Sendable, Equatable {
+    /// Without the leading slash, like every path the scanner keeps apart from findings.
+    var path: String
+    /// As the entry says: absolute, or relative to the link's directory.
+    var target: String
 }
 
 struct ScannedFile: Sendable, Equatable {
@@ -35,12 +45,14 @@ struct ScannedSecret: Sendable, Equatable {
 
 /// FNV-1a, 64 bits: a stable, cheap key for paths (a collision could only make a lower-layer finding look replaced).
 func pathHash(_ path: String) -> UInt64 {
-    var hash: UInt64 = 0xcbf29ce484222325
-    for byte in path.utf8 {
-        hash ^= UInt64(byte)
-        hash = hash &* 0x100000001b3
-    }
-    return hash
+    path.utf8.reduce(pathHashSeed, pathHashStep)
+}
+
+/// FNV-1a's start and step, for hashing a path while walking it (`a`, then `a/b` from `a`'s hash).
+let pathHashSeed: UInt64 = 0xcbf29ce484222325
+
+func pathHashStep(_ hash: UInt64, _ byte: UInt8) -> UInt64 {
+    (hash ^ UInt64(byte)) &* 0x100000001b3
 }
 
 /// Reads one layer's tar entries (a `TarSink`) into `LayerFacts`.
@@ -51,8 +63,11 @@ final class LayerScanner: TarSink {
     static let problemLimit = 20
     /// A hostile layer could hold millions of setuid files: each list keeps this many, then says it stopped.
     static let listLimit = 5000
+    /// Symbolic links kept per layer to resolve paths through; a real layer has a few thousand.
+    static let symlinkLimit = 50_000
 
     private(set) var facts = LayerFacts()
+    private let budget: ReadBudget
     /// The entry being read, when its content matters.
     private var current: (path: String, kind: CandidateKind?, size: Int64)?
     private var head: [UInt8] = []
@@ -61,7 +76,10 @@ final class LayerScanner: TarSink {
     private var secretByPath: [String: ScannedSecret] = [:]
     private var setuidByPath: [String: ScannedFile] = [:]
 
+    init(budget: ReadBudget = ReadBudget()) { self.budget = budget }
+
     func start(_ entry: TarEntry) throws {
+        try budget.spendEntry()
         facts.entries += 1
         current = nil
         guard let path = normalize(entry.path) else { return }
@@ -106,6 +124,14 @@ final class LayerScanner: TarSink {
             }
         case .symlink:
             if name == "sshd" || name == "dropbear" { facts.sshd.append(file) }
+            if !entry.linkName.isEmpty {
+                if facts.symlinks.count < Self.symlinkLimit {
+                    facts.symlinks.append(ScannedLink(path: path, target: entry.linkName))
+                } else if facts.symlinks.count == Self.symlinkLimit {
+                    facts.symlinks.append(ScannedLink(path: path, target: entry.linkName))
+                    problem("more than \(Self.symlinkLimit) symbolic links; paths written through the rest are not resolved")
+                }
+            }
         default:
             break
         }
@@ -121,6 +147,10 @@ final class LayerScanner: TarSink {
             rest = UnsafeRawBufferPointer(rebasing: bytes[take...])
             if head.count == limit && entry.kind == nil && !Self.hasPrivateKeyHeader(head) {
                 current = nil // an ordinary file: nothing more to read
+                return
+            }
+            if head.count == limit && entry.kind != .shadow && judge(kind: entry.kind, head: head).isEmpty {
+                current = nil // judged from its first bytes, and no secret: the rest needs no fingerprint
                 return
             }
         }
@@ -196,9 +226,12 @@ final class LayerScanner: TarSink {
         case ".netrc", "_netrc": return .netrc
         default: break
         }
-        if path == "etc/shadow" { return .shadow }
-        if path.hasSuffix(".aws/credentials") { return .awsCredentials }
-        if path.hasSuffix(".docker/config.json") { return .dockerConfig }
+        // By name only, wherever they are: a directory on the way may be a symbolic link (`x -> /root/.aws`, then
+        // `x/credentials`), which only the image's layers together resolve. The contents decide; `ImageContentsBuilder`
+        // keeps a shadow file only when its real path is /etc/shadow.
+        if name == "shadow" { return .shadow }
+        if name == "credentials" { return .awsCredentials }
+        if name == "config.json" { return .dockerConfig }
         if SecretScanner.isDotenvName(name) { return .dotenv }
         if name.hasSuffix(".pem") || name.hasSuffix(".key") { return .keyFile }
         return nil

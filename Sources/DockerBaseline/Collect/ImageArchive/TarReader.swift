@@ -163,7 +163,7 @@ public final class TarReader {
         try verifyChecksum()
         let type = block[156]
         let headerSize = try numeric(124, 12, field: "size")
-        guard headerSize >= 0 else { throw TarError("negative size in header at byte \(offset - 512)") }
+        guard headerSize >= 0 else { throw malformed("negative size \(headerSize)") }
         switch type {
         case UInt8(ascii: "L"), UInt8(ascii: "K"), UInt8(ascii: "x"), UInt8(ascii: "g"):
             let size = headerSize
@@ -180,7 +180,7 @@ public final class TarReader {
         // A PAX size overrides the header's: the data that follows is this long.
         var size = headerSize
         if let paxSize = pendingPAX["size"] {
-            guard let value = Int64(paxSize), value >= 0 else { throw TarError("bad PAX size at byte \(offset - 512)") }
+            guard let value = Int64(paxSize), value >= 0 else { throw malformed("PAX size \(String(paxSize.prefix(40)).debugDescription) is not a size") }
             size = value
         }
         let entry = try makeEntry(type: type, size: size)
@@ -214,6 +214,8 @@ public final class TarReader {
         let mode = UInt32(truncatingIfNeeded: try numeric(100, 8, field: "mode"))
         let uid = try pendingPAX["uid"].flatMap { Int($0) } ?? Int(numeric(108, 8, field: "uid"))
         let gid = try pendingPAX["gid"].flatMap { Int($0) } ?? Int(numeric(116, 8, field: "gid"))
+        // Fields nothing reads are still checked: a header with an unreadable one is broken or hostile.
+        _ = try numeric(136, 12, field: "mtime")
         pendingPAX = [:]
         pendingLongName = nil
         pendingLongLink = nil
@@ -245,15 +247,19 @@ public final class TarReader {
         metadata.removeAll(keepingCapacity: false)
     }
 
-    /// PAX records: `LENGTH KEY=VALUE\n`, LENGTH counting the whole record.
+    /// PAX records: `LENGTH KEY=VALUE\n`, LENGTH counting the whole record. LENGTH is compared with what is left,
+    /// never added to an index: a hostile length near Int.max must be an error, not an overflow.
     func parsePAX(_ bytes: [UInt8]) throws -> [String: String] {
         var records: [String: String] = [:]
         var index = 0
         while index < bytes.count {
-            guard let space = bytes[index...].firstIndex(of: UInt8(ascii: " ")),
-                  let length = Int(String(decoding: bytes[index..<space], as: UTF8.self)), length > 0,
-                  index + length <= bytes.count, bytes[index + length - 1] == UInt8(ascii: "\n") else {
-                throw TarError("malformed PAX header at byte \(offset)")
+            guard let space = bytes[index...].prefix(20).firstIndex(of: UInt8(ascii: " ")), space > index,
+                  bytes[index..<space].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+                  let length = Int(String(decoding: bytes[index..<space], as: UTF8.self)) else {
+                throw malformed("PAX record at \(index) has no length", at: offset - Int64(bytes.count) - 512)
+            }
+            guard length > space - index, length <= bytes.count - index, bytes[index + length - 1] == UInt8(ascii: "\n") else {
+                throw malformed("PAX record length \(length) does not fit the \(bytes.count - index) bytes left", at: offset - Int64(bytes.count) - 512)
             }
             let record = bytes[(space + 1)..<(index + length - 1)]
             if let equals = record.firstIndex(of: UInt8(ascii: "=")) {
@@ -263,6 +269,11 @@ public final class TarReader {
             index += length
         }
         return records
+    }
+
+    /// `malformed tar header at byte N: WHAT`, N the header's offset in the stream.
+    private func malformed(_ what: String, at start: Int64? = nil) -> TarError {
+        TarError("malformed tar header at byte \(start ?? (offset - 512)): \(what)")
     }
 
     private func verifyChecksum() throws {
@@ -286,7 +297,7 @@ public final class TarReader {
         if block[start] & 0x80 != 0 {
             var value: Int64 = Int64(block[start] & 0x3F)
             for i in (start + 1)..<(start + length) {
-                guard value < (Int64.max >> 8) else { throw TarError("\(field) field overflows at byte \(offset - 512)") }
+                guard value <= (Int64.max >> 8) else { throw malformed("base-256 \(field) field overflows 64 bits") }
                 value = value << 8 | Int64(block[i])
             }
             return block[start] & 0x40 != 0 ? -value : value
@@ -298,10 +309,12 @@ public final class TarReader {
             if byte == 0 || (byte == UInt8(ascii: " ") && seenDigit) { break }
             if byte == UInt8(ascii: " ") { continue }
             guard (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(byte) else {
-                throw TarError("bad \(field) field in header at byte \(offset - 512)")
+                throw malformed("\(field) field is not octal")
             }
             seenDigit = true
-            value = value * 8 + Int64(byte - UInt8(ascii: "0"))
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: 8)
+            guard !overflow else { throw malformed("\(field) field overflows 64 bits") }
+            value = shifted + Int64(byte - UInt8(ascii: "0"))
         }
         return value
     }

@@ -29,7 +29,9 @@ private func judgeItems(_ contents: ImageContents, items: [(key: String, value: 
     }
     if !unread.isEmpty {
         evidence["unread"] = unread.prefix(5).joined(separator: "; ")
-        return .error("could not read all of the image: \(unread[0])", "无法完整读取镜像：\(unread[0])", evidence: evidence)
+        // Named by where it was read from (the archive's or layout's path), so the message alone says which file.
+        return .error("could not read all of the image (\(contents.source)): \(unread[0])",
+                      "无法完整读取镜像（\(contents.source)）：\(unread[0])", evidence: evidence)
     }
     evidence["layers"] = "\(contents.layers.count) read from \(contents.source)"
     return Verdict(.pass, pass, evidence: evidence)
