@@ -222,7 +222,7 @@ struct HostileProbeTests {
     }
 
     /// Runs the built command with standard output on `output` (SIGPIPE ignored, as under some supervisors).
-    private func runTool(_ arguments: [String], stdout output: FileHandle) throws -> CommandResult {
+    private func runToolWriting(_ arguments: [String], to output: FileHandle) throws -> CommandResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", #"trap "" PIPE; exec "$0" "$@""#, TestEnvironment.binary] + arguments
@@ -253,20 +253,20 @@ struct HostileProbeTests {
                      ["harden", "--snapshot", snapshot]]
         for command in commands {
             let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
-            let onFull = try runTool(command, stdout: full)
+            let onFull = try runToolWriting(command, to: full)
             try full.close()
             #expect(onFull.status == 3, "\(command) > /dev/full: exit \(onFull.status), \(onFull.stderr)")
             #expect(onFull.stderr.contains("cannot write"), "\(command) > /dev/full: \(onFull.stderr)")
 
             let pipe = Pipe()
             try pipe.fileHandleForReading.close()
-            let closed = try runTool(command, stdout: pipe.fileHandleForWriting)
+            let closed = try runToolWriting(command, to: pipe.fileHandleForWriting)
             try pipe.fileHandleForWriting.close()
             #expect(closed.status == 3, "\(command) | (closed): exit \(closed.status), \(closed.stderr)")
             #expect(closed.stderr.contains("cannot write"), "\(command) | (closed): \(closed.stderr)")
         }
         for arguments in [["--output", "/dev/full"], ["--format", "json=/dev/full"], ["--format", "html", "-o", "/dev/full"]] {
-            let result = try runTool(["audit", "--snapshot", snapshot, "--fail-on", "none"] + arguments, stdout: FileHandle.nullDevice)
+            let result = try runToolWriting(["audit", "--snapshot", snapshot, "--fail-on", "none"] + arguments, to: FileHandle.nullDevice)
             #expect(result.status == 3, "\(arguments): exit \(result.status), \(result.stderr)")
             #expect(result.stderr.contains("cannot write /dev/full"), "\(arguments): \(result.stderr)")
         }
