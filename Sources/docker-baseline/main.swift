@@ -32,7 +32,7 @@ struct DockerBaselineCommand: AsyncParsableCommand {
     /// Maps argument errors to exit 2 and audit failures to exit 3, as documented.
     static func runToExitCode() async {
         guard let arguments = DockerCLIPlugin.arguments(CommandLine.arguments) else {
-            print(DockerCLIPlugin.metadata)
+            do { try writeStandardOutput(DockerCLIPlugin.metadata + "\n") } catch { Foundation.exit(Exit.couldNotAudit) }
             return
         }
         do {
@@ -43,17 +43,26 @@ struct DockerBaselineCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as CouldNotAudit {
-            FileHandle.standardError.write(Data("docker-baseline: \(UntrustedText.shown(error.description))\n".utf8))
+            writeStandardError("docker-baseline: \(UntrustedText.shown(error.description))\n")
             Foundation.exit(Exit.couldNotAudit)
         } catch let error as UsageProblem {
-            FileHandle.standardError.write(Data("docker-baseline: \(UntrustedText.shown(error.description))\n".utf8))
+            writeStandardError("docker-baseline: \(UntrustedText.shown(error.description))\n")
             Foundation.exit(Exit.usage)
         } catch {
             let code = exitCode(for: error)
-            if code == .success || code.rawValue == Exit.findings {
+            if code == .success {
+                // --help, --version: written here, so a full disk or closed pipe is exit 3 like any report.
+                let message = fullMessage(for: error)
+                do { if !message.isEmpty { try writeStandardOutput(message + "\n") } } catch {
+                    writeStandardError("docker-baseline: \(error)\n")
+                    Foundation.exit(Exit.couldNotAudit)
+                }
+                Foundation.exit(Exit.clean)
+            }
+            if code.rawValue == Exit.findings {
                 exit(withError: error)
             }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            writeStandardError(fullMessage(for: error) + "\n")
             Foundation.exit(Exit.usage)
         }
     }

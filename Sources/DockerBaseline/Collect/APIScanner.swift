@@ -21,11 +21,40 @@ public struct APIScanner: Sendable {
 
     public struct TargetError: Error, CustomStringConvertible { public var description: String }
 
+    /// Target files name other files at most this deep (a file naming a file naming a file …).
+    public static let maximumFileNesting = 16
+    /// All targets together expand to at most this many addresses, repeats counted: a file of a million CIDRs
+    /// is refused before it is expanded.
+    public static let maximumExpandedAddresses = 1 << 20
+
     /// Hosts, IPv4/IPv6 addresses, IPv4 CIDRs, and files of them (one per line, # comments), as addresses to probe.
+    /// A file that names itself, directly or through others, is an error naming the cycle.
     public static func expand(_ targets: [String]) throws -> [String] {
         var addresses: [String] = []
+        try expand(targets, openFiles: [], into: &addresses)
+        var seen = Set<String>()
+        return addresses.filter { seen.insert($0).inserted }
+    }
+
+    private static func add(_ more: [String], to addresses: inout [String], from target: String) throws {
+        guard more.count <= maximumExpandedAddresses - addresses.count else {
+            throw TargetError(description: "the targets expand to more than \(maximumExpandedAddresses) addresses (at \(target)); scan fewer at a time")
+        }
+        addresses += more
+    }
+
+    /// `openFiles`: the target files being read, outermost first, by their resolved paths.
+    private static func expand(_ targets: [String], openFiles: [String], into addresses: inout [String]) throws {
         for target in targets {
             if FileManager.default.fileExists(atPath: target), !target.contains("/") || target.hasPrefix("/") || target.hasPrefix(".") {
+                let resolved = URL(fileURLWithPath: target).resolvingSymlinksInPath().path
+                if let start = openFiles.firstIndex(of: resolved) {
+                    let cycle = (openFiles[start...] + [resolved]).joined(separator: " → ")
+                    throw TargetError(description: "target file \(target) names itself: \(cycle)")
+                }
+                guard openFiles.count < maximumFileNesting else {
+                    throw TargetError(description: "target file \(target) is nested \(openFiles.count + 1) files deep (\(openFiles.joined(separator: " → "))); the limit is \(maximumFileNesting)")
+                }
                 let text: String
                 do { text = String(decoding: try readInputFile(target, what: "target file", limit: 16 << 20), as: UTF8.self) } catch {
                     throw TargetError(description: String(describing: error))
@@ -33,19 +62,24 @@ public struct APIScanner: Sendable {
                 let lines = text.split(whereSeparator: \.isNewline)
                     .map { $0.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "" }
                     .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                addresses += try expand(lines)
+                try expand(lines, openFiles: openFiles + [resolved], into: &addresses)
                 continue
             }
             if target.contains("/") {
-                addresses += try cidr(target)
+                try checkCIDRSize(target, room: maximumExpandedAddresses - addresses.count)
+                try add(cidr(target), to: &addresses, from: target)
             } else if isIPv4(target) || target.contains(":") {
-                addresses.append(target.trimmingCharacters(in: CharacterSet(charactersIn: "[]")))
+                try add([target.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))], to: &addresses, from: target)
             } else {
-                addresses += try resolve(target)
+                try add(resolve(target), to: &addresses, from: target)
             }
         }
-        var seen = Set<String>()
-        return addresses.filter { seen.insert($0).inserted }
+    }
+
+    /// Refuses a CIDR larger than `room` before its addresses are made.
+    private static func checkCIDRSize(_ text: String, room: Int) throws {
+        guard let bits = text.split(separator: "/").last.flatMap({ Int($0) }), 1 << (32 - min(max(bits, 0), 32)) <= maximumAddresses, 1 << (32 - bits) > room else { return }
+        throw TargetError(description: "the targets expand to more than \(maximumExpandedAddresses) addresses (at \(text)); scan fewer at a time")
     }
 
     static func isIPv4(_ text: String) -> Bool {

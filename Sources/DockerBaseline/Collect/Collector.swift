@@ -117,6 +117,7 @@ public enum SnapshotFile {
 
     public static func load(_ path: String) throws -> Snapshot {
         let data = try readInputFile(path, what: "snapshot")
+        if let problem = SnapshotBudget(json: data).problem(path: path) { throw LoadError(description: problem) }
         struct FormatProbe: Decodable { let format: Int? }
         guard let probe = try? JSONDecoder().decode(FormatProbe.self, from: data) else {
             throw LoadError(description: "\(path) is not a docker-baseline snapshot: not a JSON object")

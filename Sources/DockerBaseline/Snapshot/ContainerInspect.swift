@@ -129,6 +129,19 @@ public struct HostConfig: Codable, Sendable, Equatable {
         case publishAllPorts = "PublishAllPorts", devices = "Devices", deviceCgroupRules = "DeviceCgroupRules"
         case ulimits = "Ulimits", logConfig = "LogConfig", maskedPaths = "MaskedPaths", readonlyPaths = "ReadonlyPaths"
     }
+
+    /// The fields every engine (API 1.25 and later) reports with a value, that this answer lacks or gives as null.
+    /// Such a `HostConfig` (emptied, cut short, edited) does not say how the container runs: nothing is judged from it.
+    public var missingEngineFields: [String] {
+        let reported: KeyValuePairs<CodingKeys, Bool> = [
+            .privileged: privileged != nil, .networkMode: networkMode != nil, .pidMode: pidMode != nil, .ipcMode: ipcMode != nil,
+            .utsMode: utsMode != nil, .usernsMode: usernsMode != nil, .cgroupParent: cgroupParent != nil, .memory: memory != nil,
+            .cpuShares: cpuShares != nil, .nanoCpus: nanoCpus != nil, .cpuQuota: cpuQuota != nil, .cpusetCpus: cpusetCpus != nil,
+            .readonlyRootfs: readonlyRootfs != nil, .restartPolicy: restartPolicy != nil, .publishAllPorts: publishAllPorts != nil,
+            .logConfig: logConfig != nil,
+        ]
+        return reported.filter { !$0.value }.map(\.key.rawValue)
+    }
 }
 
 public struct LogConfig: Codable, Sendable, Equatable {

@@ -3,7 +3,14 @@ extension RuntimeSpec {
     public init(container: ContainerInspect, image: ImageInspect? = nil) {
         self.init()
         if container.config == nil { unreported.insert(.config) }
-        if container.hostConfig == nil { unreported.insert(.hostConfig) }
+        missingHostConfigFields = container.hostConfig?.missingEngineFields ?? []
+        if container.hostConfig == nil || !missingHostConfigFields.isEmpty {
+            // What the engine would have said is unknown: a check that needs it gives an error result, never a pass.
+            unreported.insert(.hostConfig)
+            unreported.insert(.ports)
+            if container.mounts == nil { unreported.insert(.mounts) }
+            if container.networkSettings?.networks == nil { unreported.insert(.networks) }
+        }
         if container.hostConfig?.logConfig?.type == nil { unreported.insert(.logConfig) }
         imageUser = image?.config?.user
 

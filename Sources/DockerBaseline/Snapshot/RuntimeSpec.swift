@@ -6,8 +6,10 @@
 /// `origins` says where a Compose file wrote a setting; a container's settings have no origin.
 public struct RuntimeSpec: Sendable, Equatable {
     /// Parts of `docker inspect` a check can need; a container whose answer lacks one is not judged by that check.
+    /// `mounts`, `ports` and `networks` are known from `Mounts` and `NetworkSettings`, or else from `HostConfig`.
     public enum Section: String, Sendable, Hashable {
         case config = "Config", hostConfig = "HostConfig", logConfig = "HostConfig.LogConfig"
+        case mounts = "Mounts", ports = "HostConfig.PortBindings", networks = "NetworkSettings.Networks"
     }
 
     /// A setting whose place in a Compose file findings point at.
@@ -82,6 +84,8 @@ public struct RuntimeSpec: Sendable, Equatable {
 
     /// Sections the source did not report (a container inspect answer without `HostConfig`).
     public var unreported: Set<Section> = []
+    /// The fields a reported `HostConfig` lacks or gives as null, though every engine reports them.
+    public var missingHostConfigFields: [String] = []
     /// `--user`; nil when not set here, so the image's USER applies (Compose without `user:`).
     public var user: String?
     /// The image's USER, where the image is known.

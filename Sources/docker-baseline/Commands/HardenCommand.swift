@@ -25,15 +25,15 @@ struct HardenCommand: AsyncParsableCommand {
         let report = policy.apply(to: Evaluator.evaluate(snapshot, settings: policy.settings))
         let root = source.engine.root
         let plan = HardeningPlan.make(for: report, daemonConfigText: snapshot.host.flatMap { HostFiles(root: root).read($0.daemon.configFile) })
-        print(plan.text(), terminator: "")
+        try writeStandardOutput(plan.text())
         guard apply else {
-            print(plan.isEmpty ? "" : "\nDry run: nothing was changed. `harden --apply` applies the daemon.json, audit-rule and file changes (with backups).")
+            try writeStandardOutput(plan.isEmpty ? "\n" : "\nDry run: nothing was changed. `harden --apply` applies the daemon.json, audit-rule and file changes (with backups).\n")
             return
         }
         let outcome: PlanApplier.Outcome
         do { outcome = try PlanApplier(root: root).apply(plan) } catch { throw CouldNotAudit(description: String(describing: error)) }
-        print("\nApplied:\n" + outcome.done.map { "  \($0)" }.joined(separator: "\n"))
-        if !outcome.skipped.isEmpty { print("Skipped:\n" + outcome.skipped.map { "  \($0)" }.joined(separator: "\n")) }
-        if !outcome.rollback.isEmpty { print("To roll back:\n" + outcome.rollback.reversed().map { "  \($0)" }.joined(separator: "\n")) }
+        try writeStandardOutput("\nApplied:\n" + outcome.done.map { "  \($0)" }.joined(separator: "\n") + "\n")
+        if !outcome.skipped.isEmpty { try writeStandardOutput("Skipped:\n" + outcome.skipped.map { "  \($0)" }.joined(separator: "\n") + "\n") }
+        if !outcome.rollback.isEmpty { try writeStandardOutput("To roll back:\n" + outcome.rollback.reversed().map { "  \($0)" }.joined(separator: "\n") + "\n") }
     }
 }

@@ -36,9 +36,9 @@ struct RulesCommand: ParsableCommand {
         }
         let language = lang ?? Language.fromEnvironment(ProcessInfo.processInfo.environment)
         switch format {
-        case .text: print(names.isEmpty ? RuleListing.text(rules, language: language) : RuleListing.details(rules, language: language), terminator: "")
-        case .markdown: print(RuleListing.markdown(rules), terminator: "")
-        case .json: FileHandle.standardOutput.write(try RuleListing.json(rules) + Data("\n".utf8))
+        case .text: try writeStandardOutput(names.isEmpty ? RuleListing.text(rules, language: language) : RuleListing.details(rules, language: language))
+        case .markdown: try writeStandardOutput(RuleListing.markdown(rules))
+        case .json: try writeStandardOutput(try RuleListing.json(rules) + Data("\n".utf8))
         }
     }
 }

@@ -54,7 +54,7 @@ struct ScanAPICommand: AsyncParsableCommand {
         scanner.ratePerSecond = rate
         let showProgress: @Sendable (Int, Int) -> Void = { done, total in
             let line = "\rscan-api: \(done)/\(total) probed" + (done == total ? "\n" : "")
-            FileHandle.standardError.write(Data(line.utf8))
+            writeStandardError(line)
         }
         let found = await scanner.scan(addresses, progress: isatty(STDERR_FILENO) == 1 ? showProgress : nil)
         try reporting.finish(Evaluator.evaluate(scan: found, targets: targets))

@@ -49,7 +49,7 @@ struct ReportOptions: ParsableArguments {
         switch reason.cause {
         case let .couldNotAudit(description): throw CouldNotAudit(description: description)
         case let .command(text):
-            FileHandle.standardError.write(Data("docker-baseline: \(UntrustedText.shown(text.en))\n".utf8))
+            writeStandardError("docker-baseline: \(UntrustedText.shown(text.en))\n")
             throw ExitCode(reason.code)
         case .failures: throw ExitCode(reason.code)
         case .clean: return
@@ -81,12 +81,8 @@ func write(_ data: Data, to path: String?, note: String? = nil) throws {
 /// command writes is written here.
 func write(to path: String?, note: String? = nil, _ produce: ((Data) throws -> Void) throws -> Void) throws {
     guard let path, path != "-" else {
-        do {
-            try produce { try FileHandle.standardOutput.write(contentsOf: $0) }
-        } catch {
-            // A reader that went away (`| head`) ends the report; it is not a crash.
-            throw CouldNotAudit(description: "cannot write to standard output: \((error as NSError).localizedDescription)")
-        }
+        // A reader that went away (`| head`) or a full disk ends the report with exit 3; it is not a crash.
+        try produce(writeStandardOutput)
         return
     }
     let target = URL(fileURLWithPath: path).resolvingSymlinksInPath()
@@ -111,7 +107,7 @@ func write(to path: String?, note: String? = nil, _ produce: ((Data) throws -> V
         if error is CouldNotAudit { throw error }
         throw CouldNotAudit(description: "cannot write \(path): \((error as NSError).localizedDescription)")
     }
-    FileHandle.standardError.write(Data("docker-baseline: wrote \(path)\(note.map { ": \($0)" } ?? "")\n".utf8))
+    writeStandardError("docker-baseline: wrote \(path)\(note.map { ": \($0)" } ?? "")\n")
 }
 
 /// `json`, or `json=report.json`: a format and where it goes (standard output without a file).

@@ -30,14 +30,14 @@ final class TerminalProgress: @unchecked Sendable {
         let now = Date()
         guard now.timeIntervalSince(started) >= delay, done == total || now.timeIntervalSince(drawn ?? .distantPast) >= 0.1 else { return }
         drawn = now
-        FileHandle.standardError.write(Data("\r\u{1B}[2Kdocker-baseline: \(stage.description[language]) \(done)/\(total)".utf8))
+        writeStandardError("\r\u{1B}[2Kdocker-baseline: \(stage.description[language]) \(done)/\(total)")
     }
 
     /// Clears the line, if one was drawn.
     func finish() {
         lock.lock()
         defer { lock.unlock() }
-        if drawn != nil { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+        if drawn != nil { writeStandardError("\r\u{1B}[2K") }
         drawn = nil
     }
 }

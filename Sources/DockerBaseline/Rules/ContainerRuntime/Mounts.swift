@@ -32,7 +32,7 @@ struct SensitiveMountRule: RuntimeCheck {
         .compose("services:\n  app:\n    image: a:1\n    volumes:\n      - ./data:/data\n      - cache:/cache\n      - /srv/app:/srv\nvolumes:\n  cache: {}\n", .pass),
     ]
 
-    var reads: Set<RuntimeSpec.Section> { [] }
+    var reads: Set<RuntimeSpec.Section> { [.mounts] }
 
     func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
         let mounts = spec.bindMounts
@@ -79,7 +79,7 @@ struct MountPropagationRule: RuntimeCheck {
         .compose("services:\n  app:\n    image: a:1\n    volumes:\n      - /srv/a:/a:ro,rslave\n", .pass),
     ]
 
-    var reads: Set<RuntimeSpec.Section> { [] }
+    var reads: Set<RuntimeSpec.Section> { [.mounts] }
 
     func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
         let shared = spec.bindMounts.filter { $0.propagation == "shared" || $0.propagation == "rshared" }
@@ -121,7 +121,7 @@ struct DockerSocketMountRule: RuntimeCheck {
         .compose("services:\n  app:\n    image: a:1\n    volumes:\n      - /srv/docker.sock.d:/x\n", .pass),
     ]
 
-    var reads: Set<RuntimeSpec.Section> { [] }
+    var reads: Set<RuntimeSpec.Section> { [.mounts] }
 
     func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
         let exposing = spec.bindMounts.filter { mount in

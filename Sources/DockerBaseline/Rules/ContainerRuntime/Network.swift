@@ -28,7 +28,7 @@ struct PrivilegedPortsRule: RuntimeCheck {
         .compose("services:\n  app:\n    image: a:1\n    ports:\n      - \"127.0.0.1:8080:80\"\n      - \"443\"\n", .pass),
     ]
 
-    var reads: Set<RuntimeSpec.Section> { [] }
+    var reads: Set<RuntimeSpec.Section> { [.ports] }
 
     func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
         let privileged = spec.ports.filter { ($0.lowestHostPort ?? 1024) < 1024 && ($0.lowestHostPort ?? 0) > 0 }
@@ -65,7 +65,7 @@ struct OpenPortsRule: RuntimeCheck {
         .compose("services:\n  app:\n    image: a:1\n    expose: [\"80\"]\n", .pass),
     ]
 
-    var reads: Set<RuntimeSpec.Section> { [] }
+    var reads: Set<RuntimeSpec.Section> { [.ports] }
 
     func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
         let ports = spec.ports
@@ -113,7 +113,7 @@ struct PortBindAddressRule: RuntimeCheck {
         .compose("services:\n  app:\n    image: a:1\n    ports:\n      - \"127.0.0.1:8080:8080\"\n      - \"[::1]:9090:9090/tcp\"\n      - target: 80\n        published: \"8081\"\n        host_ip: 10.0.0.5\n", .pass),
     ]
 
-    var reads: Set<RuntimeSpec.Section> { [] }
+    var reads: Set<RuntimeSpec.Section> { [.ports] }
 
     func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
         let ports = spec.ports
@@ -159,7 +159,7 @@ struct DefaultBridgeRule: RuntimeCheck {
         .compose("services:\n  app:\n    image: a:1\n    networks: [backend]\nnetworks:\n  backend: {}\n", .pass),
     ]
 
-    var reads: Set<RuntimeSpec.Section> { [] }
+    var reads: Set<RuntimeSpec.Section> { [.networks] }
 
     func judge(_ spec: RuntimeSpec, in environment: RuntimeEnvironment) -> Verdict {
         let mode = spec.mode(of: .network)

@@ -100,7 +100,12 @@ struct ContainerCheckRule: ContainerRule {
 
     func judge(_ container: ContainerRecord, in context: AuditContext) -> Verdict {
         let spec = context.runtimeSpec(of: container)
-        if let missing = check.reads.first(where: spec.unreported.contains) { return .notReported(missing.rawValue) }
+        if let missing = check.reads.first(where: spec.unreported.contains) {
+            guard !spec.missingHostConfigFields.isEmpty, missing != .config else { return .notReported(missing.rawValue) }
+            let fields = spec.missingHostConfigFields.map { "HostConfig.\($0)" }.joined(separator: ", ")
+            return .error("the container's HostConfig is incomplete (missing or null: \(fields)), so how it runs is unknown",
+                          "容器的 HostConfig 不完整（缺失或为 null：\(fields)），无法得知其运行方式")
+        }
         return check.judge(spec, in: context.runtimeEnvironment)
     }
 }

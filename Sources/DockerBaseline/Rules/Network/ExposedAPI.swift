@@ -31,6 +31,9 @@ enum ExposedAPIRule {
             verdict = .pass("Docker API requires a client certificate", "Docker API 要求客户端证书", evidence: evidence)
         case let .notDocker(detail):
             verdict = .info("open, not a Docker API: \(detail)", "端口开放，但不是 Docker API：\(detail)", evidence: evidence)
+        case let .unknownService(detail):
+            verdict = .info("open, unknown service (not recognised as a Docker API): \(detail)", "端口开放，未知服务（未识别为 Docker API）：\(detail)",
+                            evidence: evidence)
         case .closed:
             verdict = .skipped("closed", "端口关闭", evidence: [:])
         case let .noAnswer(detail):
