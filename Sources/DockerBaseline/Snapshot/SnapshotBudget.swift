@@ -15,8 +15,8 @@ public struct SnapshotBudget: Sendable, Equatable {
     public static let bytesPerContainer = 32 << 10
     public static let bytesPerImage = 32 << 10
     public static let bytesPerFileByte = 3
-    /// The memory a snapshot may need, all together.
-    public static let limit = 4 << 30
+    /// The memory a snapshot may need, all together: about 30,000 containers, far more than one engine runs.
+    public static let limit = 1 << 30
 
     public var shape: Shape
     public var fileBytes: Int
