@@ -50,32 +50,8 @@ struct HostileArchiveTests {
 
     /// Runs the built command with a deadline; a run past it is stopped (SIGTERM, then SIGKILL) and reported as nil.
     static func runBounded(_ arguments: [String], seconds: TimeInterval = 30) throws -> CommandResult? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestEnvironment.binary)
-        process.arguments = arguments
-        var environment = ["PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "LANG": "C.UTF-8",
-                           "DOCKER_HOST": "unix:///nonexistent/docker.sock"]
-        if let cache = ProcessInfo.processInfo.environment["DOCKER_BASELINE_CACHE_DIR"] { environment["DOCKER_BASELINE_CACHE_DIR"] = cache }
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data(), errData = Data()
-        group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        let timedOut = process.isRunning
-        stop(process)
-        group.wait()
-        if timedOut { return nil }
-        return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                             stderr: String(decoding: errData, as: UTF8.self))
+        let result = try runTool(arguments, environment: ["DOCKER_HOST": "unix:///nonexistent/docker.sock"], timeout: seconds)
+        return result.timedOut ? nil : result
     }
 
     struct Finding {

@@ -57,11 +57,14 @@ struct CommandResult {
     let status: Int32
     let stdout: String
     let stderr: String
+    /// Still running at the deadline, and stopped (`status` is then the signal's).
+    var timedOut = false
 }
 
 /// Runs `executable` with `arguments`, capturing its output. Output is read while it runs so a large report
 /// cannot fill a pipe and stall the process.
-func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> CommandResult {
+/// With a `timeout`, a run past it is stopped (SIGTERM, then SIGKILL) and marked `timedOut`.
+func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, timeout: TimeInterval? = nil) throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -83,10 +86,17 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
     DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
     group.enter()
     DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    var timedOut = false
+    if let timeout {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        timedOut = process.isRunning
+        stop(process)
+    }
     process.waitUntilExit()
     group.wait()
     return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+                         stderr: String(decoding: errData, as: UTF8.self), timedOut: timedOut)
 }
 
 /// Stops a process a test started: SIGTERM, SIGKILL when it is still there after `grace` seconds, and waits for it.
@@ -109,10 +119,10 @@ func stop(pid: pid_t, grace: TimeInterval = 5) {
 }
 
 /// Runs the built `docker-baseline` with a clean environment (no DOCKER_HOST, no colour, English).
-func runTool(_ arguments: [String], environment extra: [String: String] = [:]) throws -> CommandResult {
+func runTool(_ arguments: [String], environment extra: [String: String] = [:], timeout: TimeInterval? = nil) throws -> CommandResult {
     var environment = ["PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "LANG": "C.UTF-8"]
     environment.merge(extra) { _, new in new }
-    return try run(TestEnvironment.binary, arguments, environment: environment)
+    return try run(TestEnvironment.binary, arguments, environment: environment, timeout: timeout)
 }
 
 extension AuditReport {
