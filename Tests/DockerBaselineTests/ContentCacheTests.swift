@@ -218,24 +218,88 @@ struct ContentCacheTests {
 
     private func cacheRuns(_ engine: FakeEngine, exports: Reads) async throws {
         try await Self.withCache { cache in
-            func audit(_ extra: [String] = []) throws -> [String] {
-                let result = try runTool(["image", "cache/test:1", "-H", engine.host, "--cache-dir", cache.directory.path, "--format", "json", "--fail-on", "none"] + extra)
+            func audit(_ extra: [String] = []) async throws -> [String] {
+                let result = try await runToolAsync(["image", "cache/test:1", "-H", engine.host, "--cache-dir", cache.directory.path, "--format", "json", "--fail-on", "none"] + extra)
                 #expect(result.status == 0, "\(result.stderr)")
                 let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
                 let results = report?["results"] as? [[String: Any]] ?? []
                 return results.filter { ($0["rule"] as? String) == RuleID.imageSetuid.rawValue }
                     .map { "\($0["status"] ?? "") cache=\(($0["evidence"] as? [String: String])?["cache"] != nil)" }
             }
-            let run0 = try audit()
+            let run0 = try await audit()
             #expect(run0 == ["fail cache=false"])
             #expect(exports.count == 1)
-            let run1 = try audit()
+            let run1 = try await audit()
             #expect(run1 == ["fail cache=true"])
             #expect(exports.count == 1)
-            let run2 = try audit(["--no-cache"])
+            let run2 = try await audit(["--no-cache"])
             #expect(run2 == ["fail cache=false"])
             #expect(exports.count == 2)
         }
+    }
+
+    @Test("An image's configuration and history come from the cache on a repeat collection (no inspect, no history request); tags always from the engine's list; verdicts unchanged")
+    func imageMetadata() async throws {
+        let requests = Reads(), tag = Tag()
+        let lock = NSLock()
+        let inspect = #"{"Id": "\#(Self.imageID)", "RepoTags": ["old/name:1"], "Os": "linux", "Config": {"User": "", "Env": ["PATH=/bin", "DB_PASSWORD=CanaryMeta1"]}}"#
+        let history = #"[{"CreatedBy": "|1 NPM_TOKEN=CanaryMeta2 /bin/sh -c curl -fsSL https://ci:CanaryMeta3@repo.example.com/x -o /x"}]"#
+        let engine = try await FakeEngine { path, _ in
+            if path.hasSuffix("/_ping") { return .reply(status: 200, body: "OK") }
+            if path.hasSuffix("/version") { return .reply(status: 200, body: #"{"Version": "24.0.7", "ApiVersion": "1.43"}"#) }
+            if path.hasSuffix("/info") { return .reply(status: 200, body: "{}") }
+            if path.contains("/containers/json") || path.hasSuffix("/networks") { return .reply(status: 200, body: "[]") }
+            if path.hasSuffix("/images/json") {
+                return .reply(status: 200, body: #"[{"Id": "\#(Self.imageID)", "RepoTags": ["\#(lock.withLock { tag.name })"]}]"#)
+            }
+            if path.contains("/images/") {
+                lock.withLock { requests.count += 1 }
+                return .reply(status: 200, body: path.hasSuffix("/history") ? history : inspect)
+            }
+            return .reply(status: 404, body: #"{"message": "no such thing"}"#)
+        }
+        do {
+            try await Self.withCache { cache in
+                let directory = try TestEnvironment.temporaryDirectory()
+                defer { try? FileManager.default.removeItem(at: directory) }
+                func collect(_ name: String, _ extra: [String] = []) async throws -> (image: [String: Any], verdict: String) {
+                    let path = directory.appendingPathComponent(name).path
+                    let result = try await runToolAsync(["collect", "-o", path, "-H", engine.host, "--cache-dir", cache.directory.path, "--image-contents", "none"] + extra)
+                    #expect(result.status == 0, "\(result.stderr)")
+                    let snapshot = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
+                    let image = (snapshot?["images"] as? [[String: Any]])?.first ?? [:]
+                    let audit = try runTool(["audit", "--snapshot", path, "--include", "image.secrets", "--format", "json"])
+                    let results = (try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])?["results"] as? [[String: Any]]
+                    let verdict = results?.first.map { "\($0["status"] ?? "") \(($0["evidence"] as? [String: String])?["secrets"] ?? "")" } ?? "none"
+                    return (image, verdict)
+                }
+                let first = try await collect("first.json")
+                #expect(requests.count == 2)
+                lock.withLock { tag.name = "new/name:2" }
+                let second = try await collect("second.json")
+                #expect(requests.count == 2, "the repeat collection asked the engine about the image again")
+                #expect((second.image["inspect"] as? [String: Any])?["RepoTags"] as? [String] == ["new/name:2"])
+                #expect(first.verdict.hasPrefix("fail") && first.verdict == second.verdict, "\(first.verdict) / \(second.verdict)")
+                for part in ["history", "inspect"] {
+                    let a = try JSONSerialization.data(withJSONObject: first.image[part] ?? [:], options: .sortedKeys)
+                    let b = try JSONSerialization.data(withJSONObject: second.image[part] ?? [:], options: .sortedKeys)
+                    #expect(part == "inspect" || a == b, "\(part) differs")
+                }
+                let entries = try FileManager.default.contentsOfDirectory(atPath: cache.directory.path)
+                let stored = try entries.map { try String(contentsOf: cache.directory.appendingPathComponent($0), encoding: .utf8) }.joined()
+                #expect(!stored.contains("Canary"), "the cache keeps a secret value")
+                _ = try await collect("third.json", ["--no-cache"])
+                #expect(requests.count == 4)
+            }
+        } catch {
+            await engine.shutdown()
+            throw error
+        }
+        await engine.shutdown()
+    }
+
+    final class Tag: @unchecked Sendable {
+        var name = "old/name:1"
     }
 
     @Test("The default directory: XDG_CACHE_HOME, else ~/.cache (or /var/cache for root)")

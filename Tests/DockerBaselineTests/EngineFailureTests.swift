@@ -51,7 +51,7 @@ extension EngineTests {
                 path.contains("/containers/") && path.hasSuffix("/json") ? .die : .forward
             }
             defer { Task { await again.shutdown() } }
-            let result = try runTool(["audit", "--host", again.host, "--format", "json"])
+            let result = try await runToolAsync(["audit", "--host", again.host, "--format", "json"])
             #expect(result.status == 3)
             #expect(result.stdout.isEmpty)
             #expect(result.stderr.contains(again.socketPath), "\(result.stderr)")
@@ -64,7 +64,7 @@ extension EngineTests {
                 path.hasSuffix("/info") ? .reply(status: 200, body: "<html>proxy login</html>") : .forward
             }
             defer { Task { await engine.shutdown() } }
-            let result = try runTool(["audit", "--host", engine.host])
+            let result = try await runToolAsync(["audit", "--host", engine.host])
             #expect(result.status == 3)
             #expect(result.stderr.contains("unexpected answer from Docker engine GET /v1.41/info"), "\(result.stderr)")
         }
@@ -94,7 +94,7 @@ extension EngineTests {
             }
             defer { Task { await engine.shutdown() } }
             let started = Date()
-            let result = try runTool(["audit", "--host", engine.host, "--timeout", "1"])
+            let result = try await runToolAsync(["audit", "--host", engine.host, "--timeout", "1"])
             #expect(result.status == 3)
             #expect(result.stderr.contains("did not answer GET /_ping within 1s"), "\(result.stderr)")
             #expect(Date().timeIntervalSince(started) < 4)

@@ -125,6 +125,16 @@ func runTool(_ arguments: [String], environment extra: [String: String] = [:], t
     return try run(TestEnvironment.binary, arguments, environment: environment, timeout: timeout)
 }
 
+/// `runTool` from async code: the wait happens on a dispatch thread, so the cooperative pool (two threads on this
+/// machine) stays free for the fake engines in this process that answer the command.
+func runToolAsync(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval? = nil) async throws -> CommandResult {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Swift.Result { try runTool(arguments, environment: environment, timeout: timeout) })
+        }
+    }
+}
+
 extension AuditReport {
     /// The one result of `rule` for the target named `name`.
     func result(_ rule: RuleID, _ name: String) -> Result? {

@@ -9,6 +9,9 @@ import Foundation
 /// whole entry or none. The newest-used entries are kept within `limitBytes`: a hit refreshes the entry's
 /// modification time, and each store removes the least recently used entries over the bound. The cache is best
 /// effort: a directory that cannot be written only means the layers are read every time.
+///
+/// Beside the contents, an image's configuration and history (also fixed by its id) are kept in an entry of their own,
+/// so a repeat audit does not inspect the images again; tags and digests, which move, always come from the engine.
 public struct ContentCache: Sendable {
     /// Bump when the layer scanner or `ImageContents` records something differently: older entries are then ignored.
     public static let formatVersion = 1
@@ -36,6 +39,46 @@ public struct ContentCache: Sendable {
         var version: Int
         var imageID: String
         var contents: ImageContents
+    }
+
+    /// What the engine says of an image that its id fixes: the configuration (the id is its hash) and the history.
+    /// Tags and digests move between images, so they are not kept: they come from the engine's image list.
+    public struct ImageMetadata: Codable, Sendable {
+        public var inspect: ImageInspect
+        public var history: [ImageHistoryEntry]
+    }
+
+    private struct MetadataEntry: Codable {
+        var version: Int
+        var imageID: String
+        var metadata: ImageMetadata
+    }
+
+    /// The stored configuration and history of `imageID`, or nil when there is no usable entry.
+    public func metadata(of imageID: String) -> ImageMetadata? {
+        let url = entryURL(imageID, kind: .metadata)
+        guard let data = try? Data(contentsOf: url), data.count <= limitBytes,
+              let entry = try? JSONDecoder().decode(MetadataEntry.self, from: data),
+              entry.version == Self.formatVersion, entry.imageID == imageID, entry.metadata.inspect.id == imageID
+        else { return nil }
+        try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: url.path)
+        return entry.metadata
+    }
+
+    /// Stores an image's configuration and history as the engine gave them, without its tags and digests.
+    public func store(_ metadata: ImageMetadata, imageID: String) {
+        guard metadata.inspect.id == imageID else { return }
+        var metadata = metadata
+        metadata.inspect.repoTags = nil
+        metadata.inspect.repoDigests = nil
+        // Kept on disk: secret values are masked as in a shared snapshot, where the rules still count them.
+        metadata.inspect.config?.maskSecrets()
+        metadata.history = metadata.history.map { entry in
+            var entry = entry
+            entry.createdBy = entry.createdBy.map(SecretScanner.masked)
+            return entry
+        }
+        write(MetadataEntry(version: Self.formatVersion, imageID: imageID, metadata: metadata), to: entryURL(imageID, kind: .metadata))
     }
 
     /// The contents of `imageID` from the cache (marked `cached`), else from `read`; a complete read is stored.
@@ -69,16 +112,21 @@ public struct ContentCache: Sendable {
         guard Self.isComplete(contents) else { return }
         var contents = contents
         contents.cached = nil
+        write(Entry(version: Self.formatVersion, imageID: imageID, contents: contents), to: entryURL(imageID))
+    }
+
+    /// Writes an entry atomically (a temporary file renamed into place), then trims the cache to its bound.
+    private func write(_ entry: some Encodable, to url: URL) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(Entry(version: Self.formatVersion, imageID: imageID, contents: contents)),
+        guard let data = try? encoder.encode(entry),
               data.count <= limitBytes,
               (try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)) != nil
         else { return }
         let temporary = directory.appendingPathComponent(".tmp-\(getpid())-\(UUID().uuidString)")
         do {
             try data.write(to: temporary)
-            guard rename(temporary.path, entryURL(imageID).path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+            guard rename(temporary.path, url.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             return
@@ -108,7 +156,10 @@ public struct ContentCache: Sendable {
         }
     }
 
-    func entryURL(_ imageID: String) -> URL {
-        directory.appendingPathComponent(SHA256.hex(Array(imageID.utf8)) + ".json")
+    enum EntryKind { case contents, metadata }
+
+    func entryURL(_ imageID: String, kind: EntryKind = .contents) -> URL {
+        let name = SHA256.hex(Array(imageID.utf8))
+        return directory.appendingPathComponent(kind == .contents ? name + ".json" : name + ".image.json")
     }
 }

@@ -35,7 +35,8 @@ public struct EngineCollector: Sendable {
     private struct ImageSummary: Decodable, Sendable {
         let id: String
         let repoTags: [String]?
-        enum CodingKeys: String, CodingKey { case id = "Id", repoTags = "RepoTags" }
+        let repoDigests: [String]?
+        enum CodingKeys: String, CodingKey { case id = "Id", repoTags = "RepoTags", repoDigests = "RepoDigests" }
     }
 
     /// One container's or image's part of the snapshot, or why it is missing.
@@ -63,10 +64,11 @@ public struct EngineCollector: Sendable {
         let jobs: [Job] = containers.map { .container($0) } + images.map { .image($0) }
         let client = self.client
         let progress = self.progress
+        let cache = contentCache
         let gathered = try await boundedMap(jobs, limit: concurrency, progress: { progress?(.engineObjects, $0, $1) }) { job in
             switch job {
             case let .container(summary): return try await Self.gatherContainer(summary, prefix: prefix, client: client)
-            case let .image(summary): return try await Self.gatherImage(summary, prefix: prefix, client: client)
+            case let .image(summary): return try await Self.gatherImage(summary, prefix: prefix, client: client, cache: cache)
             }
         }
 
@@ -156,9 +158,21 @@ public struct EngineCollector: Sendable {
         }
     }
 
-    private static func gatherImage(_ summary: ImageSummary, prefix: String, client: EngineClient) async throws -> Gathered {
+    /// An image from the engine's list: its configuration and history from the cache when an earlier run stored them
+    /// (they are fixed by the id), its tags and digests always from the list.
+    private static func gatherImage(_ summary: ImageSummary, prefix: String, client: EngineClient, cache: ContentCache?) async throws -> Gathered {
+        if let metadata = cache?.metadata(of: summary.id) {
+            var inspect = metadata.inspect
+            inspect.repoTags = summary.repoTags
+            inspect.repoDigests = summary.repoDigests
+            return .image(ImageRecord(inspect: inspect, history: metadata.history))
+        }
         let name = summary.repoTags?.first { $0 != "<none>:<none>" } ?? shortImageID(summary.id)
-        return try await gatherImage(reference: summary.id, name: name, prefix: prefix, client: client)
+        let gathered = try await gatherImage(reference: summary.id, name: name, prefix: prefix, client: client)
+        if case let .image(record) = gathered, let history = record.history {
+            cache?.store(ContentCache.ImageMetadata(inspect: record.inspect, history: history), imageID: summary.id)
+        }
+        return gathered
     }
 
     /// Inspect and history of one image, by id or name.

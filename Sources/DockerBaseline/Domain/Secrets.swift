@@ -138,7 +138,8 @@ enum SecretScanner {
     /// and `-u user:password` flags, credential headers and bare token shapes, and masks only the secret part.
     static func maskSecrets(in text: String) -> (masked: String, reasons: [String])? {
         var masked = text
-        var reasons: [String] = []
+        // Text masked earlier (a shared snapshot, the cache) still holds the secrets it held.
+        var reasons = text.contains("<masked: ") ? earlierMasks(in: text) : []
         for assignment in assignments(in: text).reversed() {
             guard let reason = judgeAssignment(name: assignment.name, value: assignment.value) else { continue }
             reasons.insert(reason, at: 0)
@@ -176,6 +177,14 @@ enum SecretScanner {
             }
         }
         return reasons.isEmpty ? nil : (masked, reasons)
+    }
+
+    private static let earlierMaskPattern = try! NSRegularExpression(pattern: "<masked: ([A-Za-z ]{1,40})>")
+
+    private static func earlierMasks(in text: String) -> [String] {
+        earlierMaskPattern.matches(in: text, range: NSRange(location: 0, length: (text as NSString).length)).compactMap { match in
+            Range(match.range(at: 1), in: text).map { "contains a \(text[$0]) (masked)" }
+        }
     }
 
     /// Replaces group 2 (the value) of each match whose `judge(group 1, value)` gives a reason; values that only refer to
