@@ -87,7 +87,9 @@ final class FakeEngine: @unchecked Sendable {
                 let channel = context.channel
                 let path = self.path
                 guard let engine = holder.engine else { channel.close(promise: nil); return }
-                Task {
+                // Not on the cooperative pool: tests beside this one block its threads while they wait for commands,
+                // and a command waiting for this answer would then wait forever.
+                Task(executorPreference: DispatchTaskExecutor.shared) {
                     switch await self.respond(path, engine) {
                     case .forward:
                         let (status, body) = await engine.realEngine(.GET, path)
@@ -115,5 +117,15 @@ final class FakeEngine: @unchecked Sendable {
                 channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: nil)
             }
         }
+    }
+}
+
+/// Runs tasks on Dispatch's global queue, which grows past the cooperative pool's two threads when they are blocked.
+final class DispatchTaskExecutor: TaskExecutor, @unchecked Sendable {
+    static let shared = DispatchTaskExecutor()
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        DispatchQueue.global().async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }

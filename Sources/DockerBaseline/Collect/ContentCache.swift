@@ -19,6 +19,9 @@ public struct ContentCache: Sendable {
 
     public let directory: URL
     public let limitBytes: Int
+    /// Whether images' configuration and history are kept and taken from here too. They are kept with secret values
+    /// masked, so `collect --keep-secrets`, which must give them as the engine has them, turns this off.
+    public var holdsImageMetadata = true
 
     public init(directory: String, limitBytes: Int = ContentCache.defaultLimitBytes) {
         self.directory = URL(fileURLWithPath: directory, isDirectory: true)
@@ -56,6 +59,7 @@ public struct ContentCache: Sendable {
 
     /// The stored configuration and history of `imageID`, or nil when there is no usable entry.
     public func metadata(of imageID: String) -> ImageMetadata? {
+        guard holdsImageMetadata else { return nil }
         let url = entryURL(imageID, kind: .metadata)
         guard let data = try? Data(contentsOf: url), data.count <= limitBytes,
               let entry = try? JSONDecoder().decode(MetadataEntry.self, from: data),
@@ -67,7 +71,7 @@ public struct ContentCache: Sendable {
 
     /// Stores an image's configuration and history as the engine gave them, without its tags and digests.
     public func store(_ metadata: ImageMetadata, imageID: String) {
-        guard metadata.inspect.id == imageID else { return }
+        guard holdsImageMetadata, metadata.inspect.id == imageID else { return }
         var metadata = metadata
         metadata.inspect.repoTags = nil
         metadata.inspect.repoDigests = nil

@@ -24,7 +24,9 @@ struct CollectCommand: AsyncParsableCommand {
     var keepSecrets = false
 
     func run() async throws {
-        let collected = try await engine.collect(imageContents: imageContents, cache: cache.cache)
+        var contentCache = cache.cache
+        contentCache?.holdsImageMetadata = !keepSecrets
+        let collected = try await engine.collect(imageContents: imageContents, cache: contentCache)
         let snapshot = keepSecrets ? collected : collected.maskingSecrets
         try write(try SnapshotFile.encode(snapshot), to: output,
                   note: "\(snapshot.containers.count) containers, \(snapshot.images.count) images, \(snapshot.problems.count) problems"
