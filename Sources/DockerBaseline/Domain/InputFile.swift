@@ -21,3 +21,16 @@ func readInputFile(_ path: String, what: String, limit: Int = 1 << 30) throws ->
     }
     return data
 }
+
+/// The 1-based line of the first NUL byte, nil when there is none: a text file the user named has none, wherever it
+/// is (a NUL after the first few KiB must not pass as text). One fast pass over the bytes.
+func firstNULLine<Bytes: Collection<UInt8>>(in bytes: Bytes) -> Int? {
+    let found: Int?? = bytes.withContiguousStorageIfAvailable { buffer -> Int? in
+        guard let base = buffer.baseAddress, let hit = memchr(base, 0, buffer.count) else { return nil }
+        let offset = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+        return buffer[..<offset].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+    }
+    if let found { return found }
+    guard let index = bytes.firstIndex(of: 0) else { return nil }
+    return bytes[..<index].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+}

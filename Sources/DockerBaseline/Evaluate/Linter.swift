@@ -117,6 +117,13 @@ struct InlineIgnores {
 
     var ignores: [Ignore] = []
     var problems: [Problem] = []
+    /// Indexes into `ignores` by file and the line they cover (line scope) or the first line of their stage (stage scope),
+    /// so a file with many ignores and many findings is matched in linear time.
+    private var byLine: [String: [Int: [Int]]] = [:]
+    private var fileWide: [Int] = []
+    private var stageStarts: [String: [Int]] = [:]
+    /// Compose: for a line with a comment, the first line after it without one (where its block of comments ends).
+    private var blockEnds: [String: [Int: Int]] = [:]
     /// The numbering bare CIS ids are read in.
     let reported: Benchmark
 
@@ -130,37 +137,70 @@ struct InlineIgnores {
                 let next = index + 1 < dockerfile.stages.count ? dockerfile.instructions[dockerfile.stages[index + 1].fromIndex].range.line - 1 : Int.max - 1
                 return first...max(first, next)
             }
+            stageStarts[dockerfile.path] = stageLines.map(\.lowerBound)
             for (line, text) in dockerfile.comments.sorted(by: { $0.key < $1.key }) {
                 guard var ignore = parse(text, file: dockerfile.path, line: line) else { continue }
                 switch ignore.scope {
                 case .line:
-                    // The instruction it is inside (a comment in a continuation) or the next one.
-                    ignore.lines = starts.first { $0.line <= line && line <= $0.endLine }.map { $0.line...$0.line }
-                        ?? starts.first { $0.line > line }.map { $0.line...$0.line }
+                    // The instruction it is inside (a comment in a continuation) or the next one. Instructions are in
+                    // order and do not overlap: the first one not ending before the line is either.
+                    let index = Self.firstIndex(in: starts) { $0.endLine >= line }
+                    ignore.lines = index < starts.count ? starts[index].line...starts[index].line : nil
                 case .stage:
-                    ignore.lines = stageLines.first { $0.contains(line) } ?? stageLines.first { $0.lowerBound > line }
+                    let index = Self.firstIndex(in: stageLines) { $0.upperBound >= line }
+                    ignore.lines = index < stageLines.count ? stageLines[index] : nil
                 case .file:
                     break
                 }
-                ignores.append(ignore)
+                add(ignore)
             }
         case let .compose(project):
             for (path, comments) in project.comments {
-                for (line, text) in comments {
+                // The first line after each whole-line comment that is not one, found from the bottom up in one pass.
+                var nextCode: [Int: Int] = [:]
+                for line in comments.keys.sorted(by: >) where comments[line]?.hasPrefix("#") == true {
+                    nextCode[line] = nextCode[line + 1] ?? line + 1
+                }
+                blockEnds[path] = nextCode
+                for (line, text) in comments.sorted(by: { $0.key < $1.key }) {
                     guard var ignore = parse(text, file: path, line: line) else { continue }
                     if ignore.scope == .line {
                         // The line it ends, or the first non-comment line after a block of comment lines.
-                        var next = line + 1
-                        while comments[next]?.hasPrefix("#") == true { next += 1 }
-                        ignore.lines = line...next
+                        ignore.lines = line...(nextCode[line + 1] ?? line + 1)
                     }
-                    ignores.append(ignore)
+                    add(ignore)
                 }
             }
         case .unreadable:
             break
         }
     }
+
+    /// The first index whose element satisfies `isAtOrAfter`, which is false then true along `items`.
+    static func firstIndex<T>(in items: [T], where isAtOrAfter: (T) -> Bool) -> Int {
+        var low = 0, high = items.count
+        while low < high {
+            let middle = (low + high) / 2
+            if isAtOrAfter(items[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+
+    private mutating func add(_ ignore: Ignore) {
+        let index = ignores.count
+        ignores.append(ignore)
+        switch ignore.scope {
+        case .file:
+            fileWide.append(index)
+        case .stage:
+            if let lines = ignore.lines { byLine[ignore.file, default: [:]][lines.lowerBound, default: []].append(index) }
+        case .line:
+            // By the last line it covers: a Dockerfile instruction's line, or where a Compose block of comments ends.
+            if let lines = ignore.lines { byLine[ignore.file, default: [:]][lines.upperBound, default: []].append(index) }
+        }
+    }
+
+    private static let knownRules = RuleCatalog.lint.map(\.metadata)
 
     private mutating func parse(_ comment: String, file: String, line: Int) -> Ignore? {
         guard let range = comment.range(of: #"docker-baseline\s+ignore(-stage|-file)?\s*=\s*"#, options: .regularExpression) else { return nil }
@@ -174,8 +214,7 @@ struct InlineIgnores {
             problems.append(Problem(message: .init(en: "ignore not applied: \(error)", zh: "忽略注释未生效：\(error)"), file: file, line: line))
             return nil
         }
-        let known = RuleCatalog.lint.map(\.metadata)
-        if let unknown = selectors.first(where: { selector in !known.contains { selector.matches($0, reporting: reported) } }) {
+        if let unknown = selectors.first(where: { selector in !Self.knownRules.contains { selector.matches($0, reporting: reported) } }) {
             problems.append(Problem(message: .init(en: "ignore names \(unknown), which is no lint rule: nothing is ignored by it",
                                                    zh: "忽略注释中的 \(unknown) 不是任何检查规则，未忽略任何问题"), file: file, line: line))
             return nil
@@ -189,7 +228,15 @@ struct InlineIgnores {
     }
 
     func match(_ rule: RuleMetadata, _ location: SourceLocation) -> Ignore? {
-        ignores.first { ignore in
+        let line = location.range.line
+        var candidates = fileWide + (byLine[location.file]?[line] ?? [])
+        if let end = blockEnds[location.file]?[line], end != line { candidates += byLine[location.file]?[end] ?? [] }
+        // The stage the line is in, by its first line.
+        if let starts = stageStarts[location.file] {
+            let after = Self.firstIndex(in: starts) { $0 > line }
+            if after > 0, let stage = byLine[location.file]?[starts[after - 1]] { candidates += stage }
+        }
+        return candidates.sorted().lazy.map { ignores[$0] }.first { ignore in
             guard ignore.file == location.file, ignore.selectors.contains(where: { $0.matches(rule, reporting: reported) }) else { return false }
             switch ignore.scope {
             case .file: return true

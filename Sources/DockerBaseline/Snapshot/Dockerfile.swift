@@ -44,7 +44,7 @@ public struct Dockerfile: Sendable {
     public var stages: [Stage]
     /// `ARG`s before the first `FROM`, with their defaults.
     public var globalArguments: [String: String]
-    /// Every comment line, by line number (for inline ignores).
+    /// Comment lines that can be inline ignores (they name docker-baseline), by line number; other comments are not kept.
     public var comments: [Int: String]
     /// Problems of the file as a whole (not UTF-8, a duplicated directive, …); instruction problems live on them.
     public var problems: [FileProblem]

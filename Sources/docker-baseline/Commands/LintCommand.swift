@@ -58,6 +58,13 @@ struct LintCommand: ParsableCommand {
         if !allowedRegistries.isEmpty { policy.settings.allowedRegistries = allowedRegistries }
         if requireDigest { policy.settings.requireDigest = true }
         if noInlineIgnores { policy.settings.inlineIgnores = false }
+        // A path that is not there is a mistake in the command, not a file that could not be read.
+        for path in paths where path != "-" {
+            var info = stat()
+            if lstat(path, &info) != 0 {
+                throw UsageProblem(description: "cannot lint \(path): \(String(cString: strerror(errno)))")
+            }
+        }
         let candidates = BuildFileCollector.find(paths, exclude: policy.lintExcludePaths + excludePaths, kind: kind)
         guard !candidates.isEmpty else {
             throw UsageProblem(description: "no Dockerfile or Compose file found in \(paths.joined(separator: " "))")

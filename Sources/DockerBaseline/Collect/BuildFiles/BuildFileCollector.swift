@@ -11,7 +11,12 @@ public enum BuildFileCollector {
         public var kind: BuildFileKind?
         /// Override files Compose merges into this one (`docker-compose.override.yml` next to `docker-compose.yml`).
         public var overrides: [String] = []
+        /// Why the walk could not search this directory (too deep, unreadable, a loop): reported as an input error.
+        public var problem: String?
     }
+
+    /// Directories are searched this deep; a deeper one is reported, not searched.
+    public static let maximumDepth = 64
 
     static let overrideNames: Set<String> = ["docker-compose.override.yml", "docker-compose.override.yaml", "compose.override.yml", "compose.override.yaml"]
 
@@ -41,7 +46,8 @@ public enum BuildFileCollector {
             if (info.st_mode & S_IFMT) == S_IFDIR {
                 let excludes = IgnoreRules(patterns: exclude, base: "")
                 var walked: [Candidate] = []
-                walk(directory: path, relative: "", ignores: [excludes], into: &walked, depth: 0)
+                var visited: Set<DirectoryID> = [DirectoryID(info)]
+                walk(directory: path, relative: "", ignores: [excludes], into: &walked, visited: &visited, depth: 0)
                 found += attachOverrides(walked)
             } else {
                 var candidate = Candidate(path: path, kind: forced ?? kind(ofName: path.baseName))
@@ -86,8 +92,24 @@ public enum BuildFileCollector {
         return result
     }
 
-    private static func walk(directory: String, relative: String, ignores: [IgnoreRules], into found: inout [Candidate], depth: Int) {
-        guard depth < 64, let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+    /// A directory as the kernel knows it: two paths to the same one (a bind mount of a parent) are one loop.
+    struct DirectoryID: Hashable {
+        var device: UInt64
+        var inode: UInt64
+        init(_ info: stat) {
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+        }
+    }
+
+    private static func walk(directory: String, relative: String, ignores: [IgnoreRules], into found: inout [Candidate],
+                             visited: inout Set<DirectoryID>, depth: Int) {
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
+            let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].map { String(describing: $0) } ?? error.localizedDescription
+            found.append(Candidate(path: directory, kind: nil, problem: "cannot search directory \(directory): \(reason)"))
+            return
+        }
         var ignores = ignores
         if names.contains(".gitignore"), let data = try? readInputFile(directory + "/.gitignore", what: ".gitignore", limit: 1 << 20) {
             ignores.append(IgnoreRules(text: String(decoding: data, as: UTF8.self), base: relative))
@@ -102,7 +124,17 @@ public enum BuildFileCollector {
             guard (info.st_mode & S_IFMT) == S_IFREG || isDirectory else { continue }
             if IgnoreRules.ignored(relativePath, isDirectory: isDirectory, by: ignores) { continue }
             if isDirectory {
-                walk(directory: path, relative: relativePath, ignores: ignores, into: &found, depth: depth + 1)
+                guard depth + 1 < maximumDepth else {
+                    found.append(Candidate(path: path, kind: nil, problem: "directory \(path) is nested more than \(maximumDepth) levels deep: "
+                                           + "not searched (lint it on its own)"))
+                    continue
+                }
+                // A directory seen before (through a bind mount) would be walked again and again.
+                guard visited.insert(DirectoryID(info)).inserted else {
+                    found.append(Candidate(path: path, kind: nil, problem: "directory \(path) was already searched under another path (a loop): not searched again"))
+                    continue
+                }
+                walk(directory: path, relative: relativePath, ignores: ignores, into: &found, visited: &visited, depth: depth + 1)
             } else if let kind = kind(ofName: name) {
                 found.append(Candidate(path: path, kind: kind))
             }
@@ -119,6 +151,7 @@ public enum BuildFileCollector {
     }
 
     static func load(_ candidate: Candidate, standardInput: Data?) -> BuildFile {
+        if let problem = candidate.problem { return .unreadable(path: candidate.path, kind: nil, message: problem) }
         let data: Data
         do {
             if candidate.path == "-" {
@@ -133,6 +166,11 @@ public enum BuildFileCollector {
             return .unreadable(path: candidate.path, kind: candidate.kind, message: String(describing: error))
         }
         let path = candidate.path == "-" ? "<stdin>" : candidate.path
+        // A NUL byte anywhere makes it a binary file, not text to parse (a NUL after the first few KiB passed before).
+        if let line = firstNULLine(in: data) {
+            return .unreadable(path: path, kind: candidate.kind,
+                               message: "\(path) is binary (a NUL byte on line \(line)): not a Dockerfile or Compose file")
+        }
         switch candidate.kind ?? sniff(data) {
         case .dockerfile:
             return .dockerfile(DockerfileParser.parse(data, path: path))
@@ -162,7 +200,7 @@ public enum BuildFileCollector {
 /// .gitignore rules (and --exclude-path patterns, which use the same syntax), relative to the directory they are in.
 struct IgnoreRules {
     struct Pattern {
-        var regex: NSRegularExpression
+        var glob: PathGlob
         var negated: Bool
         var directoryOnly: Bool
     }
@@ -187,45 +225,8 @@ struct IgnoreRules {
             if pattern.hasSuffix("/") { directoryOnly = true; pattern.removeLast() }
             let anchored = pattern.contains("/")
             if pattern.hasPrefix("/") { pattern.removeFirst() }
-            let body = Self.regex(fromGlob: pattern)
-            guard let regex = try? NSRegularExpression(pattern: (anchored ? "^" : "(?:^|/)") + body + "$") else { continue }
-            patterns.append(Pattern(regex: regex, negated: negated, directoryOnly: directoryOnly))
+            patterns.append(Pattern(glob: PathGlob(pattern, anchored: anchored), negated: negated, directoryOnly: directoryOnly))
         }
-    }
-
-    static func regex(fromGlob glob: String) -> String {
-        var out = ""
-        let characters = Array(glob)
-        var index = 0
-        while index < characters.count {
-            let character = characters[index]
-            switch character {
-            case "*":
-                if index + 1 < characters.count, characters[index + 1] == "*" {
-                    let slashAfter = index + 2 < characters.count && characters[index + 2] == "/"
-                    out += slashAfter ? "(?:.*/)?" : ".*"
-                    index += slashAfter ? 3 : 2
-                    continue
-                }
-                out += "[^/]*"
-            case "?": out += "[^/]"
-            case "[":
-                if let close = characters[(index + 1)...].firstIndex(of: "]") {
-                    var set = String(characters[(index + 1)..<close])
-                    if set.hasPrefix("!") { set = "^" + set.dropFirst() }
-                    out += "[" + set.replacingOccurrences(of: "\\", with: "\\\\") + "]"
-                    index = close + 1
-                    continue
-                }
-                out += "\\["
-            case "\\":
-                if index + 1 < characters.count { out += NSRegularExpression.escapedPattern(for: String(characters[index + 1])); index += 2; continue }
-            default:
-                out += NSRegularExpression.escapedPattern(for: String(character))
-            }
-            index += 1
-        }
-        return out
     }
 
     /// Git's rule: the last matching pattern decides, and files in an ignored directory are never visited.
@@ -240,9 +241,8 @@ struct IgnoreRules {
             } else {
                 continue
             }
-            let range = NSRange(relative.startIndex..., in: relative)
             for pattern in rules.patterns where !pattern.directoryOnly || isDirectory {
-                if pattern.regex.firstMatch(in: relative, range: range) != nil { ignored = !pattern.negated }
+                if pattern.glob.matches(relative) { ignored = !pattern.negated }
             }
         }
         return ignored

@@ -4,10 +4,13 @@ import Yams
 /// Reads a Compose file into services as `docker compose config` would see them: YAML anchors and merge keys,
 /// `${VAR:-default}` from the project's `.env`, `extends` (same file or another), and override files merged in.
 /// Hostile YAML is refused before it can cost much: nesting deeper than `maximumDepth` is refused before
-/// parsing, and alias expansion stops at `maximumNodes` nodes ("billion laughs").
+/// parsing, and alias expansion stops at `maximumNodes` nodes or `maximumExpandedBytes` bytes of keys and values
+/// ("billion laughs", or one large anchor used many times).
 public enum ComposeLoader {
     public static let maximumDepth = 64
     public static let maximumNodes = 200_000
+    /// Twice the largest file read: a file without aliases never comes near it.
+    public static let maximumExpandedBytes = 2 * BuildFileCollector.sizeLimit
 
     public struct Problem: Error, CustomStringConvertible {
         public var description: String
@@ -73,6 +76,8 @@ public enum ComposeLoader {
         var comments: [String: [Int: String]] = [:]
         var documents: [String: YAMLNode] = [:]
         var nodes = 0
+        /// Bytes of keys and values converted so far, aliases counted each time they are used.
+        var expandedBytes = 0
 
         init(environment: [String: String], read: @escaping FileReader) {
             self.environment = environment
@@ -81,7 +86,9 @@ public enum ComposeLoader {
 
         mutating func document(_ path: String, data: Data) throws -> YAMLNode {
             if let known = documents[path] { return known }
-            if data.prefix(8192).contains(0) { throw Problem(description: "\(path): binary content (NUL bytes), not YAML") }
+            if let line = firstNULLine(in: data) {
+                throw Problem(description: "\(path): binary content (a NUL byte on line \(line)), not YAML", range: .line(line))
+            }
             guard let text = String(data: data, encoding: .utf8) else { throw Problem(description: "\(path): not valid UTF-8") }
             if let (depth, line) = ComposeLoader.nestingDepth(text), depth > ComposeLoader.maximumDepth {
                 throw Problem(description: "\(path): nested more than \(ComposeLoader.maximumDepth) levels deep (line \(line)); refused",
@@ -136,6 +143,7 @@ public enum ComposeLoader {
             let range = SourceRange.line(node.mark?.line ?? 1, column: node.mark?.column ?? 1)
             switch node {
             case let .scalar(scalar):
+                try count(bytes: scalar.string.utf8.count, file: file)
                 if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) {
                     return YAMLNode(value: .null, file: file, range: range)
                 }
@@ -146,13 +154,16 @@ public enum ComposeLoader {
             case let .mapping(mapping):
                 var entries: [YAMLNode.Entry] = []
                 var merged: [YAMLNode.Entry] = []
+                // Keys already present, so merging a mapping of many keys stays linear.
+                var mergedKeys: Set<String> = []
                 for (key, value) in mapping {
                     let keyText = key.string ?? ""
+                    try count(bytes: keyText.utf8.count, file: file)
                     let converted = try convert(value, file: file, depth: depth + 1)
                     if keyText == "<<" {
                         // Merge keys: the mapping's own keys win over merged ones, earlier merged ones over later.
                         for source in converted.items.isEmpty ? [converted] : converted.items {
-                            merged += source.entries.filter { entry in !merged.contains { $0.key == entry.key } }
+                            for entry in source.entries where mergedKeys.insert(entry.key).inserted { merged.append(entry) }
                         }
                         continue
                     }
@@ -160,10 +171,20 @@ public enum ComposeLoader {
                                                                                  length: keyText.count),
                                                   value: converted))
                 }
-                entries += merged.filter { entry in !entries.contains { $0.key == entry.key } }
+                let ownKeys = Set(entries.map(\.key))
+                entries += merged.filter { !ownKeys.contains($0.key) }
                 return YAMLNode(value: .mapping(entries), file: file, range: range)
             case .alias:
                 return YAMLNode(value: .null, file: file, range: range)
+            }
+        }
+
+        /// Counts text as it is converted, before it is interpolated or copied: one 10 MB anchor used by a thousand
+        /// services is refused after a few of them, not converted ten gigabytes deep.
+        mutating func count(bytes: Int, file: String) throws {
+            expandedBytes += bytes
+            guard expandedBytes <= ComposeLoader.maximumExpandedBytes else {
+                throw Problem(description: "\(file): the YAML expands to more than \(ComposeLoader.maximumExpandedBytes >> 20) MiB of text through its aliases (an alias bomb?); refused")
             }
         }
 
@@ -200,11 +221,13 @@ public enum ComposeLoader {
         switch (base.value, override.value) {
         case let (.mapping(old), .mapping(new)):
             var entries = old
+            var indexByKey = Dictionary(old.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
             for entry in new {
-                if let index = entries.firstIndex(where: { $0.key == entry.key }) {
+                if let index = indexByKey[entry.key] {
                     entries[index] = YAMLNode.Entry(key: entry.key, keyRange: entry.keyRange,
                                                     value: merge(entries[index].value, entry.value, key: entry.key))
                 } else {
+                    indexByKey[entry.key] = entries.count
                     entries.append(entry)
                 }
             }
@@ -217,7 +240,8 @@ public enum ComposeLoader {
     }
 
     private static func mergedEntries(_ old: [YAMLNode.Entry], _ new: [YAMLNode.Entry]) -> [YAMLNode.Entry] {
-        old.filter { entry in !new.contains { $0.key == entry.key } } + new
+        let newKeys = Set(new.map(\.key))
+        return old.filter { !newKeys.contains($0.key) } + new
     }
 
     /// `environment` as a mapping or as a list of `NAME=value`: entries by name.

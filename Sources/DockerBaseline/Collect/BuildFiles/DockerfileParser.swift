@@ -12,6 +12,8 @@ public enum DockerfileParser {
     /// Instructions whose exec (JSON) form Docker accepts.
     static let execFormKeywords: Set<String> = ["RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME"]
     static let knownDirectives: Set<String> = ["syntax", "escape", "check"]
+    /// Real Dockerfiles have hundreds; each costs far more memory than its text, so a file of millions is refused.
+    public static let maximumInstructions = 50_000
 
     public static func parse(_ data: Data, path: String) -> Dockerfile { parse(Array(data), path: path) }
 
@@ -20,8 +22,8 @@ public enum DockerfileParser {
                               comments: [:], problems: [])
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
-        if body.prefix(8192).contains(0) {
-            file.problems.append(FileProblem(message: "binary content (NUL bytes): not a Dockerfile", range: nil))
+        if let line = firstNULLine(in: body) {
+            file.problems.append(FileProblem(message: "binary content (a NUL byte on line \(line)): not a Dockerfile", range: nil))
             return file
         }
         let text: String
@@ -31,35 +33,42 @@ public enum DockerfileParser {
             file.problems.append(FileProblem(message: "not valid UTF-8: invalid bytes were read as U+FFFD", range: nil))
             text = String(decoding: body, as: UTF8.self)
         }
-        // "\r\n" is one Character in Swift: split on both.
-        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
-        readDirectives(lines, into: &file)
-        readInstructions(lines, into: &file)
+        var lines = LineCursor(text)
+        readInstructions(&lines, into: &file)
         buildStages(&file)
         return file
     }
 
-    // MARK: Directives
+    /// The lines of a text one at a time, so a file is never held as an array of lines (16 MiB of short comment lines
+    /// would cost a gigabyte). Splits at "\n" and "\r\n"; like `split(omittingEmptySubsequences: false)`, the text after
+    /// the last newline is a line even when empty.
+    struct LineCursor {
+        let text: String
+        private var start: String.Index?
+        /// The 1-based number of the line `next()` returned last.
+        private(set) var number = 0
 
-    /// `# name=value` lines at the very top; the first line that is not one ends them, and an unknown one is a
-    /// comment that ends them too.
-    static func readDirectives(_ lines: [Substring], into file: inout Dockerfile) {
-        for (index, line) in lines.enumerated() {
-            guard let (name, value) = directive(in: line), knownDirectives.contains(name) else { return }
-            if file.directives[name] != nil {
-                file.problems.append(FileProblem(message: "parser directive \(name) is given twice", range: .line(index + 1)))
-                continue
+        init(_ text: String) {
+            self.text = text
+            start = text.startIndex
+        }
+
+        mutating func next() -> Substring? {
+            guard let lineStart = start else { return nil }
+            let utf8 = text.utf8
+            number += 1
+            guard let newline = utf8[lineStart...].firstIndex(of: 0x0A) else {
+                start = nil
+                return text[lineStart...]
             }
-            file.directives[name] = Directive(value: value, line: index + 1)
-            if name == "escape" {
-                if value == "\\" || value == "`" {
-                    file.escape = Character(value)
-                } else {
-                    file.problems.append(FileProblem(message: "escape must be \\ or `, not \(value)", range: .line(index + 1)))
-                }
-            }
+            start = utf8.index(after: newline)
+            var end = newline
+            if end > lineStart, utf8[utf8.index(before: end)] == 0x0D { end = utf8.index(before: end) }
+            return text[lineStart..<end]
         }
     }
+
+    // MARK: Directives
 
     static func directive(in line: Substring) -> (String, String)? {
         var rest = line.drop { $0 == " " || $0 == "\t" }
@@ -73,6 +82,30 @@ public enum DockerfileParser {
         return (name.lowercased(), value)
     }
 
+    /// A `# name=value` line of the leading block; the caller stops reading directives at the first line that is not one
+    /// (an unknown one is a comment that ends them too).
+    static func readDirective(_ line: Substring, number: Int, into file: inout Dockerfile) -> Bool {
+        guard let (name, value) = directive(in: line), knownDirectives.contains(name) else { return false }
+        if file.directives[name] != nil {
+            file.problems.append(FileProblem(message: "parser directive \(name) is given twice", range: .line(number)))
+            return true
+        }
+        file.directives[name] = Directive(value: value, line: number)
+        if name == "escape" {
+            if value == "\\" || value == "`" {
+                file.escape = Character(value)
+            } else {
+                file.problems.append(FileProblem(message: "escape must be \\ or `, not \(shown(value))", range: .line(number)))
+            }
+        }
+        return true
+    }
+
+    /// Only comments that can be inline ignores are kept: the rest are dropped as they are read.
+    static func keepComment(_ comment: Substring, line: Int, in file: inout Dockerfile) {
+        if comment.contains("docker-baseline") { file.comments[line] = String(comment) }
+    }
+
     // MARK: Instructions
 
     /// Where a piece of an instruction's joined text came from.
@@ -82,54 +115,57 @@ public enum DockerfileParser {
         var column: Int
     }
 
-    static func readInstructions(_ lines: [Substring], into file: inout Dockerfile) {
-        var index = 0
-        while index < lines.count {
-            let line = lines[index]
+    static func readInstructions(_ lines: inout LineCursor, into file: inout Dockerfile) {
+        var readingDirectives = true
+        while let line = lines.next() {
+            let number = lines.number
+            if readingDirectives { readingDirectives = readDirective(line, number: number, into: &file) }
             let content = line.drop { $0 == " " || $0 == "\t" }
             if content.isEmpty || content.first == "#" {
-                if content.first == "#" { file.comments[index + 1] = String(content) }
-                index += 1
+                if content.first == "#" { keepComment(content, line: number, in: &file) }
                 continue
             }
+            readingDirectives = false
             // Join continuation lines; comment and empty lines inside a continuation are dropped, as BuildKit does.
             var logical = ""
             var segments: [Segment] = []
             var current = content
             var column = line.count - content.count + 1
-            var lineIndex = index
-            var last = index
-            while true {
-                segments.append(Segment(offset: logical.utf8.count, line: lineIndex + 1, column: column))
+            var lineNumber = number
+            var lastLine = line
+            var last = number
+            continuation: while true {
+                segments.append(Segment(offset: logical.utf8.count, line: lineNumber, column: column))
                 guard let joined = strippingContinuation(current, escape: file.escape) else {
                     logical += current
-                    last = lineIndex
                     break
                 }
                 logical += joined
-                var next = lineIndex + 1
-                while next < lines.count {
-                    let candidate = lines[next].drop { $0 == " " || $0 == "\t" }
-                    if candidate.isEmpty { next += 1; continue }
-                    if candidate.first == "#" { file.comments[next + 1] = String(candidate); next += 1; continue }
-                    break
+                while let candidate = lines.next() {
+                    let trimmed = candidate.drop { $0 == " " || $0 == "\t" }
+                    last = lines.number
+                    lastLine = candidate
+                    if trimmed.isEmpty { continue }
+                    if trimmed.first == "#" { keepComment(trimmed, line: lines.number, in: &file); continue }
+                    current = candidate
+                    column = 1
+                    lineNumber = lines.number
+                    continue continuation
                 }
-                last = max(lineIndex, next - 1)
-                guard next < lines.count else { break }
-                current = lines[next]
-                column = 1
-                lineIndex = next
+                break
             }
-            var instruction = parseInstruction(logical, segments: segments, lastLine: last + 1, lastColumn: lines[last].count + 1,
+            var instruction = parseInstruction(logical, segments: segments, lastLine: last, lastColumn: lastLine.count + 1,
                                                escape: file.escape)
             if heredocKeywords.contains(instruction.keyword) {
-                last = readHeredocs(&instruction, lines: lines, after: last)
-                instruction.range.endLine = last + 1
-                instruction.range.endColumn = lines[last].count + 1
+                readHeredocs(&instruction, lines: &lines)
             }
             instruction.commands = commands(of: instruction)
             file.instructions.append(instruction)
-            index = last + 1
+            if file.instructions.count > maximumInstructions {
+                file.problems.append(FileProblem(message: "more than \(maximumInstructions) instructions (line \(number)): not read as a Dockerfile", range: nil))
+                file.instructions = []
+                return
+            }
         }
     }
 
@@ -151,7 +187,17 @@ public enum DockerfileParser {
         return (segment.line, segment.column + text[start..<end].count)
     }
 
-    static func parseInstruction(_ text: String, segments: [Segment], lastLine: Int, lastColumn: Int, escape: Character) -> Instruction {
+    /// Problem messages show what was written only through the secret masker, and only its start.
+    static func shown(_ text: some StringProtocol, limit: Int = 60) -> String {
+        let head = String(text.prefix(4096))
+        let masked = SecretScanner.maskSecrets(in: head)?.masked ?? head
+        return masked.count > limit || text.count > head.count ? String(masked.prefix(limit)) + "…" : masked
+    }
+
+    /// `wrapping`: whether an ONBUILD here may wrap an instruction. Only the outer instruction may, so `ONBUILD ONBUILD …`
+    /// nested a million times deep is read with two calls, not a million (Docker refuses chained ONBUILD too).
+    static func parseInstruction(_ text: String, segments: [Segment], lastLine: Int, lastColumn: Int, escape: Character,
+                                 wrapping: Bool = true) -> Instruction {
         let keywordText = text.prefix { $0.isLetter }
         let keyword = keywordText.uppercased()
         let start = segments[0]
@@ -162,11 +208,11 @@ public enum DockerfileParser {
         var rest = text.dropFirst(keywordText.count)
         if keywordText.isEmpty || !(rest.first.map { $0 == " " || $0 == "\t" } ?? true) {
             instruction.keyword = String(text.prefix { $0 != " " && $0 != "\t" }).uppercased()
-            instruction.problem = "not an instruction: \(String(text.prefix(40)))"
+            instruction.problem = "not an instruction: \(shown(text, limit: 40))"
             return instruction
         }
         guard keywords.contains(keyword) else {
-            instruction.problem = "unknown instruction \(keywordText)"
+            instruction.problem = "unknown instruction \(shown(keywordText, limit: 40))"
             return instruction
         }
         rest = rest.drop { $0 == " " || $0 == "\t" }
@@ -187,12 +233,15 @@ public enum DockerfileParser {
         }
         if arguments.isEmpty {
             instruction.problem = "\(keyword) needs arguments"
+        } else if keyword == "ONBUILD" && !wrapping {
+            instruction.problem = "ONBUILD cannot wrap ONBUILD"
         } else if keyword == "ONBUILD" {
             let offset = text.utf8.count - arguments.utf8.count
             let (line, column) = position(of: offset, in: text, segments: segments)
             var shifted = segments.map { Segment(offset: max(0, $0.offset - offset), line: $0.line, column: $0.column) }
             shifted[0] = Segment(offset: 0, line: line, column: column)
-            var wrapped = parseInstruction(arguments, segments: shifted, lastLine: lastLine, lastColumn: lastColumn, escape: escape)
+            var wrapped = parseInstruction(arguments, segments: shifted, lastLine: lastLine, lastColumn: lastColumn, escape: escape,
+                                           wrapping: false)
             if ["ONBUILD", "FROM", "MAINTAINER"].contains(wrapped.keyword) {
                 wrapped.problem = "ONBUILD cannot wrap \(wrapped.keyword)"
             }
@@ -217,13 +266,13 @@ public enum DockerfileParser {
         switch instruction.keyword {
         case "FROM":
             if words.count == 2 || words.count > 3 || (words.count == 3 && words[1].uppercased() != "AS") {
-                return "FROM takes an image and optionally `AS name`, not: \(instruction.arguments)"
+                return "FROM takes an image and optionally `AS name`, not: \(shown(instruction.arguments))"
             }
         case "COPY", "ADD":
             if words.count < 2 { return "\(instruction.keyword) needs a source and a destination" }
         case "HEALTHCHECK":
             let first = words.first?.uppercased()
-            if first != "NONE" && first != "CMD" { return "HEALTHCHECK takes NONE or CMD …, not \(words.first ?? "")" }
+            if first != "NONE" && first != "CMD" { return "HEALTHCHECK takes NONE or CMD …, not \(shown(words.first ?? ""))" }
         case "ENV", "LABEL":
             if !words.contains(where: { $0.contains("=") }) && words.count < 2 && instruction.keyword == "ENV" {
                 return "ENV needs NAME=value"
@@ -234,29 +283,34 @@ public enum DockerfileParser {
         return nil
     }
 
-    /// Reads the bodies of the instruction's heredocs from the lines after it; returns the last line used.
-    static func readHeredocs(_ instruction: inout Instruction, lines: [Substring], after last: Int) -> Int {
-        var last = last
+    /// Reads the bodies of the instruction's heredocs from the lines after it, and ends its range at the last line used.
+    static func readHeredocs(_ instruction: inout Instruction, lines: inout LineCursor) {
         for marker in heredocMarkers(in: instruction.arguments) {
-            let first = last + 1
-            var index = first
+            var body = ""
+            var firstBodyLine: Int?
+            var lastBodyLine = instruction.range.endLine
+            var lastText: Substring?
             var terminated = false
-            while index < lines.count {
-                let line = marker.stripsTabs ? lines[index].drop { $0 == "\t" } : lines[index]
-                if line == marker.name { terminated = true; break }
-                index += 1
+            while let line = lines.next() {
+                let stripped = marker.stripsTabs ? line.drop { $0 == "\t" } : line
+                lastText = line
+                if stripped == marker.name { terminated = true; break }
+                if firstBodyLine == nil { firstBodyLine = lines.number }
+                lastBodyLine = lines.number
+                body += stripped
+                body += "\n"
             }
-            let bodyLines = lines[first..<min(index, lines.count)].map { marker.stripsTabs ? String($0.drop { $0 == "\t" }) : String($0) }
-            let body = bodyLines.isEmpty ? "" : bodyLines.joined(separator: "\n") + "\n"
             instruction.heredocs.append(Heredoc(marker: marker.name, body: body, quoted: marker.quoted, stripsTabs: marker.stripsTabs,
-                                                descriptor: marker.descriptor, bodyLines: first < index ? (first + 1)...index : nil))
-            if !terminated {
-                instruction.problem = "heredoc <<\(marker.name) is not terminated before the end of the file"
-                return lines.count - 1
+                                                descriptor: marker.descriptor, bodyLines: firstBodyLine.map { $0...lastBodyLine }))
+            if let lastText {
+                instruction.range.endLine = lines.number
+                instruction.range.endColumn = lastText.count + 1
             }
-            last = index
+            if !terminated {
+                instruction.problem = "heredoc <<\(shown(marker.name, limit: 40)) is not terminated before the end of the file"
+                return
+            }
         }
-        return last
     }
 
     struct HeredocMarker {
@@ -334,6 +388,8 @@ public enum DockerfileParser {
     // MARK: Stages
 
     static func buildStages(_ file: inout Dockerfile) {
+        // The last stage of each name, so `FROM <stage>` is found at once however many stages there are.
+        var stagesByName: [String: Int] = [:]
         for (index, instruction) in file.instructions.enumerated() {
             if instruction.keyword == "ARG", file.stages.isEmpty {
                 for (name, value) in instruction.declarations() { file.globalArguments[name] = value ?? file.globalArguments[name] }
@@ -345,7 +401,8 @@ public enum DockerfileParser {
             let written = words.first ?? ""
             let base = VariableExpander.expand(written, file.globalArguments.compactMapValues { $0 })
             let name = words.count >= 3 && words[1].uppercased() == "AS" ? words[2].lowercased() : nil
-            let parent = file.stages.lastIndex { $0.name == base.lowercased() }
+            let parent = stagesByName[base.lowercased()]
+            if let name { stagesByName[name] = file.stages.count }
             file.stages.append(Stage(index: file.stages.count, name: name, fromIndex: index, baseWritten: written, base: base,
                                      instructions: (index + 1)..<file.instructions.count, parent: parent))
         }
@@ -375,6 +432,8 @@ enum VariableExpander {
         guard text.contains("$") else { return text }
         var out = ""
         var index = text.startIndex
+        // Once no `}` is left, every later `${` is unterminated: remembering it keeps `${${${…` linear, not quadratic.
+        var noCloseFrom: String.Index?
         while index < text.endIndex {
             let character = text[index]
             let next = text.index(after: index)
@@ -384,7 +443,7 @@ enum VariableExpander {
                 continue
             }
             guard character == "$" else { out.append(character); index = next; continue }
-            if next < text.endIndex, text[next] == "{", let close = text[next...].firstIndex(of: "}") {
+            if next < text.endIndex, text[next] == "{", noCloseFrom.map({ next < $0 }) ?? true, let close = closingBrace(in: text, from: next, noneFrom: &noCloseFrom) {
                 out += substitute(String(text[text.index(after: next)..<close]), values, composeEscapes: composeEscapes)
                 index = text.index(after: close)
             } else {
@@ -394,6 +453,12 @@ enum VariableExpander {
             }
         }
         return out
+    }
+
+    private static func closingBrace(in text: String, from start: String.Index, noneFrom: inout String.Index?) -> String.Index? {
+        if let close = text[start...].firstIndex(of: "}") { return close }
+        noneFrom = start
+        return nil
     }
 
     private static func substitute(_ expression: String, _ values: [String: String], composeEscapes: Bool) -> String {

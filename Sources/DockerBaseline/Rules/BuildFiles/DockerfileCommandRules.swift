@@ -324,23 +324,29 @@ struct DockerfileDownloadExecuteRule: DockerfileRule {
     func check(_ file: Dockerfile, _ settings: RuleSettings) -> [LintFinding] {
         file.effectiveInstructions.compactMap { instruction in
             let commands = instruction.commands?.commands ?? []
-            var downloaded: [String: Int] = [:]
-            for (position, command) in commands.enumerated() {
-                let evidence = ["command": commandEvidence(command.words)]
+            // Base names of files downloaded since the last verification, and pipelines a download writes into: sets, so
+            // a RUN of many thousand commands is judged in one pass.
+            var downloaded: Set<String> = []
+            var downloadingPipelines: Set<Int> = []
+            for command in commands {
+                let name = command.name
+                var evidence: [String: String] { ["command": commandEvidence(command.words)] }
                 // curl … | sh: a later command of the same pipeline interprets what was downloaded.
-                if Self.interpreters.contains(command.name),
-                   commands[..<position].contains(where: { Self.downloaders.contains($0.name) && $0.pipeline == command.pipeline }) {
-                    return .fail(instruction.range, "pipes a download into \(command.name)", "将下载内容直接通过管道交给 \(command.name) 执行", evidence: evidence)
+                if Self.interpreters.contains(name), downloadingPipelines.contains(command.pipeline) {
+                    return .fail(instruction.range, "pipes a download into \(name)", "将下载内容直接通过管道交给 \(name) 执行", evidence: evidence)
                 }
                 if Self.interpreters.contains(command.name),
                    command.processSubstitutions.contains(where: { text in Self.downloaders.contains { text.contains($0) } })
                     || command.arguments.contains(where: { arg in (arg.contains("$(") || arg.contains("`")) && Self.downloaders.contains { arg.contains($0 + " ") } }) {
                     return .fail(instruction.range, "runs a download directly with \(command.name)", "用 \(command.name) 直接执行下载内容", evidence: evidence)
                 }
-                if Self.verifiers.contains(command.name) { downloaded = [:] }
-                if Self.downloaders.contains(command.name), let output = Self.output(of: command) { downloaded[output] = position }
-                let target = Self.interpreters.contains(command.name) ? command.arguments.first { !$0.hasPrefix("-") } : command.effective.first
-                if let target, downloaded.keys.contains(where: { $0 == target || $0.baseName == target.baseName }) {
+                if Self.verifiers.contains(name) { downloaded = [] }
+                if Self.downloaders.contains(name) {
+                    downloadingPipelines.insert(command.pipeline)
+                    if let output = Self.output(of: command) { downloaded.insert(output.baseName) }
+                }
+                let target = Self.interpreters.contains(name) ? command.arguments.first { !$0.hasPrefix("-") } : command.effective.first
+                if let target, downloaded.contains(target.baseName) {
                     return .fail(instruction.range, "runs \(target) right after downloading it, unverified", "下载 \(target) 后未经校验即执行", evidence: evidence)
                 }
             }
