@@ -284,7 +284,7 @@ public enum ComposeLoader {
         var deepest = (0, 0)
         var indents: [Int] = [0]
         var flow = 0
-        for (number, line) in text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }.enumerated() {
+        for (number, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
             let indent = line.prefix { $0 == " " }.count
             let content = line.dropFirst(indent)
             if content.isEmpty || content.first == "#" { continue }
@@ -316,7 +316,7 @@ public enum ComposeLoader {
     /// `# …` comments: whole-line ones and those after a value, by line.
     static func comments(in text: String) -> [Int: String] {
         var comments: [Int: String] = [:]
-        for (number, line) in text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }.enumerated() where line.contains("#") {
+        for (number, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() where line.contains("#") {
             var quote: Character?
             var previous: Character = " "
             for (offset, character) in line.enumerated() {
