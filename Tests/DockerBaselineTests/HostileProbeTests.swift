@@ -124,8 +124,9 @@ struct HostileProbeTests {
         let outcome = await APIProbe(timeoutSeconds: 2).probe(host: "127.0.0.1", port: server.port)
         if case .requiresClientCertificate = outcome { Issue.record("\(mode): \(outcome.description)") }
         if case .unauthenticated = outcome { Issue.record("\(mode): \(outcome.description)") }
-        // Two HTTP steps, a handshake read and their backstops: far below forever.
-        #expect(Date().timeIntervalSince(started) < 30, "\(mode) probe took \(Date().timeIntervalSince(started))s")
+        // Two HTTP steps, a handshake read and their backstops: seconds, far below forever (generous: the suite
+        // runs beside it on two cores).
+        #expect(Date().timeIntervalSince(started) < 180, "\(mode) probe took \(Date().timeIntervalSince(started))s")
 
         let listener = await ListenerProbe(probe: APIProbe(timeoutSeconds: 2)).probe(Listener(address: "127.0.0.1", port: server.port, probe: ""))
         #expect(!listener.probe.contains("refused a client without a certificate"), "\(mode): \(listener.probe)")

@@ -59,6 +59,13 @@ struct CommandResult {
     let stderr: String
     /// Still running at the deadline, and stopped (`status` is then the signal's).
     var timedOut = false
+    /// The signal that ended it, if one did.
+    var signal: Int32? = nil
+    /// Its peak resident memory in bytes (`VmHWM`, sampled while it ran), for runs given a timeout; 0 otherwise.
+    /// (wait4's `ru_maxrss` would count the test process itself: the child shares its memory until it execs.)
+    var peakMemory = 0
+
+    var summary: String { "status \(status) signal \(signal.map(String.init) ?? "-") timedOut \(timedOut) stderr \(stderr.prefix(500))" }
 }
 
 /// Runs `executable` with `arguments`, capturing its output. Output is read while it runs so a large report
@@ -86,17 +93,29 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
     DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
     group.enter()
     DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    var timedOut = false
+    var timedOut = false, peakMemory = 0
     if let timeout {
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        while process.isRunning, Date() < deadline {
+            peakMemory = max(peakMemory, highWaterMark(of: process.processIdentifier))
+            Thread.sleep(forTimeInterval: 0.02)
+        }
         timedOut = process.isRunning
         stop(process)
     }
     process.waitUntilExit()
     group.wait()
     return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self), timedOut: timedOut)
+                         stderr: String(decoding: errData, as: UTF8.self), timedOut: timedOut,
+                         signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil, peakMemory: peakMemory)
+}
+
+/// A process's peak resident memory so far, in bytes (`VmHWM` in /proc/PID/status); 0 when it cannot be read.
+func highWaterMark(of pid: pid_t) -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return 0 }
+    return kilobytes * 1024
 }
 
 /// Stops a process a test started: SIGTERM, SIGKILL when it is still there after `grace` seconds, and waits for it.
