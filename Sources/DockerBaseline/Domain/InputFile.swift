@@ -8,18 +8,52 @@ public struct InputFileError: Error, CustomStringConvertible {
 /// Reads a whole input file the user named, refusing anything larger than `limit` so a wrong path (a disk image, a
 /// log) cannot exhaust memory. Throws a message naming the file and what was wrong.
 func readInputFile(_ path: String, what: String, limit: Int = 1 << 30) throws -> Data {
+    let (handle, size) = try openInputFile(path, what: what)
+    guard size <= limit else {
+        throw InputFileError(description: "\(what) \(path) is \(size / (1 << 20)) MiB; the limit is \(limit / (1 << 20)) MiB")
+    }
+    do {
+        // Read to at most one byte past the limit: a file that grew meanwhile is refused too.
+        let data = try handle.read(upToCount: limit + 1) ?? Data()
+        guard data.count <= limit else { throw InputFileError(description: "\(what) \(path) grew past the limit of \(limit / (1 << 20)) MiB") }
+        return data
+    } catch let error as InputFileError {
+        throw error
+    } catch {
+        throw InputFileError(description: "cannot read \(what) \(path): \(error.localizedDescription)")
+    }
+}
+
+/// Opens a file the user named for reading, and only a regular file: a device or a FIFO would never end. The type is
+/// checked on the open descriptor (opened without blocking, so a FIFO with no writer cannot hang the open), so the
+/// file cannot be swapped between the check and the read. Returns the handle and the file's size.
+func openInputFile(_ path: String, what: String) throws -> (handle: FileHandle, size: Int) {
+    let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    guard descriptor >= 0 else { throw InputFileError(description: "cannot read \(what) \(path): \(String(cString: strerror(errno)))") }
     var info = stat()
-    guard stat(path, &info) == 0 else {
-        throw InputFileError(description: "cannot read \(what) \(path): \(String(cString: strerror(errno)))")
+    guard fstat(descriptor, &info) == 0 else {
+        let reason = String(cString: strerror(errno))
+        close(descriptor)
+        throw InputFileError(description: "cannot read \(what) \(path): \(reason)")
     }
-    guard (info.st_mode & S_IFMT) == S_IFREG else { throw InputFileError(description: "\(what) \(path) is not a regular file") }
-    guard Int(info.st_size) <= limit else {
-        throw InputFileError(description: "\(what) \(path) is \(info.st_size / (1 << 20)) MiB; the limit is \(limit / (1 << 20)) MiB")
+    guard info.st_mode & S_IFMT == S_IFREG else {
+        close(descriptor)
+        throw InputFileError(description: "\(what) \(path) is not a regular file (\(fileTypeName(info.st_mode)))")
     }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw InputFileError(description: "cannot read \(what) \(path)")
+    _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+    return (FileHandle(fileDescriptor: descriptor, closeOnDealloc: true), Int(info.st_size))
+}
+
+func fileTypeName(_ mode: mode_t) -> String {
+    switch mode & S_IFMT {
+    case S_IFCHR: "a character device"
+    case S_IFBLK: "a block device"
+    case S_IFIFO: "a FIFO"
+    case S_IFSOCK: "a socket"
+    case S_IFDIR: "a directory"
+    case S_IFLNK: "a symbolic link"
+    default: "not a file"
     }
-    return data
 }
 
 /// The 1-based line of the first NUL byte, nil when there is none: a text file the user named has none, wherever it

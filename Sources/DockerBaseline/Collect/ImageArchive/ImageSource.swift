@@ -91,35 +91,12 @@ public enum ImageContentsReader {
 
     private struct ArchiveEnded: Error {}
 
-    /// Opens `path` only when it is a regular file: a device (`/dev/zero`), a FIFO or a socket could be read forever
-    /// or block. It is opened without blocking (a FIFO with no writer would block `open`) and checked on the open
-    /// descriptor, so it cannot be swapped between the check and the read.
+    /// `openInputFile` (regular files only: a device or a FIFO could be read forever), failing as the archive reader does.
     static func openRegularFile(_ path: String, what: String) throws -> FileHandle {
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard descriptor >= 0 else { throw TarError("cannot open \(what) \(path): \(String(cString: strerror(errno)))") }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(descriptor)
-            throw TarError("cannot read \(what) \(path): \(reason)")
-        }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            close(descriptor)
-            throw TarError("\(what) \(path) is not a regular file (\(fileTypeName(info.st_mode))): only files and directories are read")
-        }
-        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
-        return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-    }
-
-    static func fileTypeName(_ mode: mode_t) -> String {
-        switch mode & S_IFMT {
-        case S_IFCHR: return "a character device"
-        case S_IFBLK: return "a block device"
-        case S_IFIFO: return "a FIFO"
-        case S_IFSOCK: return "a socket"
-        case S_IFDIR: return "a directory"
-        case S_IFLNK: return "a symbolic link"
-        default: return "not a file"
+        do {
+            return try openInputFile(path, what: what).handle
+        } catch let error as InputFileError {
+            throw TarError(error.description + ": only files and directories are read")
         }
     }
 
