@@ -15,8 +15,9 @@ public struct SnapshotBudget: Sendable, Equatable {
     public static let bytesPerContainer = 32 << 10
     public static let bytesPerImage = 32 << 10
     public static let bytesPerFileByte = 3
-    /// The memory a snapshot may need, all together: about 30,000 containers, far more than one engine runs.
-    public static let limit = 1 << 30
+    /// The memory a snapshot may need, all together: about 12,000 containers, more than one engine runs, and judged
+    /// within 512 MiB (a judged container costs about 25 KiB).
+    public static let limit = 384 << 20
 
     public var shape: Shape
     public var fileBytes: Int
