@@ -85,15 +85,28 @@ class Outcome:
         self.saved = None
 
 
-def _vm_rss_kib(pid):
+with open("/proc/self/cmdline", "rb") as _own:
+    _HARNESS_COMMAND_LINE = _own.read()
+
+
+def _memory_kib(pid):
+    """(VmRSS, VmHWM) of the process once it has exec'd, else (0, 0). Before its exec the child is a copy of this
+    harness (the same command line), whose memory is not the program's; for the same reason wait4's ru_maxrss, which
+    counts the harness's memory at fork time, is not used."""
     try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            if f.read() == _HARNESS_COMMAND_LINE:
+                return 0, 0
+        rss = hwm = 0
         with open("/proc/%d/status" % pid) as f:
             for line in f:
                 if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
+                    rss = int(line.split()[1])
+                elif line.startswith("VmHWM:"):
+                    hwm = int(line.split()[1])
+        return rss, hwm
     except (OSError, ValueError):
-        pass
-    return 0
+        return 0, 0
 
 
 def command_line(binary, case, directory, port, extra):
@@ -156,7 +169,8 @@ def execute(argv, directory, stdout_mode, timeout, memory_kib):
         done, status, usage = os.wait4(pid, os.WNOHANG)
         if done:
             break
-        polled = max(polled, _vm_rss_kib(pid))
+        rss, hwm = _memory_kib(pid)
+        polled = max(polled, rss, hwm)
         if killed is None and time.monotonic() - started > timeout:
             killed = "timeout"
         elif killed is None and polled > memory_kib:
@@ -172,7 +186,7 @@ def execute(argv, directory, stdout_mode, timeout, memory_kib):
     process.returncode = 0  # reaped above
     seconds = time.monotonic() - started
     code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-    return code, seconds, max(usage.ru_maxrss, polled), killed, (stdout_path if stdout_mode == "file" else None)
+    return code, seconds, polled, killed, (stdout_path if stdout_mode == "file" else None)
 
 
 def leaked(needles, paths):
@@ -232,6 +246,8 @@ def run_one(args, index):
         outcome.saved = save_failure(args, outcome, directory, argv, stdout_mode)
     if not args.keep:
         shutil.rmtree(directory, ignore_errors=True)
+    # The summary needs the case's name only: its inputs (up to tens of MiB each) are not kept for the whole run.
+    case.files = {}
     return outcome
 
 

@@ -156,17 +156,13 @@ struct InlineIgnores {
             }
         case let .compose(project):
             for (path, comments) in project.comments {
-                // The first line after each whole-line comment that is not one, found from the bottom up in one pass.
-                var nextCode: [Int: Int] = [:]
-                for line in comments.keys.sorted(by: >) where comments[line]?.hasPrefix("#") == true {
-                    nextCode[line] = nextCode[line + 1] ?? line + 1
-                }
-                blockEnds[path] = nextCode
+                let ends = project.commentBlockEnds[path] ?? [:]
+                blockEnds[path] = ends
                 for (line, text) in comments.sorted(by: { $0.key < $1.key }) {
                     guard var ignore = parse(text, file: path, line: line) else { continue }
                     if ignore.scope == .line {
                         // The line it ends, or the first non-comment line after a block of comment lines.
-                        ignore.lines = line...(nextCode[line + 1] ?? line + 1)
+                        ignore.lines = line...(ends[line] ?? line + 1)
                     }
                     add(ignore)
                 }

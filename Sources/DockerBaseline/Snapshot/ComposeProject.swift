@@ -81,8 +81,10 @@ public struct ComposeProject: Sendable {
     public var path: String
     public var files: [String]
     public var services: [ComposeService]
-    /// Comment lines by file and line, for inline ignores.
+    /// Inline-ignore comments (`# docker-baseline …`) by file and line.
     public var comments: [String: [Int: String]]
+    /// For each of those comments, by file and line, the first line after it that is not a whole-line comment.
+    public var commentBlockEnds: [String: [Int: Int]] = [:]
     public var problems: [FileProblem]
 }
 

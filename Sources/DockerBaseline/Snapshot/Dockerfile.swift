@@ -136,8 +136,13 @@ public struct Stage: Sendable {
 /// parsed too and listed after the command that holds them.
 public struct ShellScript: Sendable {
     public var commands: [ShellCommand]
+    /// More commands than `ShellParser.maximumCommands`: the rest were not kept, and are not checked.
+    public var truncated = false
 
-    public init(commands: [ShellCommand]) { self.commands = commands }
+    public init(commands: [ShellCommand], truncated: Bool = false) {
+        self.commands = commands
+        self.truncated = truncated
+    }
 }
 
 public struct ShellCommand: Sendable {

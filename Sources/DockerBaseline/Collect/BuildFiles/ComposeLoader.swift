@@ -48,6 +48,7 @@ public enum ComposeLoader {
             project.problems.append(FileProblem(message: String(describing: error), range: nil))
         }
         project.comments = loader.comments
+        project.commentBlockEnds = loader.commentBlockEnds
         return project
     }
 
@@ -74,6 +75,7 @@ public enum ComposeLoader {
         var environment: [String: String]
         var read: FileReader
         var comments: [String: [Int: String]] = [:]
+        var commentBlockEnds: [String: [Int: Int]] = [:]
         var documents: [String: YAMLNode] = [:]
         var nodes = 0
         /// Bytes of keys and values converted so far, aliases counted each time they are used.
@@ -94,7 +96,7 @@ public enum ComposeLoader {
                 throw Problem(description: "\(path): nested more than \(ComposeLoader.maximumDepth) levels deep (line \(line)); refused",
                               range: .line(line))
             }
-            comments[path] = ComposeLoader.comments(in: text)
+            (comments[path], commentBlockEnds[path]) = ComposeLoader.ignoreComments(in: text)
             let root: Node?
             do { root = try Yams.compose(yaml: text) } catch {
                 let message = String(describing: error).split(separator: "\n").first.map { String($0.prefix(300)) } ?? "?"
@@ -284,7 +286,9 @@ public enum ComposeLoader {
         var deepest = (0, 0)
         var indents: [Int] = [0]
         var flow = 0
-        for (number, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
+        var lines = LineCursor(text)
+        while let line = lines.next() {
+            let number = lines.number - 1
             let indent = line.prefix { $0 == " " }.count
             let content = line.dropFirst(indent)
             if content.isEmpty || content.first == "#" { continue }
@@ -313,24 +317,42 @@ public enum ComposeLoader {
         return deepest
     }
 
-    /// `# …` comments: whole-line ones and those after a value, by line.
-    static func comments(in text: String) -> [Int: String] {
-        var comments: [Int: String] = [:]
-        for (number, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() where line.contains("#") {
-            var quote: Character?
-            var previous: Character = " "
-            for (offset, character) in line.enumerated() {
-                if let open = quote {
-                    if character == open { quote = nil }
-                } else if character == "\"" || character == "'" {
-                    quote = character
-                } else if character == "#", previous == " " || previous == "\t" {
-                    comments[number + 1] = String(line.dropFirst(offset))
-                    break
-                }
-                previous = character
+    /// The inline-ignore comments of a file (those that name `docker-baseline`; others are not kept, so a file of
+    /// millions of comment lines costs nothing), by line, each with the first line after it that is not a whole-line
+    /// comment: the line a comment block stands over.
+    static func ignoreComments(in text: String) -> (comments: [Int: String], blockEnds: [Int: Int]) {
+        var comments: [Int: String] = [:], blockEnds: [Int: Int] = [:]
+        var inBlock: [Int] = []
+        var lines = LineCursor(text)
+        while let line = lines.next() {
+            let number = lines.number
+            let wholeLine = line.drop { $0 == " " || $0 == "\t" }.first == "#"
+            if !wholeLine {
+                for comment in inBlock { blockEnds[comment] = number }
+                inBlock = []
             }
+            guard line.contains("docker-baseline"), let comment = comment(in: line) else { continue }
+            comments[number] = comment
+            if wholeLine { inBlock.append(number) } else { blockEnds[number] = number + 1 }
         }
-        return comments
+        for comment in inBlock { blockEnds[comment] = lines.number + 1 }
+        return (comments, blockEnds)
+    }
+
+    /// The `# …` comment of a line (whole-line, or after a value outside quotes), nil when it has none.
+    static func comment(in line: Substring) -> String? {
+        var quote: Character?
+        var previous: Character = " "
+        for (offset, character) in line.enumerated() {
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "\"" || character == "'" {
+                quote = character
+            } else if character == "#", previous == " " || previous == "\t" {
+                return String(line.dropFirst(offset))
+            }
+            previous = character
+        }
+        return nil
     }
 }

@@ -39,35 +39,6 @@ public enum DockerfileParser {
         return file
     }
 
-    /// The lines of a text one at a time, so a file is never held as an array of lines (16 MiB of short comment lines
-    /// would cost a gigabyte). Splits at "\n" and "\r\n"; like `split(omittingEmptySubsequences: false)`, the text after
-    /// the last newline is a line even when empty.
-    struct LineCursor {
-        let text: String
-        private var start: String.Index?
-        /// The 1-based number of the line `next()` returned last.
-        private(set) var number = 0
-
-        init(_ text: String) {
-            self.text = text
-            start = text.startIndex
-        }
-
-        mutating func next() -> Substring? {
-            guard let lineStart = start else { return nil }
-            let utf8 = text.utf8
-            number += 1
-            guard let newline = utf8[lineStart...].firstIndex(of: 0x0A) else {
-                start = nil
-                return text[lineStart...]
-            }
-            start = utf8.index(after: newline)
-            var end = newline
-            if end > lineStart, utf8[utf8.index(before: end)] == 0x0D { end = utf8.index(before: end) }
-            return text[lineStart..<end]
-        }
-    }
-
     // MARK: Directives
 
     static func directive(in line: Substring) -> (String, String)? {
@@ -160,6 +131,9 @@ public enum DockerfileParser {
                 readHeredocs(&instruction, lines: &lines)
             }
             instruction.commands = commands(of: instruction)
+            if instruction.commands?.truncated == true {
+                file.problems.append(FileProblem(message: "line \(instruction.range.line): \(instruction.keyword) runs more than \(ShellParser.maximumCommands) commands; only the first \(ShellParser.maximumCommands) are checked", range: nil))
+            }
             file.instructions.append(instruction)
             if file.instructions.count > maximumInstructions {
                 file.problems.append(FileProblem(message: "more than \(maximumInstructions) instructions (line \(number)): not read as a Dockerfile", range: nil))
@@ -370,7 +344,10 @@ public enum DockerfileParser {
             // `RUN <<EOF` runs the body itself; `RUN bash <<EOF` and `RUN <<EOF bash` feed it to a shell.
             let isScript = reader == nil || reader!.effective.isEmpty || shells.contains(reader!.name)
             guard isScript, heredoc.descriptor == nil else { continue }
-            script.commands += ShellParser.parse(heredoc.body, pipelineBase: (script.commands.last?.pipeline ?? 0) + 1).commands
+            let body = ShellParser.parse(heredoc.body, pipelineBase: (script.commands.last?.pipeline ?? 0) + 1)
+            let room = max(0, ShellParser.maximumCommands - script.commands.count)
+            script.commands += body.commands.prefix(room)
+            script.truncated = script.truncated || body.truncated || body.commands.count > room
         }
         return script
     }

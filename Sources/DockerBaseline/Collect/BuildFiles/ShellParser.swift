@@ -3,11 +3,13 @@
 /// `<(…)`). One pass over the bytes; substitutions nested deeper than `maximumDepth` are kept as text.
 enum ShellParser {
     static let maximumDepth = 16
+    /// Commands kept from one script: a real `RUN` has tens; a 10 MB line of `a;a;a…` would have millions.
+    static let maximumCommands = 10_000
 
     static func parse(_ script: String, pipelineBase: Int = 0) -> ShellScript {
         var tokenizer = Tokenizer(bytes: Array(script.utf8), depth: 0, pipeline: pipelineBase)
         tokenizer.run()
-        return ShellScript(commands: tokenizer.commands)
+        return ShellScript(commands: tokenizer.commands, truncated: tokenizer.truncated)
     }
 
     /// Words with quotes and escapes removed, split on unquoted blanks (no operators): instruction arguments.
@@ -75,8 +77,15 @@ enum ShellParser {
 
         private func peek(_ offset: Int = 1) -> UInt8? { index + offset < bytes.count ? bytes[index + offset] : nil }
 
+        /// Stopped at `maximumCommands` before the end of the text.
+        var truncated = false
+
         mutating func run() {
             while index < bytes.count {
+                if commands.count >= ShellParser.maximumCommands {
+                    truncated = true
+                    return
+                }
                 let byte = bytes[index]
                 switch byte {
                 case 0x20, 0x09, 0x0D: endWord()
