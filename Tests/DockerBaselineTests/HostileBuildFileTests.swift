@@ -101,6 +101,33 @@ struct HostileBuildFileTests {
         #expect(try verdict("FROM a:1\nRUN curl -o /tmp/x https://x/x | jq . && sh ./other.sh\nUSER app\n") == .pass)
     }
 
+    @Test("A RUN of 7 million commands keeps 10,000, says so on its line, and stays within bounded memory")
+    func millionsOfCommands() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let text = "FROM alpine:3.20\nRUN " + String(repeating: "a;", count: 7_000_000) + "a\nUSER app\n"
+        let path = try write(Data(text.utf8), "Dockerfile", in: directory)
+        let (run, results) = try lintJSON([path])
+        #expect(run.signal == nil && !run.timedOut, "\(run.summary)")
+        #expect(results.contains { $0.rule == RuleID.lintInput.rawValue && $0.status == "error" && $0.message.contains("line 2: RUN runs more than 10000 commands") },
+                "\(run.summary)")
+        #expect(results.contains { $0.rule == RuleID.dockerfileUser.rawValue && $0.status == "pass" }, "the rest of the file is still judged")
+        #expect(run.peakMemory > 0 && run.peakMemory < 400 << 20, "peak memory \(run.peakMemory >> 20) MiB")
+    }
+
+    @Test("A Compose file of 5 million comment lines costs no more memory than its text; inline ignores around them still apply")
+    func millionsOfComposeComments() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let text = "services:\n  db:\n    image: a:1\n    environment:\n" + String(repeating: "#c\n", count: 5_000_000)
+            + "      # docker-baseline ignore=compose.secrets accepted in tests\n      POSTGRES_PASSWORD: hunter2\n"
+        let path = try write(Data(text.utf8), "compose.yaml", in: directory)
+        let (run, results) = try lintJSON([path])
+        #expect(run.signal == nil && !run.timedOut, "\(run.summary)")
+        #expect(results.contains { $0.rule == RuleID.composeSecrets.rawValue && $0.status == "waived" }, "\(run.summary)")
+        #expect(run.peakMemory > 0 && run.peakMemory < 300 << 20, "peak memory \(run.peakMemory >> 20) MiB")
+    }
+
     @Test("100,000 ignore comments in a row in a Compose file are matched in linear time")
     func manyComposeIgnoreComments() throws {
         let directory = try TestEnvironment.temporaryDirectory()
