@@ -89,6 +89,13 @@ with open("/proc/self/cmdline", "rb") as _own:
     _HARNESS_COMMAND_LINE = _own.read()
 
 
+class CaseName:
+    """What the summary keeps of a case once it has run."""
+
+    def __init__(self, kind, name):
+        self.kind, self.name = kind, name
+
+
 def _memory_kib(pid):
     """(VmRSS, VmHWM) of the process once it has exec'd, else (0, 0). Before its exec the child is a copy of this
     harness (the same command line), whose memory is not the program's; for the same reason wait4's ru_maxrss, which
@@ -246,8 +253,9 @@ def run_one(args, index):
         outcome.saved = save_failure(args, outcome, directory, argv, stdout_mode)
     if not args.keep:
         shutil.rmtree(directory, ignore_errors=True)
-    # The summary needs the case's name only: its inputs (up to tens of MiB each) are not kept for the whole run.
-    case.files = {}
+    # The summary needs the case's name and kind only: its inputs and server payloads (up to tens of MiB each) are
+    # not kept for the whole run.
+    outcome.case = CaseName(case.kind, case.name)
     return outcome
 
 
