@@ -26,8 +26,12 @@ CACHE="$WORK/cache"
 remove_bench_objects() {
     ids=$(docker ps -aq --filter "label=$LABEL")
     [ -z "$ids" ] || docker rm -f $ids >/dev/null
-    ids=$(docker images -q --filter "label=$LABEL" | sort -u)
-    [ -z "$ids" ] || docker rmi -f $ids >/dev/null 2>&1 || true
+    # Children first: a base image with dependent images left is not removed, so go round until none is left.
+    for _ in 1 2 3; do
+        ids=$(docker images -q --filter "label=$LABEL" | sort -u)
+        [ -z "$ids" ] && break
+        docker rmi -f $ids >/dev/null 2>&1 || true
+    done
 }
 cleanup() {
     [ "${BENCH_KEEP:-}" = 1 ] || remove_bench_objects
