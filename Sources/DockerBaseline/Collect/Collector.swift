@@ -118,16 +118,22 @@ public enum SnapshotFile {
     public static func load(_ path: String) throws -> Snapshot {
         let data = try readInputFile(path, what: "snapshot")
         if let problem = SnapshotBudget(json: data).problem(path: path) { throw LoadError(description: problem) }
-        struct FormatProbe: Decodable { let format: Int? }
-        guard let probe = try? JSONDecoder().decode(FormatProbe.self, from: data) else {
-            throw LoadError(description: "\(path) is not a docker-baseline snapshot: not a JSON object")
+        func newer(_ format: Int) -> LoadError {
+            LoadError(description: "\(path) is a snapshot of format \(format); this docker-baseline reads format \(Snapshot.currentFormat) and older")
         }
-        if let format = probe.format, format > Snapshot.currentFormat {
-            throw LoadError(description: "\(path) is a snapshot of format \(format); this docker-baseline reads format \(Snapshot.currentFormat) and older")
-        }
+        // Decoded once; only a snapshot that does not decode is parsed again, for its format, to say why.
         do {
-            return try JSONDecoder().decode(Snapshot.self, from: data)
+            let snapshot = try JSONDecoder().decode(Snapshot.self, from: data)
+            if snapshot.format > Snapshot.currentFormat { throw newer(snapshot.format) }
+            return snapshot
+        } catch let error as LoadError {
+            throw error
         } catch {
+            struct FormatProbe: Decodable { let format: Int? }
+            guard let probe = try? JSONDecoder().decode(FormatProbe.self, from: data) else {
+                throw LoadError(description: "\(path) is not a docker-baseline snapshot: not a JSON object")
+            }
+            if let format = probe.format, format > Snapshot.currentFormat { throw newer(format) }
             throw LoadError(description: "\(path) is not a docker-baseline snapshot: \(describe(decodingError: error))")
         }
     }

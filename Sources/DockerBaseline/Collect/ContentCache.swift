@@ -60,13 +60,9 @@ public struct ContentCache: Sendable {
     /// The stored configuration and history of `imageID`, or nil when there is no usable entry.
     public func metadata(of imageID: String) -> ImageMetadata? {
         guard holdsImageMetadata else { return nil }
-        let url = entryURL(imageID, kind: .metadata)
-        guard let data = try? Data(contentsOf: url), data.count <= limitBytes,
-              let entry = try? JSONDecoder().decode(MetadataEntry.self, from: data),
-              entry.version == Self.formatVersion, entry.imageID == imageID, entry.metadata.inspect.id == imageID
-        else { return nil }
-        try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: url.path)
-        return entry.metadata
+        return read(MetadataEntry.self, at: entryURL(imageID, kind: .metadata)) { entry in
+            entry.version == Self.formatVersion && entry.imageID == imageID && entry.metadata.inspect.id == imageID
+        }?.metadata
     }
 
     /// Stores an image's configuration and history as the engine gave them, without its tags and digests.
@@ -77,11 +73,7 @@ public struct ContentCache: Sendable {
         metadata.inspect.repoDigests = nil
         // Kept on disk: secret values are masked as in a shared snapshot, where the rules still count them.
         metadata.inspect.config?.maskSecrets()
-        metadata.history = metadata.history.map { entry in
-            var entry = entry
-            entry.createdBy = entry.createdBy.map(SecretScanner.masked)
-            return entry
-        }
+        metadata.history = metadata.history.map(\.maskingSecrets)
         write(MetadataEntry(version: Self.formatVersion, imageID: imageID, metadata: metadata), to: entryURL(imageID, kind: .metadata))
     }
 
@@ -95,15 +87,20 @@ public struct ContentCache: Sendable {
 
     /// The stored contents of `imageID`, or nil when there is no usable entry.
     public func load(_ imageID: String) -> ImageContents? {
-        let url = entryURL(imageID)
-        guard let data = try? Data(contentsOf: url), data.count <= limitBytes,
-              let entry = try? JSONDecoder().decode(Entry.self, from: data),
-              entry.version == Self.formatVersion, entry.imageID == imageID, Self.isComplete(entry.contents)
-        else { return nil }
-        try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: url.path)
-        var contents = entry.contents
+        guard var contents = read(Entry.self, at: entryURL(imageID), where: { entry in
+            entry.version == Self.formatVersion && entry.imageID == imageID && Self.isComplete(entry.contents)
+        })?.contents else { return nil }
         contents.cached = true
         return contents
+    }
+
+    /// The entry at `url` when it decodes and `isUsable` (else nil: ignored, and rewritten by the next store); a hit
+    /// refreshes its modification time, which eviction orders by.
+    private func read<Stored: Decodable>(_ type: Stored.Type, at url: URL, where isUsable: (Stored) -> Bool) -> Stored? {
+        guard let data = try? Data(contentsOf: url), data.count <= limitBytes,
+              let entry = try? JSONDecoder().decode(Stored.self, from: data), isUsable(entry) else { return nil }
+        try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: url.path)
+        return entry
     }
 
     /// Only an image read completely and without a problem is kept: anything else is read again next time.

@@ -9,12 +9,7 @@ extension Snapshot {
         }
         for index in snapshot.images.indices {
             snapshot.images[index].inspect.config?.maskSecrets()
-            snapshot.images[index].history = snapshot.images[index].history?.map { entry in
-                var entry = entry
-                entry.createdBy = entry.createdBy.map(SecretScanner.masked)
-                entry.comment = entry.comment.map(SecretScanner.masked)
-                return entry
-            }
+            snapshot.images[index].history = snapshot.images[index].history?.map(\.maskingSecrets)
         }
         snapshot.endpoint = SecretScanner.masked(snapshot.endpoint)
         if let settings = snapshot.host?.daemon.settings {
@@ -60,5 +55,14 @@ extension ContainerConfig {
         cmd = cmd?.map(SecretScanner.masked)
         entrypoint = entrypoint?.map(SecretScanner.masked)
         if let test = healthcheck?.test { healthcheck?.test = test.map(SecretScanner.masked) }
+    }
+}
+
+extension ImageHistoryEntry {
+    var maskingSecrets: ImageHistoryEntry {
+        var entry = self
+        entry.createdBy = createdBy.map(SecretScanner.masked)
+        entry.comment = comment.map(SecretScanner.masked)
+        return entry
     }
 }
