@@ -27,10 +27,12 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]
         ),
+        .target(name: "MallocTuning"),
         .executableTarget(
             name: "docker-baseline",
             dependencies: [
                 "DockerBaseline",
+                "MallocTuning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

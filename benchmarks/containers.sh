@@ -42,8 +42,7 @@ for i in $(seq 1 "$N"); do
     fi
 done
 
-swift build -c release --product docker-baseline >/dev/null 2>&1
-BIN="$(swift build -c release --show-bin-path)/docker-baseline"
+BIN=$(scripts/build-release.sh 2>/dev/null)
 total=$(docker ps -aq | wc -l)
 
 # Wall time: hyperfine (no shell in between, 3 warm-up runs, R runs each), medians. Peak memory: /usr/bin/time, median of R.

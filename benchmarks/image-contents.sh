@@ -58,8 +58,7 @@ DOCKER_BUILDKIT=0 docker build -q --label "$LABEL" -t "$IMAGE" "$WORK/ctx" >/dev
 rm -rf "$WORK/ctx"
 docker save -o "$WORK/image.tar" "$IMAGE"
 
-swift build -c release --scratch-path .build-release --product docker-baseline >/dev/null 2>&1
-BIN="$(swift build -c release --scratch-path .build-release --show-bin-path)/docker-baseline"
+BIN=$(scripts/build-release.sh 2>/dev/null)
 files=$(tar -tf "$WORK/image.tar" | grep -c layer.tar)
 entries=$(docker save "$IMAGE" | python3 -c '
 import sys, tarfile

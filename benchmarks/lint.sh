@@ -30,8 +30,7 @@ if [ -n "${DOCKER_BASELINE_BIN:-}" ]; then
     DB=$DOCKER_BASELINE_BIN
 else
     echo "building docker-baseline (release)…" >&2
-    swift build -c release --scratch-path .build-release --product docker-baseline >/dev/null
-    DB="$(swift build -c release --scratch-path .build-release --show-bin-path)/docker-baseline"
+    DB=$(scripts/build-release.sh 2>/dev/null)
 fi
 DB=$(cd "$(dirname "$DB")" && pwd)/$(basename "$DB")
 

@@ -77,8 +77,7 @@ for i in $(seq 1 "$IMAGES"); do
     rm -rf "$WORK/ctx"
 done
 
-swift build -c release --product docker-baseline >/dev/null 2>&1 || { echo "the release build failed" >&2; exit 1; }
-BIN="$(swift build -c release --show-bin-path)/docker-baseline"
+BIN=$(scripts/build-release.sh 2>/dev/null) || { echo "the release build failed" >&2; exit 1; }
 
 add_containers() { # up to N bench containers in all, alternating running and created, round robin over the images
     have=$(docker ps -aq --filter "label=$LABEL" | wc -l)

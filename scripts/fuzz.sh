@@ -20,15 +20,9 @@ done
 out=${out:-/tmp/docker-baseline-fuzz-$seed-$count}
 
 if [[ -z $binary ]]; then
-    command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
     echo "==> building docker-baseline (release)" >&2
     # A failed build must stop the run: fuzzing an older binary left in .build would prove nothing.
-    if ! log=$(swift build -c release --product docker-baseline 2>&1); then
-        printf '%s\n' "$log" | grep -E "error" >&2
-        echo "the release build failed; nothing was fuzzed" >&2
-        exit 2
-    fi
-    binary=$(swift build -c release --show-bin-path)/docker-baseline
+    binary=$(scripts/build-release.sh 2>/dev/null) || { echo "the release build failed; nothing was fuzzed" >&2; exit 2; }
 fi
 [[ -x $binary ]] || { echo "no docker-baseline binary at $binary" >&2; exit 2; }
 

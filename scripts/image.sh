@@ -15,10 +15,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 if [ -z "$binary" ]; then
-    command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
-    echo "building docker-baseline (release; the first build takes several minutes)…" >&2
-    swift build -c release --product docker-baseline >&2
-    binary="$(swift build -c release --show-bin-path)/docker-baseline"
+    binary=$(scripts/build-release.sh)
 fi
 work=$(mktemp -d /tmp/dbt-image.XXXXXX)
 trap 'rm -rf "$work"' EXIT

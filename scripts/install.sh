@@ -30,13 +30,7 @@ command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
 command -v swift >/dev/null 2>&1 || { echo "install.sh: swift not found (expected in PATH or /opt/swift/usr/bin)" >&2; exit 1; }
 
 if [ -z "$bin" ]; then
-    echo "building docker-baseline (release; the first build takes several minutes)…" >&2
-    set +e
-    swift build -c release --product docker-baseline 2>&1 | grep --line-buffered -E '^\[[0-9]+/[0-9]+\]|error:' >&2
-    status=${PIPESTATUS[0]}
-    set -e
-    bin="$(swift build -c release --show-bin-path)/docker-baseline"
-    [ "$status" = 0 ] && [ -x "$bin" ] || { echo "install.sh: the build failed" >&2; exit 1; }
+    bin=$(scripts/build-release.sh) || { echo "install.sh: the build failed" >&2; exit 1; }
 fi
 [ -x "$bin" ] || { echo "install.sh: $bin is not an executable" >&2; exit 1; }
 

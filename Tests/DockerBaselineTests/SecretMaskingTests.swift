@@ -33,6 +33,32 @@ struct SecretMaskingTests {
         #expect(SecretScanner.maskSecrets(in: text) == nil, "\(text)")
     }
 
+    @Test("The one-pass pre-check never passes over text that masking would change")
+    func preCheckIsNecessary() throws {
+        // Every line of the lint corpus (Dockerfiles and Compose files with credentials in every shape), whole and word
+        // by word, and the shapes above.
+        var texts = ["curl -u deploy:Canary1pass https://example.com", "ENV DB_PASSWORD Canary8pass", "label api_token x",
+                     "key AKIAABCDEFGHIJKLMNOP", "<masked: GitHub token>", "https://u:p@host/x"]
+        let files = try #require(FileManager.default.enumerator(atPath: LintCorpusTests.corpus.path)).compactMap { $0 as? String }
+        for file in files {
+            guard let text = try? String(contentsOf: LintCorpusTests.corpus.appendingPathComponent(file), encoding: .utf8) else { continue }
+            for line in text.split(separator: "\n") {
+                texts.append(String(line))
+                texts += line.split(separator: " ").map(String.init)
+            }
+        }
+        var secrets = 0
+        for text in texts where SecretScanner.maskSecrets(in: text) != nil {
+            secrets += 1
+            #expect(SecretScanner.mayHoldSecret(text), "\(text)")
+        }
+        #expect(secrets >= 15, "the corpus holds credentials in many shapes")
+        // And it lets ordinary text through untouched.
+        for plain in ["runs as root (user 0)", "passes", "容器以 root 用户运行", "mode 0644", "/var/run/docker.sock"] {
+            #expect(!SecretScanner.mayHoldSecret(plain) && UntrustedText.shown(plain) == plain, "\(plain)")
+        }
+    }
+
     @Test("Control characters are written out, line breaks and ordinary text stay, long values are cut after masking")
     func untrustedText() {
         #expect(UntrustedText.shown("a\u{1B}[2Jb\rc\u{7}") == "a\\x1B[2Jb\\x0Dc\\x07")

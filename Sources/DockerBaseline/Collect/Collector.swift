@@ -83,11 +83,11 @@ public enum Collector {
         let scanner = options.processSource == .auto ? ProcessScanner(root: options.root) : nil
         let root = options.root
         let socket = endpoint.socketPath
-        let hostFacts = Task.detached { HostCollector(root: root, engineSocket: socket).collect() }
+        async let hostFacts = offThePool { HostCollector(root: root, engineSocket: socket).collect() }
         var snapshot = try await EngineCollector(client: client, concurrency: options.concurrency, processScanner: scanner,
                                                  imageContents: options.imageContents, contentCache: options.contentCache, progress: options.progress)
             .collect(host: nil, environment: environment(options))
-        var host = await hostFacts.value
+        var host = await hostFacts
         // Listeners are probed from here only when "here" is the host itself.
         if root == "/" {
             host.listeners = await ListenerProbe().probe(host.listeners)

@@ -50,7 +50,7 @@ public struct EngineCollector: Sendable {
         try client.checkSocket()
         // The host's /proc is read while the engine answers.
         let scanner = processScanner
-        let processTable = Task.detached { scanner?.scan() }
+        async let processTable = offThePool { scanner?.scan() }
         let api = try await client.negotiate()
         let prefix = "/v\(api)"
         async let version = client.get("\(prefix)/version", as: EngineVersion.self)
@@ -82,7 +82,7 @@ public struct EngineCollector: Sendable {
             case let .problem(problem): problems.append(problem)
             }
         }
-        containerRecords = try await addProcesses(to: containerRecords, from: await processTable.value, prefix: prefix)
+        containerRecords = try await addProcesses(to: containerRecords, from: await processTable, prefix: prefix)
         let engineInfo = try await info
         var snapshot = Snapshot(
             collectedAt: ISO8601DateFormatter().string(from: now), endpoint: client.endpoint.description,

@@ -133,6 +133,27 @@ enum SecretScanner {
         }
     }
 
+    /// False only when `maskSecrets` can find nothing, told in one pass over the bytes: every pattern it uses needs
+    /// `=`, `:`, `-`, `_` or `@`, or the word ENV, ARG or LABEL (Dockerfile's spaced form), or AKIA/ASIA (AWS key
+    /// ids). A new pattern must keep this a necessary condition (tested on every shape the tests know).
+    static func mayHoldSecret(_ text: String) -> Bool {
+        var lastFour: UInt32 = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "@"): return true
+            default: break
+            }
+            lastFour = lastFour << 8 | UInt32(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+            let lastThree = lastFour & 0xFF_FFFF
+            if lastThree == env || lastThree == arg || lastFour == labe || lastFour == akia || lastFour == asia { return true }
+        }
+        return false
+    }
+
+    /// Lower-case words packed as the last bytes read (`labe` stands for `label`).
+    private static let env = packed("env"), arg = packed("arg"), labe = packed("labe"), akia = packed("akia"), asia = packed("asia")
+    private static func packed(_ word: String) -> UInt32 { word.utf8.reduce(0) { $0 << 8 | UInt32($1) } }
+
     /// The text with every secret value replaced by `<masked>`; nil when it holds none.
     /// Catches `NAME=VALUE` pairs with a secret-like name or value (and Dockerfile's `ENV NAME VALUE`), `--password VALUE`
     /// and `-u user:password` flags, credential headers and bare token shapes, and masks only the secret part.

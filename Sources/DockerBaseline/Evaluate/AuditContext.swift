@@ -12,6 +12,8 @@ public struct AuditContext: Sendable {
     public let runtimeEnvironment: RuntimeEnvironment
     /// Each container's runtime spec, by container id.
     let runtimeSpecs: [String: RuntimeSpec]
+    /// Images by each of their tags, normalized (`busybox:latest`); the first image holding a tag wins.
+    let imagesByTag: [String: ImageRecord]
 
     public init(_ snapshot: Snapshot, advisories: AdvisoryTable = .embedded, settings: RuleSettings = RuleSettings()) {
         self.snapshot = snapshot
@@ -24,6 +26,8 @@ public struct AuditContext: Sendable {
         runtimeSpecs = Dictionary(snapshot.containers.map { record in
             (record.inspect.id, RuntimeSpec(container: record.inspect, image: record.inspect.image.flatMap { images[$0]?.inspect }))
         }, uniquingKeysWith: { first, _ in first })
+        imagesByTag = Dictionary(snapshot.images.flatMap { record in record.inspect.tags.map { (normalizedImageReference($0), record) } },
+                                 uniquingKeysWith: { first, _ in first })
     }
 
     func runtimeSpec(of container: ContainerRecord) -> RuntimeSpec {
@@ -32,8 +36,7 @@ public struct AuditContext: Sendable {
 
     /// The image whose tags include `reference` (`busybox` means `busybox:latest`).
     public func image(tagged reference: String) -> ImageRecord? {
-        let wanted = normalizedImageReference(reference)
-        return snapshot.images.first { record in record.inspect.tags.contains { normalizedImageReference($0) == wanted } }
+        imagesByTag[normalizedImageReference(reference)]
     }
 }
 

@@ -76,23 +76,49 @@ public struct AuditReport: Sendable {
         self.results = results
     }
 
-    public func count(_ status: Status) -> Int { results.lazy.filter { $0.status == status }.count }
+    /// Results per status and failures per severity, counted in one pass: what every report's summary shows. The
+    /// results are read in place: a busy host has tens of thousands, and copying each costs more than counting it.
+    public struct Tally: Sendable {
+        public fileprivate(set) var byStatus: [Status: Int] = [:]
+        public fileprivate(set) var failuresBySeverity: [Severity: Int] = [:]
 
-    /// Percentage of judged results (pass + fail) that pass; nil when nothing was judged.
-    public var score: Double? {
-        let passed = count(.pass), failed = count(.fail)
-        guard passed + failed > 0 else { return nil }
-        return (Double(passed) * 1000 / Double(passed + failed)).rounded() / 10
+        public func count(_ status: Status) -> Int { byStatus[status] ?? 0 }
+
+        /// Percentage of judged results (pass + fail) that pass; nil when nothing was judged.
+        public var score: Double? {
+            let passed = count(.pass), failed = count(.fail)
+            guard passed + failed > 0 else { return nil }
+            return (Double(passed) * 1000 / Double(passed + failed)).rounded() / 10
+        }
     }
+
+    public var tally: Tally {
+        var tally = Tally()
+        for index in results.indices {
+            let status = results[index].status
+            tally.byStatus[status, default: 0] += 1
+            if status == .fail { tally.failuresBySeverity[results[index].severity, default: 0] += 1 }
+        }
+        return tally
+    }
+
+    public func count(_ status: Status) -> Int { tally.count(status) }
+
+    public var score: Double? { tally.score }
 
     /// Inputs that could not be read at all (an image the engine does not have, a missing build file): judged by no rule.
     public var unreadInputs: [Result] {
-        results.filter { $0.status == .error && ($0.rule.id == .collect || $0.rule.id == .lintInput) }
+        results(where: { $0.status == .error && ($0.rule.id == .collect || $0.rule.id == .lintInput) })
     }
 
     /// The failures at or above `threshold` that count for the exit code: against a previous report, new ones only.
     public func failures(atOrAbove threshold: Severity) -> [Result] {
-        results.filter { $0.status == .fail && ($0.change == nil || $0.change == .new) && $0.severity >= threshold }
+        results(where: { $0.status == .fail && ($0.change == nil || $0.change == .new) && $0.severity >= threshold })
+    }
+
+    /// The results `matching` accepts, in report order; only those are copied.
+    func results(where matching: (Result) -> Bool) -> [Result] {
+        results.indices.compactMap { matching(results[$0]) ? results[$0] : nil }
     }
 
     /// The highest severity among failures, nil when nothing failed. Against a previous report only new failures count.

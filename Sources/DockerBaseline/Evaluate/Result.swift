@@ -90,9 +90,17 @@ public struct Finding: Sendable, Equatable {
     /// The values judged, by name. Secret values are masked when the finding becomes a `Result`.
     public var evidence: [String: String]
     /// Where in a file (lint findings).
-    public var location: SourceLocation?
+    public var location: SourceLocation? {
+        get { storedLocation?.value }
+        set { storedLocation = newValue.map(OutOfLine.init) }
+    }
     /// A change that fixes it safely, where one exists.
-    public var fix: Fix?
+    public var fix: Fix? {
+        get { storedFix?.value }
+        set { storedFix = newValue.map(OutOfLine.init) }
+    }
+    private var storedLocation: OutOfLine<SourceLocation>?
+    private var storedFix: OutOfLine<Fix>?
 
     public init(target: Target, status: Status, severity: Severity? = nil, message: LocalizedText, evidence: [String: String] = [:],
                 location: SourceLocation? = nil, fix: Fix? = nil) {
@@ -124,6 +132,14 @@ public struct Fix: Sendable, Equatable {
     }
 }
 
+/// A value most results leave empty (a file location, a fix, a waiver), kept out of line so that every result stays
+/// small: a busy host has tens of thousands. Immutable: a change stores a new box.
+final class OutOfLine<Value: Sendable & Equatable>: Sendable, Equatable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+    static func == (a: OutOfLine, b: OutOfLine) -> Bool { a === b || a.value == b.value }
+}
+
 /// One rule's metadata, shared by the results of that rule.
 final class SharedRuleMetadata: Sendable, Equatable {
     let metadata: RuleMetadata
@@ -142,7 +158,11 @@ public struct Result: Sendable, Equatable {
     private var shared: SharedRuleMetadata
     public var finding: Finding
     /// The waiver that accepts this result, or that did until it expired.
-    public var waiver: AppliedWaiver?
+    public var waiver: AppliedWaiver? {
+        get { storedWaiver?.value }
+        set { storedWaiver = newValue.map(OutOfLine.init) }
+    }
+    private var storedWaiver: OutOfLine<AppliedWaiver>?
     /// Against a previous report (`--baseline`): whether the finding is new, still there or fixed.
     public var change: Change?
 

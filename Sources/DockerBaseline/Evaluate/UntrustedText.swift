@@ -9,10 +9,23 @@ public enum UntrustedText {
     static let shownLimit = 8192
 
     public static func shown(_ text: String) -> String {
+        if needsNothing(text) { return text }
         if text.utf8.count <= ShownCache.keyLimit, let cached = ShownCache.shared[text] { return cached }
         let shown = bounded(escapingControlCharacters(SecretScanner.masked(text)))
         if text.utf8.count <= ShownCache.keyLimit { ShownCache.shared[text] = shown }
         return shown
+    }
+
+    /// Most texts need none of the work (`passes`, a container's name, a mode): short, no control character, nothing a
+    /// secret could be found in. Told without a lookup, since a busy host has tens of thousands of them.
+    private static func needsNothing(_ text: String) -> Bool {
+        guard text.utf8.count <= shownLimit, !SecretScanner.mayHoldSecret(text) else { return false }
+        var ascii = true
+        for byte in text.utf8 {
+            if (byte < 0x20 && byte != 0x0A && byte != 0x09) || byte == 0x7F { return false }
+            if byte >= 0x80 { ascii = false }
+        }
+        return ascii || !text.unicodeScalars.contains(where: isControl)
     }
 
     /// Characters a terminal or a Markdown renderer would act on rather than show (escape sequences that move the
@@ -83,8 +96,12 @@ extension Finding {
         finding.target.id = UntrustedText.shown(target.id)
         finding.target.state = target.state.map(UntrustedText.shown)
         finding.message = message.shown
-        finding.evidence = Dictionary(evidence.map { (UntrustedText.escapingControlCharacters($0.key), UntrustedText.shown($0.value)) },
-                                      uniquingKeysWith: { first, _ in first })
+        // Rebuilt only when something changes: most evidence is shown as it is, and a busy host has tens of
+        // thousands of findings.
+        let shownEvidence = evidence.map { (key: UntrustedText.escapingControlCharacters($0.key), value: UntrustedText.shown($0.value)) }
+        if zip(evidence, shownEvidence).contains(where: { $0.key != $1.key || $0.value != $1.value }) {
+            finding.evidence = Dictionary(shownEvidence.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        }
         finding.location?.file = UntrustedText.shown(location?.file ?? "")
         finding.fix?.description = fix?.description.shown ?? LocalizedText(en: "", zh: "")
         return finding

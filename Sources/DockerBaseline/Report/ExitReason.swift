@@ -49,7 +49,7 @@ public struct ExitReason: Sendable {
         case let .couldNotAudit(reason):
             return head + reason
         case let .clean(threshold?):
-            let below = report.results.filter { $0.status == .fail && $0.severity < threshold }.count
+            let below = report.tally.failuresBySeverity.filter { $0.key < threshold }.values.reduce(0, +)
             let comparing = report.results.contains { $0.change != nil }
             if zh {
                 return head + "没有达到或超过 --fail-on \(threshold.rawValue) 的\(comparing ? "新" : "")失败项" + (below > 0 ? "（另有 \(below) 个较低级别的失败项）" : "")

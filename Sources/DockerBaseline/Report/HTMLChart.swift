@@ -10,10 +10,17 @@ enum HTMLChart {
     /// One row per section that has results: its failures stacked by severity, worst first, and their number.
     static func failures(_ report: AuditReport, language: Language) -> String {
         var sections: [String] = []
-        for result in report.results where !sections.contains(result.rule.section) { sections.append(result.rule.section) }
+        var failures: [String: [Severity: Int]] = [:]
+        for index in report.results.indices {
+            let section = report.results[index].rule.section
+            if failures[section] == nil {
+                sections.append(section)
+                failures[section] = [:]
+            }
+            if report.results[index].status == .fail { failures[section]![report.results[index].severity, default: 0] += 1 }
+        }
         let severities = Array(Severity.allCases.reversed())
-        let failed = report.results.filter { $0.status == .fail }
-        let counts = sections.map { section in severities.map { severity in failed.filter { $0.rule.section == section && $0.severity == severity }.count } }
+        let counts = sections.map { section in severities.map { failures[section]?[$0] ?? 0 } }
         let most = max(1, counts.map { $0.reduce(0, +) }.max() ?? 0)
         let labelWidth = 290, barWidth = 380, row = 26, top = 34
         let height = top + row * sections.count + 6

@@ -50,9 +50,10 @@ public enum HTMLReporter {
         let snapshot = report.snapshot
         let sections = Array(Set(report.results.map(\.rule.section))).sorted()
         let sectionOptions = sections.map { "<option value=\"\(xml($0))\">\(xml(Vocabulary.section($0, language)))</option>" }.joined()
-        let statusOptions = Status.allCases.map { "<option value=\"\($0.rawValue)\">\(xml(Vocabulary.status($0, language))) (\(report.count($0)))</option>" }.joined()
+        let tally = report.tally
+        let statusOptions = Status.allCases.map { "<option value=\"\($0.rawValue)\">\(xml(Vocabulary.status($0, language))) (\(tally.count($0)))</option>" }.joined()
         let severityOptions = Severity.allCases.reversed().map { "<option value=\"\($0.rawValue)\">\(xml(Vocabulary.severity($0, language)))</option>" }.joined()
-        let counts = Status.allCases.map { "<span class=\"badge \($0.rawValue)\">\(xml(Vocabulary.status($0, language))) \(report.count($0))</span>" }.joined(separator: " ")
+        let counts = Status.allCases.map { "<span class=\"badge \($0.rawValue)\">\(xml(Vocabulary.status($0, language))) \(tally.count($0))</span>" }.joined(separator: " ")
         let top = report.mostSevereFailures.prefix(15).map { result in
             """
             <li><span class="badge sev-\(result.severity.rawValue)">\(xml(Vocabulary.severity(result.severity, language)))</span> \

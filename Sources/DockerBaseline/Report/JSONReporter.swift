@@ -20,12 +20,11 @@ public enum JSONReporter {
     /// The report in pieces of about `pieceSize` bytes, in order, as it is produced.
     public static func write(_ report: AuditReport, language: Language, to output: (Data) throws -> Void) rethrows {
         let snapshot = report.snapshot
-        var failures: [Severity: Int] = [:]
-        for result in report.results where result.status == .fail { failures[result.severity, default: 0] += 1 }
+        let tally = report.tally
         let bySeverity = Severity.allCases.reversed().compactMap { severity in
-            failures[severity].map { "\(jsonString(severity.rawValue)): \($0)" }
+            tally.failuresBySeverity[severity].map { "\(jsonString(severity.rawValue)): \($0)" }
         }
-        let counts = Status.allCases.map { "    \(jsonString($0.rawValue)): \(report.count($0)),\n" }.joined()
+        let counts = Status.allCases.map { "    \(jsonString($0.rawValue)): \(tally.count($0)),\n" }.joined()
         let out = """
         {
           "schemaVersion": \(schemaVersion),
@@ -40,7 +39,7 @@ public enum JSONReporter {
           "benchmark": \(jsonString(report.benchmark.rawValue)),
           "summary": {
             "total": \(report.results.count),
-        \(counts)    "score": \(report.score.map { String($0) } ?? "null"),
+        \(counts)    "score": \(tally.score.map { String($0) } ?? "null"),
             "failedBySeverity": {\(bySeverity.joined(separator: ", "))}
           },
           "results": [

@@ -8,18 +8,22 @@ public enum MarkdownReporter {
         out += (zh ? "引擎 " : "Engine ") + cell(about) + "\n\n"
         out += "| " + Status.allCases.map { Vocabulary.status($0, language) }.joined(separator: " | ") + (zh ? " | 得分 |\n" : " | score |\n")
         out += "|" + String(repeating: "---|", count: Status.allCases.count + 1) + "\n"
-        out += "| " + Status.allCases.map { String(report.count($0)) }.joined(separator: " | ") + " | \(report.score.map { "\($0)%" } ?? "n/a") |\n"
+        let tally = report.tally
+        out += "| " + Status.allCases.map { String(tally.count($0)) }.joined(separator: " | ") + " | \(tally.score.map { "\($0)%" } ?? "n/a") |\n"
         var sections: [String] = []
-        var bySection: [String: [Result]] = [:]
-        for result in report.results where result.status != .pass && result.status != .skipped {
-            if bySection[result.rule.section] == nil { sections.append(result.rule.section) }
-            bySection[result.rule.section, default: []].append(result)
+        // By index: the results are most of a busy host's audit, and are not copied.
+        var bySection: [String: [Int]] = [:]
+        for index in report.results.indices where ![.pass, .skipped].contains(report.results[index].status) {
+            let section = report.results[index].rule.section
+            if bySection[section] == nil { sections.append(section) }
+            bySection[section, default: []].append(index)
         }
         for section in sections {
             out += "\n## \(Vocabulary.section(section, language))\n\n"
             out += zh ? "| 状态 | 编号 | 规则 | 目标 | 结论 | 证据 |\n" : "| status | id | rule | target | finding | evidence |\n"
             out += "|---|---|---|---|---|---|\n"
-            for result in bySection[section]!.sorted(by: { $0.status < $1.status }) {
+            for index in bySection[section]!.sorted(by: { report.results[$0].status < report.results[$1].status }) {
+                let result = report.results[index]
                 let target = result.targetLabel(language)
                 var finding = result.finding.message[language]
                 if let waiver = result.waiver { finding += zh ? "（豁免：\(waiver.reason)）" : " (waived: \(waiver.reason))" }

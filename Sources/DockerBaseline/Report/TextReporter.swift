@@ -106,14 +106,15 @@ public struct TextReporter {
 
     private func block(_ results: [Result], benchmark: Benchmark) -> String {
         let rule = results[0].rule
-        let worst = results.map(\.status).min() ?? .pass
-        let severity = results.filter { $0.status == .fail }.map(\.severity).max() ?? rule.severity
+        let worst = results.lazy.map(\.status).min() ?? .pass
+        let severity = results.lazy.filter { $0.status == .fail }.map(\.severity).max() ?? rule.severity
         var out = "\(badge(worst)) \(pad(benchmark.id(for: rule) ?? "-", 6)) \(rule.title[language]) "
             + style.dim("[\(rule.id), \(Vocabulary.severity(severity, language))]") + "\n"
         var passed = 0
         var grouped: [String: Int] = [:]
         var groupOrder: [String] = []
-        for result in results.sorted(by: { $0.status < $1.status }) {
+        for index in results.indices.sorted(by: { results[$0].status < results[$1].status }) {
+            let result = results[index]
             if result.status == .pass && !verbose {
                 passed += 1
                 continue

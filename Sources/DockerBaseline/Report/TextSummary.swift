@@ -24,13 +24,12 @@ extension TextReporter {
     /// Counts per status and per failure severity, the score, inputs that could not be read, and (last) why the
     /// command exits as it does.
     func summary(_ report: AuditReport) -> String {
-        let statuses = Status.allCases.map { "\(Vocabulary.status($0, language)) \(report.count($0))" }.joined(separator: " · ")
-        let score = report.score.map { String(format: "%.1f%%", $0) } ?? "n/a"
+        let tally = report.tally
+        let statuses = Status.allCases.map { "\(Vocabulary.status($0, language)) \(tally.count($0))" }.joined(separator: " · ")
+        let score = tally.score.map { String(format: "%.1f%%", $0) } ?? "n/a"
         var out = style.bold(zh ? "汇总  " : "Summary  ") + statuses + (zh ? "   得分 " : "   score ") + score + "\n"
-        let failures = report.results.filter { $0.status == .fail }
-        let severities = Severity.allCases.reversed().compactMap { severity -> String? in
-            let count = failures.filter { $0.severity == severity }.count
-            return count == 0 ? nil : "\(Vocabulary.severity(severity, language)) \(count)"
+        let severities = Severity.allCases.reversed().compactMap { severity in
+            tally.failuresBySeverity[severity].map { "\(Vocabulary.severity(severity, language)) \($0)" }
         }
         out += style.bold(zh ? "失败项按级别  " : "Failures by severity  ") + (severities.isEmpty ? (zh ? "无" : "none") : severities.joined(separator: " · ")) + "\n"
         let unread = report.unreadInputs
@@ -47,10 +46,11 @@ extension AuditReport {
     /// The failures reports lead with: those at critical and high (else at the worst severity there is), worst first,
     /// in report order within a severity.
     var mostSevereFailures: [Result] {
-        let failures = results.filter { $0.status == .fail }
-        guard let worst = failures.map(\.severity).max() else { return [] }
+        let failing = results.indices.filter { results[$0].status == .fail }
+        guard let worst = failing.lazy.map({ results[$0].severity }).max() else { return [] }
         let floor = min(worst, .high)
-        return failures.filter { $0.severity >= floor }.enumerated()
-            .sorted { ($0.element.severity, -$0.offset) > ($1.element.severity, -$1.offset) }.map(\.element)
+        return failing.filter { results[$0].severity >= floor }
+            .sorted { (results[$0].severity, $1) > (results[$1].severity, $0) }
+            .map { results[$0] }
     }
 }
