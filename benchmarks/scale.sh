@@ -129,3 +129,24 @@ for N in $COUNTS; do
     row "docker inspect \$(docker ps -aq)" "" "$inspect_ms" "$inspect_kb"
     echo "cached entries: $(ls "$CACHE" | wc -l), $(du -sh "$CACHE" | cut -f1)"
 done
+
+# docker-bench-security on 50 running containers (dbs-2, dbs-4 … dbs-100), in the same run: DBS_REPO names its
+# repository (a git directory or a checkout); it is run from a copy, with its log there.
+if [ -n "${DBS_REPO:-}" ]; then
+    mkdir -p "$WORK/dbs"
+    if git --git-dir="$DBS_REPO" rev-parse HEAD >/dev/null 2>&1; then
+        git --git-dir="$DBS_REPO" archive HEAD | tar -x -C "$WORK/dbs"
+        commit=$(git --git-dir="$DBS_REPO" rev-parse --short HEAD)
+    else
+        cp -r "$DBS_REPO/." "$WORK/dbs"
+        commit=$(git -C "$DBS_REPO" rev-parse --short HEAD 2>/dev/null || echo "?")
+    fi
+    subset='^dbs-([2-9]|[1-9][0-9]|100)$'
+    result=$(cd "$WORK/dbs" && timed "sh docker-bench-security.sh -b -l $WORK/dbs/log -i '$subset'")
+    lines=$(grep -cE '^\[(PASS|WARN|INFO|NOTE)\]' "$WORK/dbs/log" || true)
+    echo
+    echo "docker-bench-security ($commit) on 50 running containers: $(echo "$result" | cut -d' ' -f1) s, peak RSS $(echo "$(echo "$result" | cut -d' ' -f2) / 1024" | bc) MiB, $lines result lines"
+else
+    echo
+    echo "(set DBS_REPO to a docker-bench-security repository to time it on 50 of the containers in the same run)"
+fi

@@ -16,12 +16,13 @@ public struct ProcessScanner: Sendable {
     /// Every process on the host whose cgroup path names a container id, by that id, as (pid, command line).
     /// Done once per audit, while the engine is being asked for everything else.
     public func scan() -> ProcessTable {
+        let proc = self.proc
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: proc) else { return ProcessTable(byContainer: [:]) }
         var byContainer: [String: [(pid: Int, command: String)]] = [:]
         for entry in entries where entry.first?.isNumber == true {
-            guard let pid = Int(entry), let cgroup = read("\(entry)/cgroup"), let id = containerID(inCgroup: cgroup),
+            guard let pid = Int(entry), let cgroup = readSmallFile("\(proc)/\(entry)/cgroup"), let id = containerID(inCgroup: cgroup),
                   // A process that exits between the listing and this read has no command line left: skip it.
-                  let command = commandLine(of: entry) else { continue }
+                  let command = commandLine(of: "\(proc)/\(entry)") else { continue }
             byContainer[id, default: []].append((pid, command))
         }
         return ProcessTable(byContainer: byContainer)
@@ -32,26 +33,23 @@ public struct ProcessScanner: Sendable {
         containers.isEmpty ? [:] : scan().lists(for: containers)
     }
 
-    private func read(_ relative: String) -> String? {
-        FileManager.default.contents(atPath: "\(proc)/\(relative)").map { String(decoding: $0, as: UTF8.self) }
-    }
-
     /// The container id in a `/proc/PID/cgroup` text: `/docker/<id>`, `docker-<id>.scope`, `/parent/<id>`, any depth;
     /// the innermost one when containers nest.
-    func containerID(inCgroup text: String) -> String? {
-        for line in text.split(separator: "\n") {
-            let path = line.split(separator: ":", maxSplits: 2).last ?? ""
-            let tokens = path.split(whereSeparator: { $0 == "/" || $0 == "-" || $0 == "." })
-            if let token = tokens.last(where: { $0.count == 64 && $0.allSatisfy(\.isHexDigit) }) { return String(token) }
+    func containerID(inCgroup bytes: [UInt8]) -> String? {
+        func isHex(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) || (0x61...0x66).contains(byte) || (0x41...0x46).contains(byte) }
+        for line in bytes.split(separator: UInt8(ascii: "\n")) {
+            let path = line.split(separator: UInt8(ascii: ":"), maxSplits: 2).last ?? []
+            let tokens = path.split(whereSeparator: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") })
+            if let token = tokens.last(where: { $0.count == 64 && $0.allSatisfy(isHex) }) { return String(decoding: token, as: UTF8.self) }
         }
         return nil
     }
 
     /// `cmdline` with its NUL separators as spaces, as `ps` shows it; `[comm]` for a process without one.
-    private func commandLine(of pid: String) -> String? {
-        guard let raw = FileManager.default.contents(atPath: "\(proc)/\(pid)/cmdline") else { return nil }
+    private func commandLine(of process: String) -> String? {
+        guard let raw = readSmallFile("\(process)/cmdline") else { return nil }
         if raw.isEmpty {
-            return read("\(pid)/comm").map { "[\($0.trimmingCharacters(in: .whitespacesAndNewlines))]" }
+            return readSmallFile("\(process)/comm").map { "[\(String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))]" }
         }
         let bytes = raw.last == 0 ? raw.dropLast() : raw[...]
         return String(decoding: bytes.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
