@@ -22,7 +22,7 @@ struct FleetTests {
         config = config.replacingOccurrences(of: "/etc/prometheus/", with: directory.path + "/")
         try config.write(to: directory.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)
         try FileManager.default.copyItem(atPath: rules, toPath: directory.appendingPathComponent("docker-baseline.rules.yml").path)
-        for file in ["docker-baseline.token", "docker-baseline-ca.pem"] { FileManager.default.createFile(atPath: directory.appendingPathComponent(file).path, contents: Data()) }
+        for file in ["docker-baseline.token", "docker-baseline-ca.pem"] { _ = FileManager.default.createFile(atPath: directory.appendingPathComponent(file).path, contents: Data()) }
         let checkedConfig = try run("/usr/bin/promtool", ["check", "config", directory.appendingPathComponent("prometheus.yml").path])
         #expect(checkedConfig.status == 0, "\(checkedConfig.stdout) \(checkedConfig.stderr)")
     }

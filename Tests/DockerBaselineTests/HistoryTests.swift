@@ -1,5 +1,6 @@
 import DockerBaseline
 import Foundation
+import GRDB
 import Testing
 
 /// An image imported from a busybox root filesystem and a container created from it (not started), both removed
@@ -64,15 +65,12 @@ struct HistoryTests {
     func survivesKillDuringWrite() async throws {
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let snapshot = try enlargedSnapshot(in: directory, copies: 40)
+        let snapshot = try enlargedSnapshot(in: directory, copies: 100)
         let database = directory.appendingPathComponent("history.sqlite").path
         let record = ["audit", "--snapshot", snapshot, "--record", "--history", database, "--format", "json", "-o", "/dev/null", "--fail-on", "none"]
 
-        // How long a whole run takes, so the kills below fall anywhere in it, the write at its end included.
-        let started = Date()
         let first = try runTool(record, timeout: 300)
         #expect(first.status == 0, "\(first.stderr)")
-        let duration = Date().timeIntervalSince(started)
 
         // Readers in other processes (`history --format json`) and in this one (GRDB) while writers are killed.
         let stopReading = ManagedFlag()
@@ -92,8 +90,14 @@ struct HistoryTests {
             return failures
         }.value
 
-        var killed = 0, completed = 1
-        for attempt in 0..<12 {
+        // A connection of the test's own asks for the write lock without waiting: while it is refused, the writer is
+        // inside its transaction, and that is when it is killed.
+        var probeConfiguration = Configuration()
+        probeConfiguration.busyMode = .immediateError
+        let probe = try DatabaseQueue(path: database, configuration: probeConfiguration)
+        var killedInWrite = 0, completed = 1
+        // Every other writer is left to finish, so readers see the history grow between the killed ones.
+        for attempt in 0..<10 {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: TestEnvironment.binary)
             process.arguments = record
@@ -101,28 +105,32 @@ struct HistoryTests {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            // From half-way to just past the end of a normal run: the later kills land in the write.
-            let delay = duration * (0.5 + 0.6 * Double(attempt) / 11)
-            try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                killed += 1
+            while attempt % 2 == 0, process.isRunning {
+                do {
+                    try probe.inTransaction(.immediate) { _ in .rollback }
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                    kill(process.processIdentifier, SIGKILL)
+                    killedInWrite += 1
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(1))
             }
             await withCheckedContinuation { continuation in
                 DispatchQueue.global().async { process.waitUntilExit(); continuation.resume() }
             }
             if process.terminationReason == .exit, process.terminationStatus == 0 { completed += 1 }
         }
+        try probe.close()
         stopReading.set()
-        let failures = await readerFailures
+        let failures = try await readerFailures
         #expect(failures.isEmpty, "\(failures.prefix(5))")
-        #expect(killed > 0)
+        #expect(killedInWrite > 0, "no writer was caught inside its transaction")
 
         let store = try HistoryStore(path: database)
         #expect(try store.integrityCheck() == "ok")
         let runs = try store.runs(limit: 1000)
-        // Every run whose process finished is there; a killed one is there whole or not at all.
-        #expect(runs.count >= completed)
+        // Every run whose process finished is there; a killed one is there whole (killed after its commit) or not at all.
+        #expect(completed == 6 && runs.count >= completed && runs.count <= completed + killedInWrite)
         for run in runs {
             #expect(try store.results(ofRun: run.id).reduce(0) { $0 + $1.count } == run.total)
         }
