@@ -289,6 +289,30 @@ struct ServeTests {
         #expect(audits == 2)
     }
 
+    @Test("An engine that cannot be read: the audit is counted as failed, /readyz and the reports say no audit finished")
+    func engineUnreachable() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let serve = try ServeProcess(["--listen", "127.0.0.1:0", "--interval", "1h", "--no-history",
+                                      "--host", "unix://\(directory.path)/no-engine.sock"])
+        defer { serve.stop() }
+        try serve.waitUntilListening()
+        var metrics = ""
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, metricValue(metrics, "docker_baseline_audit_failures_total") != 1 {
+            metrics = try curl([serve.baseURL + "/metrics"]).body
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(metricValue(metrics, "docker_baseline_audit_failures_total") == 1)
+        #expect(metricValue(metrics, "docker_baseline_last_audit_success") == 0)
+        #expect(!metrics.contains("docker_baseline_score"), "no score is made up")
+        #expect(try curl([serve.baseURL + "/readyz"]).status == 503)
+        #expect(try curl([serve.baseURL + "/report.json"]).status == 503)
+        #expect(serve.stderr.contains("audit failed") && serve.stderr.contains("no-engine.sock"))
+        let check = try run("/bin/sh", ["-c", "curl -s '\(serve.baseURL)/metrics' | promtool check metrics"])
+        #expect(check.status == 0, "\(check.stdout) \(check.stderr)")
+    }
+
     /// /metrics once the first audit is published.
     func waitForMetrics(_ serve: ServeProcess, extra: [String] = [], timeout: TimeInterval = 120) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)

@@ -48,28 +48,34 @@ public enum AuditMetrics {
             targets[series, default: 0] += 1
         }
         for status in Status.allCases {
-            registry.gauge("results", "Results of the last audit by status.", [("status", status.rawValue)]).set(Double(byStatus[status, default: 0]))
+            registry.gauge("results", "Results of the last audit by status.", [("status", status.rawValue)])
+                .set(Double(byStatus[status, default: 0]))
         }
         for severity in Severity.allCases {
-            registry.gauge("failures", "Failing results of the last audit by severity.", [("severity", severity.rawValue)]).set(Double(failuresBySeverity[severity, default: 0]))
+            registry.gauge("failures", "Failing results of the last audit by severity.", [("severity", severity.rawValue)])
+                .set(Double(failuresBySeverity[severity, default: 0]))
         }
         for (rule, counts) in byRule.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             for (status, count) in counts.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-                registry.gauge("rule_results", "Results of the last audit by rule and status.", [("rule", rule.rawValue), ("cis", cisByRule[rule] ?? ""), ("status", status.rawValue)]).set(Double(count))
+                registry.gauge("rule_results", "Results of the last audit by rule and status.",
+                               [("rule", rule.rawValue), ("cis", cisByRule[rule] ?? ""), ("status", status.rawValue)])
+                    .set(Double(count))
             }
         }
         let (kept, dropped) = capped(targets, to: maxTargetSeries)
         for (series, count) in kept {
-            registry.gauge("failing_checks", "Failing results of the last audit per rule and target (capped by --max-target-series, most severe kept).", [("rule", series.rule), ("cis", series.cis), ("severity", series.severity.rawValue),
-                                        ("kind", series.kind), ("target", series.target)])
+            registry.gauge("failing_checks", "Failing results of the last audit per rule and target (capped by --max-target-series, most severe kept).",
+                           [("rule", series.rule), ("cis", series.cis), ("severity", series.severity.rawValue), ("kind", series.kind), ("target", series.target)])
                 .set(Double(count))
         }
-        registry.gauge("failing_checks_dropped", "Per-target failing-check series the last audit left out because of --max-target-series.").set(Double(dropped))
+        registry.gauge("failing_checks_dropped", "Per-target failing-check series the last audit left out because of --max-target-series.")
+            .set(Double(dropped))
         let collectionErrors = report.results.lazy.filter { $0.rule.id == .collect && $0.status == .error }.count
         registry.gauge("collection_errors", "Targets the last audit could not read from the engine or host.").set(Double(collectionErrors))
         if let newFailures {
             for severity in Severity.allCases {
-                registry.gauge("new_failures", "Failing findings in the last audit that the run before it did not have, by severity.", [("severity", severity.rawValue)])
+                registry.gauge("new_failures", "Failing findings in the last audit that the run before it did not have, by severity.",
+                               [("severity", severity.rawValue)])
                     .set(Double(newFailures[severity, default: 0]))
             }
         }
@@ -77,9 +83,10 @@ public enum AuditMetrics {
         registry.gauge("containers", "Containers in the last audit's snapshot.").set(Double(report.snapshot.containers.count))
         registry.gauge("images", "Images in the last audit's snapshot.").set(Double(report.snapshot.images.count))
         let snapshot = report.snapshot
-        registry.gauge("engine_info", "The audited engine (value 1).", [("name", snapshot.info.name ?? ""), ("version", snapshot.engine.version ?? ""),
-                                    ("api_version", snapshot.engine.apiVersion ?? ""), ("os", snapshot.info.operatingSystem ?? ""),
-                                    ("benchmark", benchmark.rawValue)]).set(1.0)
+        registry.gauge("engine_info", "The audited engine (value 1).",
+                       [("name", snapshot.info.name ?? ""), ("version", snapshot.engine.version ?? ""), ("api_version", snapshot.engine.apiVersion ?? ""),
+                        ("os", snapshot.info.operatingSystem ?? ""), ("benchmark", benchmark.rawValue)])
+            .set(1.0)
         return Rendered(text: registry.emitToBuffer(), droppedTargetSeries: dropped)
     }
 
@@ -107,8 +114,10 @@ public enum AuditMetrics {
         let registry = PrometheusCollectorRegistry()
         registry.gauge("build_info", "The docker-baseline serving these metrics (value 1).", [("version", ToolInfo.current.version)]).set(1.0)
         registry.counter("audits_total", "Audits run since serve started.").increment(by: Int64(status.audits))
-        registry.counter("audit_failures_total", "Audits that could not run (engine unreachable, collection failed) since serve started.").increment(by: Int64(status.failedAudits))
-        registry.counter("failing_checks_dropped_total", "Per-target failing-check series left out by --max-target-series, summed over audits.").increment(by: Int64(status.droppedTargetSeries))
+        registry.counter("audit_failures_total", "Audits that could not run (engine unreachable, collection failed) since serve started.")
+            .increment(by: Int64(status.failedAudits))
+        registry.counter("failing_checks_dropped_total", "Per-target failing-check series left out by --max-target-series, summed over audits.")
+            .increment(by: Int64(status.droppedTargetSeries))
         registry.gauge("last_audit_success", "1 when the last audit ran, 0 when it could not.")
             .set(status.lastAuditSucceeded ? 1.0 : 0.0)
         if let lastSuccess = status.lastSuccess {
