@@ -8,6 +8,8 @@
 # Phase 1 audits every INTERVAL s for DURATION s with /metrics scraped every 5 s; phase 2 serves with a one-hour
 # interval and measures the CPU of 60 s between audits (scraped every 5 s). CPU per audit = (phase 1 CPU − phase 2's
 # idle rate × DURATION) / audits. History size per 1,000 runs is extrapolated from the runs phase 1 recorded.
+# OWN_DAEMON=1 runs a dockerd of its own (in a network namespace, with its own data root, exec root and socket under
+# the work folder) so the containers do not land on the engine others use; else DOCKER_HOST or the default engine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-200}
@@ -22,14 +24,33 @@ fi
 [ -x "$BIN" ] || { echo "no binary at $BIN: swift build first" >&2; exit 1; }
 WORK=$(mktemp -d /var/tmp/dbb-serve.XXXXXX)
 PIDS=()
+DAEMON_PID=
+NS=dbb-serve-$$
 cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
     ids=$(docker ps -aq --filter "label=$LABEL")
     [ -z "$ids" ] || docker rm -f $ids >/dev/null
     docker rmi -f dbb/serve:1 >/dev/null 2>&1 || true
+    if [ -n "$DAEMON_PID" ]; then
+        kill "$DAEMON_PID" 2>/dev/null || true
+        for _ in $(seq 60); do kill -0 "$DAEMON_PID" 2>/dev/null || break; sleep 0.5; done
+        ip netns del "$NS" 2>/dev/null || true
+        umount -R -l "$WORK/exec" 2>/dev/null || true
+    fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+
+if [ "${OWN_DAEMON:-}" = 1 ]; then
+    ip netns add "$NS" && ip -n "$NS" link set lo up
+    printf '{"hosts": ["unix://%s/docker.sock"], "data-root": "%s/data", "exec-root": "%s/exec", "pidfile": "%s/docker.pid"}\n' \
+        "$WORK" "$WORK" "$WORK" "$WORK" > "$WORK/daemon.json"
+    nsenter --net="/var/run/netns/$NS" dockerd --config-file "$WORK/daemon.json" >"$WORK/dockerd.log" 2>&1 &
+    DAEMON_PID=$!
+    export DOCKER_HOST="unix://$WORK/docker.sock"
+    for _ in $(seq 120); do docker version >/dev/null 2>&1 && break; sleep 0.5; done
+    docker version >/dev/null 2>&1 || { echo "the benchmark's dockerd did not start: $(tail -5 "$WORK/dockerd.log")" >&2; exit 1; }
+fi
 
 mkdir -p "$WORK/rootfs/bin"
 cp "$(command -v busybox)" "$WORK/rootfs/bin/busybox"

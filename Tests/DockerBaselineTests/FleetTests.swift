@@ -15,6 +15,9 @@ struct FleetTests {
         let checked = try run("/usr/bin/promtool", ["check", "rules", rules])
         #expect(checked.status == 0, "\(checked.stdout) \(checked.stderr)")
         #expect(checked.stdout.contains("SUCCESS: 7 rules found"))
+        // The rules' own unit tests: each alert fires on the series that should raise it, and not before.
+        let tested = try run("/bin/sh", ["-c", "cd '\(deployDirectory.path)/prometheus' && promtool test rules docker-baseline.rules.test.yml"])
+        #expect(tested.status == 0 && tested.stdout.contains("SUCCESS"), "\(tested.stdout) \(tested.stderr)")
 
         let directory = try TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

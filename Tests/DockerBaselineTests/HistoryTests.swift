@@ -130,7 +130,9 @@ struct HistoryTests {
         #expect(try store.integrityCheck() == "ok")
         let runs = try store.runs(limit: 1000)
         // Every run whose process finished is there; a killed one is there whole (killed after its commit) or not at all.
-        #expect(completed == 6 && runs.count >= completed && runs.count <= completed + killedInWrite)
+        // (A writer the probe did not catch in time finishes: it counts as completed.)
+        #expect(completed >= 6, "\(completed) writers completed")
+        #expect(runs.count >= completed && runs.count <= completed + killedInWrite, "\(runs.count) runs, \(completed) completed, \(killedInWrite) killed in the write")
         for run in runs {
             #expect(try store.results(ofRun: run.id).reduce(0) { $0 + $1.count } == run.total)
         }

@@ -204,6 +204,22 @@ struct ServeTests {
         #expect(try prometheus.query("docker_baseline_build_info").first?.0["version"] == ToolInfo.current.version)
         #expect(try prometheus.query("docker_baseline_last_audit_success").first?.1 == 1)
         #expect(try prometheus.query("up{job=\"docker-baseline\"}").first?.1 == 1)
+
+        // Every query of the Grafana dashboard runs on this Prometheus and finds data (the section breakdown too).
+        let dashboard = try JSONSerialization.jsonObject(with: Data(contentsOf: deployDirectory.appendingPathComponent("grafana/docker-baseline-fleet.json"))) as? [String: Any]
+        let panels = dashboard?["panels"] as? [[String: Any]] ?? []
+        for panel in panels {
+            for target in (panel["targets"] as? [[String: Any]]) ?? [] {
+                guard let expression = (target["expr"] as? String)?.replacingOccurrences(of: "$instance", with: ".*") else { continue }
+                let answer = try prometheus.query(expression)
+                // The panel of critical and high failures is empty on a host without any.
+                let expected = !expression.contains("critical|high")
+                    || report.results.contains { $0.status == "fail" && ["critical", "high"].contains($0.severity) }
+                #expect(answer.isEmpty != expected, "\(panel["title"] ?? ""): \(expression)")
+            }
+        }
+        let sections = try prometheus.query(#"sum by (section) (label_replace(docker_baseline_rule_results{status="fail"}, "section", "$1", "cis", "([0-9]+)\\..*"))"#)
+        #expect(sections.count > 1 && sections.allSatisfy { ($0.0["section"] ?? "").allSatisfy(\.isNumber) })
     }
 
     /// promtool lints what /metrics serves.

@@ -19,7 +19,7 @@ public struct HistoryStore: Sendable {
     public struct Retention: Sendable, Equatable {
         public var maxRuns: Int?
         public var maxAge: TimeInterval?
-        public init(maxRuns: Int? = 10_000, maxAge: TimeInterval? = 90 * 86_400) {
+        public init(maxRuns: Int? = 10_000, maxAge: TimeInterval? = 30 * 86_400) {
             self.maxRuns = maxRuns
             self.maxAge = maxAge
         }
@@ -103,12 +103,13 @@ public struct HistoryStore: Sendable {
             try db.create(table: "results", options: .withoutRowID) { t in
                 t.column("runID", .integer).notNull().references("runs", onDelete: .cascade)
                 t.column("findingID", .integer).notNull().references("findings")
-                t.column("status", .text).notNull()
-                t.column("severity", .text).notNull()
+                // Small integer codes (`Status.historyCode`, `Severity.historyCode`): a busy host stores thousands
+                // of rows per run, and the text would be most of their size.
+                t.column("status", .integer).notNull()
+                t.column("severity", .integer).notNull()
                 t.column("count", .integer).notNull()
                 t.primaryKey(["runID", "findingID"])
             }
-            try db.create(index: "results_by_finding", on: "results", columns: ["findingID"])
         }
         return migrator
     }
@@ -139,7 +140,7 @@ public struct HistoryStore: Sendable {
                     try insertFinding.execute(arguments: [key.rule, key.targetKind, key.targetID, row.targetName, key.location])
                     findingID = db.lastInsertedRowID
                 }
-                try insertResult.execute(arguments: [run.id, findingID, row.status.rawValue, row.severity.rawValue, row.count])
+                try insertResult.execute(arguments: [run.id, findingID, row.status.historyCode, row.severity.historyCode, row.count])
             }
             try Self.applyRetention(retention, now: now, db: db)
             return run
@@ -158,7 +159,8 @@ public struct HistoryStore: Sendable {
             dropped += db.changesCount
         }
         if dropped > 0 {
-            try db.execute(sql: "DELETE FROM findings WHERE NOT EXISTS (SELECT 1 FROM results WHERE results.findingID = findings.id)")
+            // One pass over the results (no index by finding: it would double the results' size).
+            try db.execute(sql: "DELETE FROM findings WHERE id NOT IN (SELECT DISTINCT findingID FROM results)")
         }
     }
 
@@ -257,9 +259,9 @@ public struct StoredResult: Sendable, Equatable {
     init(row: Row) {
         identity = FindingIdentity(rule: row["rule"], targetKind: row["targetKind"], targetID: row["targetID"], location: row["location"])
         targetName = row["targetName"]
-        // Values this version does not know (a newer writer) read as what they most likely are, never as a pass.
-        status = Status(rawValue: row["status"]) ?? .error
-        severity = Severity(rawValue: row["severity"]) ?? .medium
+        // Codes this version does not know (a newer writer) read as what they most likely are, never as a pass.
+        status = Status(historyCode: row["status"]) ?? .error
+        severity = Severity(historyCode: row["severity"]) ?? .medium
         count = row["count"]
     }
 }
@@ -335,5 +337,43 @@ public struct HistoryRun: Sendable, Equatable {
         values += Severity.allCases.map { failedBySeverity[$0, default: 0] }
         values.append(total)
         return StatementArguments(values)
+    }
+}
+
+extension Status {
+    /// The code the history stores; fixed once written, whatever the order of `allCases`.
+    var historyCode: Int {
+        switch self {
+        case .pass: 0
+        case .fail: 1
+        case .warn: 2
+        case .info: 3
+        case .skipped: 4
+        case .error: 5
+        case .waived: 6
+        }
+    }
+
+    init?(historyCode: Int) {
+        guard let status = Status.allCases.first(where: { $0.historyCode == historyCode }) else { return nil }
+        self = status
+    }
+}
+
+extension Severity {
+    /// The code the history stores: 0 info … 4 critical.
+    var historyCode: Int {
+        switch self {
+        case .info: 0
+        case .low: 1
+        case .medium: 2
+        case .high: 3
+        case .critical: 4
+        }
+    }
+
+    init?(historyCode: Int) {
+        guard let severity = Severity.allCases.first(where: { $0.historyCode == historyCode }) else { return nil }
+        self = severity
     }
 }

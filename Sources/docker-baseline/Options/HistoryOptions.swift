@@ -11,7 +11,7 @@ struct HistoryOptions: ParsableArguments {
     var keepRuns: Int = 10_000
 
     @Option(name: .customLong("keep-days"), help: "Days the history keeps a run when a run is recorded.")
-    var keepDays: Int = 90
+    var keepDays: Int = 30
 
     func validate() throws {
         guard keepRuns >= 2 else { throw ValidationError("--keep-runs must be at least 2 (diff compares two runs)") }

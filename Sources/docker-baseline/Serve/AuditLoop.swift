@@ -67,6 +67,9 @@ struct AuditPublisher: Sendable {
 
     /// Evaluates `snapshot`, records it in the history, and makes it what `/metrics` and the reports show.
     func publish(_ snapshot: Snapshot, started: Date) async {
+        // Waivers expire while serve runs: they are judged against the day of each audit.
+        var policy = self.policy
+        policy.today = AuditPolicy(today: Date()).today
         let report = judge(snapshot, policy: policy, advisories: advisories)
         let duration = Date().timeIntervalSince(started)
         var failing: [FindingIdentity: Severity] = [:]
