@@ -19,7 +19,7 @@ public struct HistoryStore: Sendable {
     public struct Retention: Sendable, Equatable {
         public var maxRuns: Int?
         public var maxAge: TimeInterval?
-        public init(maxRuns: Int? = 10_000, maxAge: TimeInterval? = 30 * 86_400) {
+        public init(maxRuns: Int? = 2_000, maxAge: TimeInterval? = 30 * 86_400) {
             self.maxRuns = maxRuns
             self.maxAge = maxAge
         }

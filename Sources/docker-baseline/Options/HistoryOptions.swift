@@ -8,7 +8,7 @@ struct HistoryOptions: ParsableArguments {
     var path: String?
 
     @Option(name: .customLong("keep-runs"), help: "Runs the history keeps when a run is recorded; older ones are removed.")
-    var keepRuns: Int = 10_000
+    var keepRuns: Int = 2_000
 
     @Option(name: .customLong("keep-days"), help: "Days the history keeps a run when a run is recorded.")
     var keepDays: Int = 30
