@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian 12 machine: installs what is missing (docker.io, busybox-static, auditd,
-# iproute2, openssl, openssh, chromium for the HTML report, python3-jsonschema for the JSON schema),
+# iproute2, openssl, openssh, chromium for the HTML report, python3-jsonschema for the JSON schema, prometheus and
+# curl for serve's tests),
 # starts dockerd when it is not running, creates the fixtures, builds, runs `swift test`, and removes every
 # fixture it created (and stops the dockerd it started), even when tests fail.
 set -euo pipefail
@@ -22,6 +23,9 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v auditctl >/dev/null 2>&1 || missing+=(auditd)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v sshd >/dev/null 2>&1 || missing+=(openssh-server)
+command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 /usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1 || missing+=(python3-jsonschema)
@@ -94,7 +98,7 @@ rm -f "$build_log"
 # What a test run may leave behind if a test forgets to clean up: helper processes, network namespaces, links,
 # temporary folders. Anything here after the run that was not here before it fails the run, named.
 leftovers() {
-    pgrep -af 'dockerd .*--data-root /tmp/dbt|sshd -f /tmp/dbt|http\.server|socket\.socket\(\)' | grep -v pgrep || true
+    pgrep -af 'dockerd .*--data-root /tmp/dbt|sshd -f /tmp/dbt|http\.server|socket\.socket\(\)|prometheus --config\.file=/tmp/dbt|docker-baseline serve' | grep -v pgrep || true
     ip netns list 2>/dev/null | grep -E '^dbt' || true
     ip -o link show 2>/dev/null | grep -oE ' dbt[^:@ ]+' || true
     find /var/cache -maxdepth 1 -name docker-baseline -newer "$started_at" 2>/dev/null || true

@@ -17,34 +17,9 @@ struct AuditCommand: AsyncParsableCommand {
 
     @OptionGroup var source: SnapshotSource
 
-    @Option(name: .customLong("image-contents"), help: "Whose layers to read for the image-contents rules (4.3, 4.8, 4.10): used (images containers were created from), all, none.")
-    var imageContents: ImageContentsScope = .used
+    @OptionGroup var options: AuditOptions
 
     @OptionGroup var cache: CacheOptions
-
-    @Option(help: "Benchmark numbering to show, and whose rules to run: cis-1.6 (default), cis-1.8, cis-ce-1.1.")
-    var benchmark: Benchmark?
-
-    @Option(help: "Rules to judge: cis-level1, cis-level2, baseline-basic, baseline-enhanced (default: every rule).")
-    var profile: Profile?
-
-    @Option(help: "Only these rules (rule id, CIS id, section or glob; CIS ids of another numbering than the one shown are prefixed, e.g. cis-ce:5.4; repeatable).")
-    var include: [String] = []
-
-    @Option(help: "Not these rules (rule id, CIS id, section or glob; CIS ids of another numbering than the one shown are prefixed, e.g. cis-ce:5.4; repeatable).")
-    var exclude: [String] = []
-
-    @Option(name: .customLong("include-target"), help: "Only targets whose name matches this glob (repeatable).")
-    var includeTargets: [String] = []
-
-    @Option(name: .customLong("exclude-target"), help: "Not targets whose name matches this glob (repeatable).")
-    var excludeTargets: [String] = []
-
-    @Option(name: .customLong("label"), help: "Only containers and images with this label, KEY or KEY=VALUE (repeatable).")
-    var labels: [String] = []
-
-    @Option(help: "Policy file with profile, selection, waivers and rule settings (default: ./.docker-baseline.yaml when present).")
-    var config: String?
 
     @Option(help: "A previous JSON report: mark results new / unchanged / fixed, and fail only on new failures.")
     var baseline: String?
@@ -52,14 +27,10 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(name: .customLong("min-score"), help: "Exit 1 when the score (pass / (pass + fail), in %) is below this.")
     var minScore: Double?
 
-    @Option(help: "Advisory table (JSON, the shape of the embedded one) to judge versions against, instead of the built-in table.")
-    var advisories: String?
+    @Flag(help: "Store this audit in the history database (see `history`, `diff`).")
+    var record = false
 
-    @Option(name: .customLong("trusted-users"), help: "Comma-separated users allowed in the docker group (1.1.2).")
-    var trustedUsers: String?
-
-    @Option(name: .customLong("node-cert-max-days"), help: "The longest swarm node certificate lifetime accepted (7.7; default: the configuration file's node-cert-max-days, else 90).")
-    var nodeCertMaxDays: Int?
+    @OptionGroup var history: HistoryOptions
 
     @OptionGroup var reporting: ReportOptions
 
@@ -67,18 +38,9 @@ struct AuditCommand: AsyncParsableCommand {
         if let minScore, !(0...100).contains(minScore) { throw ValidationError("--min-score must be between 0 and 100") }
     }
 
-    /// The policy from the configuration file, then the command line.
+    /// The policy of `options`, compared with --baseline.
     func policy() throws -> AuditPolicy {
-        var policy = try loadPolicy(config)
-        if let benchmark { policy.benchmark = benchmark }
-        if let profile { policy.profile = profile }
-        if !include.isEmpty { policy.include = try selectors(include, flag: "--include") }
-        if !exclude.isEmpty { policy.exclude = try selectors(exclude, flag: "--exclude") }
-        policy.includeTargets = includeTargets
-        policy.excludeTargets = excludeTargets
-        policy.labels = labels
-        if let trustedUsers { policy.settings.trustedUsers = trustedUsers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        if let nodeCertMaxDays { policy.settings.nodeCertMaxDays = nodeCertMaxDays }
+        var policy = try options.policy()
         if let baseline {
             do { policy.previousFailures = try AuditPolicy.failures(inReport: baseline) } catch { throw UsageProblem(description: String(describing: error)) }
         }
@@ -87,12 +49,12 @@ struct AuditCommand: AsyncParsableCommand {
 
     func run() async throws {
         let policy = try policy()
-        var table = AdvisoryTable.embedded
-        if let advisories {
-            do { table = try AdvisoryTable.load(advisories) } catch { throw UsageProblem(description: String(describing: error)) }
-        }
-        let snapshot = try await source.load(imageContents: imageContents, cache: cache.cache)
-        let report = policy.apply(to: Evaluator.evaluate(snapshot, advisories: table, settings: policy.settings))
+        let table = try options.advisoryTable()
+        let store = record ? try history.open() : nil
+        let started = Date()
+        let snapshot = try await source.load(imageContents: options.imageContents, cache: cache.cache)
+        let report = judge(snapshot, policy: policy, advisories: table)
+        if let store { try history.record(report, in: store, source: "audit", duration: Date().timeIntervalSince(started)) }
         try reporting.finish(report, failure: belowMinScore(report))
     }
 
