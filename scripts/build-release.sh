@@ -8,6 +8,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
 command -v swift >/dev/null 2>&1 || { echo "build-release.sh: swift not found (expected in PATH or /opt/swift/usr/bin)" >&2; exit 1; }
+# The C libraries the build links: zlib (image layers) and SQLite (the watch journal and the audit history).
+missing=()
+[ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+[ -e /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "installing ${missing[*]} (needed to build)…" >&2
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >/dev/null
+    else
+        echo "build-release.sh: install ${missing[*]} first (Debian package names)" >&2
+        exit 1
+    fi
+fi
 flags=(-c release --static-swift-stdlib)
 bin="$(swift build "${flags[@]}" --show-bin-path)/docker-baseline"
 [ -x "$bin" ] || echo "building docker-baseline (release; the first build takes several minutes)…" >&2
