@@ -61,6 +61,9 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(name: .customLong("node-cert-max-days"), help: "The longest swarm node certificate lifetime accepted (7.7; default: the configuration file's node-cert-max-days, else 90).")
     var nodeCertMaxDays: Int?
 
+    @Option(help: "A `watch` journal to judge 5.23/5.24 (docker exec) from (default: the watch's default journal, when present).")
+    var journal: String?
+
     @OptionGroup var reporting: ReportOptions
 
     func validate() throws {
@@ -91,7 +94,8 @@ struct AuditCommand: AsyncParsableCommand {
         if let advisories {
             do { table = try AdvisoryTable.load(advisories) } catch { throw UsageProblem(description: String(describing: error)) }
         }
-        let snapshot = try await source.load(imageContents: imageContents, cache: cache.cache)
+        if let journal, !FileManager.default.fileExists(atPath: journal) { throw UsageProblem(description: "--journal \(journal): no such file") }
+        let snapshot = try await source.load(imageContents: imageContents, cache: cache.cache, journal: journal ?? ExecJournal.defaultPath())
         let report = policy.apply(to: Evaluator.evaluate(snapshot, advisories: table, settings: policy.settings))
         try reporting.finish(report, failure: belowMinScore(report))
     }
