@@ -151,14 +151,16 @@ struct WatchTests {
         }
 
         // The journal: three execs (the refused one too), four findings, one period closed cleanly.
-        let database = try DatabaseQueue(path: journal)
-        try database.read { db in
-            let execs = try Row.fetchAll(db, sql: "SELECT user, privileged, command, containerName FROM exec ORDER BY time")
-            #expect(execs.map { "\($0["user"] as String) \($0["privileged"] as Bool) \($0["command"] as String)" } == ["root false id -u", "1000 false id -u", " true id -u"])
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM finding") == 4)
-            #expect(try Bool.fetchOne(db, sql: "SELECT stoppedCleanly FROM period") == true)
-            #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
+        let execs = try DatabaseQueue(path: journal).read { db in
+            try Row.fetchAll(db, sql: "SELECT user, privileged, command FROM exec ORDER BY time").map { row -> String in
+                let user: String = row["user"], privileged: Bool = row["privileged"], command: String = row["command"]
+                return "\(user) \(privileged) \(command)"
+            }
         }
+        #expect(execs == ["root false id -u", "1000 false id -u", " true id -u"])
+        #expect(try sqlValue(journal, "SELECT count(*) FROM finding", as: Int.self) == 4)
+        #expect(try sqlValue(journal, "SELECT stoppedCleanly FROM period", as: Bool.self) == true)
+        #expect(try sqlValue(journal, "PRAGMA journal_mode", as: String.self) == "wal")
 
         let audit = try runTool(["audit", "--journal", journal, "--include", "5.23", "--include", "5.24", "--format", "json", "--fail-on", "none"])
         let report = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any], "\(audit.stderr)")
@@ -229,12 +231,10 @@ struct WatchTests {
         defer { stop(burst) }
         #expect(first.wait(60) { first.lines.count >= 15 })
         #expect(first.stopWatch() == 0, "\(first.log)")
-        try DatabaseQueue(path: journal).read { db in
-            #expect(try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok")
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM finding") == first.lines.count, "every line emitted is in the journal, and only those")
-            #expect(try Bool.fetchOne(db, sql: "SELECT stoppedCleanly FROM period") == true)
-            #expect(try Int64.fetchOne(db, sql: "SELECT lastEventNano FROM period") != nil)
-        }
+        #expect(try sqlValue(journal, "PRAGMA integrity_check", as: String.self) == "ok")
+        #expect(try sqlValue(journal, "SELECT count(*) FROM finding", as: Int.self) == first.lines.count, "every line emitted is in the journal, and only those")
+        #expect(try sqlValue(journal, "SELECT stoppedCleanly FROM period", as: Bool.self) == true)
+        #expect(try sqlValue(journal, "SELECT lastEventNano FROM period", as: Int64.self) != nil)
         burst.waitUntilExit()
         let second = try WatchRun(arguments, in: directory, name: "second")
         defer { second.stopWatch() }
