@@ -157,7 +157,8 @@ struct WatchTests {
                 return "\(user) \(privileged) \(command)"
             }
         }
-        #expect(execs == ["root false id -u", "1000 false id -u", " true id -u"])
+        // Without -u the engine reports the container's own user as the exec's.
+        #expect(execs == ["root false id -u", "1000 false id -u", "1000 true id -u"])
         #expect(try sqlValue(journal, "SELECT count(*) FROM finding", as: Int.self) == 4)
         #expect(try sqlValue(journal, "SELECT stoppedCleanly FROM period", as: Bool.self) == true)
         #expect(try sqlValue(journal, "PRAGMA journal_mode", as: String.self) == "wal")
