@@ -37,7 +37,23 @@ struct JournalTests {
         #expect(history.coverage == [CoveredPeriod(start: start, end: start.addingTimeInterval(30), stoppedCleanly: true)])
         #expect(try reader.lastEventNano() == 3)
         #expect(try sqlValue(path, "PRAGMA journal_mode", as: String.self) == "wal")
-        #expect(try sqlValue(path, "SELECT group_concat(identifier) FROM grdb_migrations", as: String.self) == "v1")
+        #expect(try sqlValue(path, "SELECT group_concat(identifier) FROM grdb_migrations", as: String.self) == "v1,v2")
+    }
+
+    @Test("A journal an older version wrote (migration v1 only) is migrated on open, its rows kept")
+    func migratesOlderJournal() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("old.sqlite").path
+        let old = try DatabasePool(path: path)
+        try ExecJournal.migrator.migrate(old, upTo: "v1")
+        try old.write { try $0.execute(sql: "INSERT INTO period (start, end, stoppedCleanly, lastEventNano) VALUES (1, 2, 1, 42)") }
+        try old.close()
+        let journal = try ExecJournal(path: path)
+        #expect(try journal.lastEventNano() == 42)
+        #expect(try journal.resumeCursor() == EventCursor(lastNano: 42))
+        try journal.close()
+        #expect(try sqlValue(path, "SELECT group_concat(identifier) FROM grdb_migrations", as: String.self) == "v1,v2")
     }
 
     @Test("Retention drops old and surplus execs, and a period never claims time whose execs were dropped")

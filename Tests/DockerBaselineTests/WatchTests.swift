@@ -1,6 +1,7 @@
 import DockerBaseline
 import Foundation
 import GRDB
+import NIOCore
 import Testing
 
 /// `docker-baseline watch` run as a process, its lines appended to a file and its messages to another.
@@ -133,6 +134,17 @@ struct WatchTests {
             "container.privileged fail \(names[0]) create",
         ].sorted(), "\(watch.log)")
         #expect(status == 1, "a critical failure was reported: exit 1 at the default --fail-on high; \(watch.log)")
+        // Each line is the JSON report's result object (docs/report.schema.json), with its event.
+        let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/report.schema.json").path
+        let check = try run("/usr/bin/python3", ["-c", """
+            import json, sys, jsonschema
+            schema = json.load(open(sys.argv[1]))
+            result = dict(schema["$defs"]["result"], **{"$defs": schema["$defs"]})
+            for line in open(sys.argv[2]):
+                jsonschema.validate(json.loads(line), result)
+            """, schema, watch.output.path])
+        #expect(check.status == 0, "\(check.stderr.suffix(600))")
         let execLine = try #require(lines.first { $0.rule == "container.exec-root" })
         #expect((execLine["evidence"] as? [String: String])?["commands"] == "id -u")
         #expect((execLine["event"] as? [String: Any])?["timeNano"] is Int)
@@ -284,5 +296,61 @@ final class DatagramServer: @unchecked Sendable {
             frames.append(String(decoding: buffer[0..<count], as: UTF8.self))
         }
         return frames
+    }
+}
+
+@Suite("watch: the stream's cursor, queue and ledger")
+struct WatchPiecesTests {
+    private func event(_ nano: Int64, _ id: String, _ action: String = "create") -> EngineEvent {
+        EngineEvent(type: "container", action: action, actor: .init(id: id, attributes: [:]), time: nano / 1_000_000_000, timeNano: nano)
+    }
+
+    @Test("The cursor drops what it saw, takes events that arrive slightly out of time order, and replays from a window back")
+    func cursor() {
+        var cursor = EventCursor()
+        let taken = [
+            cursor.accept(event(1_796_000_005_000_000_100, "a")),
+            cursor.accept(event(1_796_000_005_000_000_100, "b")),  // another event of the same nanosecond
+            cursor.accept(event(1_796_000_004_999_000_000, "c")),  // stamped earlier, published later by a concurrent request
+            cursor.accept(event(1_796_000_005_000_000_100, "a")),
+            cursor.accept(event(1_796_000_004_999_000_000, "c")),
+            cursor.accept(event(1_796_000_002_000_000_000, "old")),  // older than the window: replayed, already judged
+        ]
+        #expect(taken == [true, true, true, false, false, false])
+        #expect(cursor.since == "1796000003.000000100")
+        #expect(cursor.window.count == 3)
+        // A later watch resumes from the saved window: the replay repeats none of it.
+        var resumed = EventCursor(lastNano: cursor.lastNano, recent: cursor.window)
+        let replayed = [resumed.accept(event(1_796_000_004_999_000_000, "c")), resumed.accept(event(1_796_000_004_999_000_001, "d"))]
+        #expect(replayed == [false, true])
+    }
+
+    @Test("Lines split across pieces decode; a line that is not JSON is kept aside, not fatal")
+    func lines() {
+        var decoder = EventLineDecoder()
+        let text = #"{"Type":"container","Action":"exec_create: sh -c id","Actor":{"ID":"c1","Attributes":{"execID":"e1"}},"time":1,"timeNano":1000000001}"#
+        let whole = Array((text + "\nnot json\n" + text).utf8)
+        var events = decoder.feed(ByteBuffer(bytes: whole[0..<50]))
+        events += decoder.feed(ByteBuffer(bytes: whole[50...]))
+        events += decoder.feed(ByteBuffer(string: "\n"))
+        #expect(events.map(\.verb) == ["exec_create", "exec_create"] && events[0].actor.attributes["execID"] == "e1")
+        #expect(decoder.malformed == ["not json"])
+    }
+
+    @Test("Past its capacity the queue drops events and says once from when, after the ones it kept")
+    func overflow() async {
+        let queue = WatchQueue(capacity: 2)
+        for nano in 1...4 { queue.push(.event(event(Int64(nano), "x\(nano)"))) }
+        var seen: [String] = []
+        for _ in 0..<3 {
+            switch await queue.next() {
+            case let .event(event): seen.append("event \(event.timeNano)")
+            case let .overflow(since): seen.append("overflow \(since)")
+            default: seen.append("other")
+            }
+        }
+        #expect(seen == ["event 1", "event 2", "overflow 3"])
+        queue.push(.stop)
+        if case .stop = await queue.next() {} else { Issue.record("stop expected") }
     }
 }

@@ -101,6 +101,14 @@ public final class ExecJournal: Sendable {
                 table.column("line", .text).notNull()
             }
         }
+        migrator.registerMigration("v2") { db in
+            /// The events of the last moments the watch handled: a resumed watch replays from a little before its
+            /// last event and drops these.
+            try db.create(table: "handledEvent") { table in
+                table.primaryKey("key", .text)
+                table.column("timeNano", .integer).notNull()
+            }
+        }
         return migrator
     }
 
@@ -131,6 +139,29 @@ public final class ExecJournal: Sendable {
     /// The engine time of the last event any watch handled, to resume from.
     public func lastEventNano() throws -> Int64? {
         try database.read { try Int64.fetchOne($0, sql: "SELECT max(lastEventNano) FROM period") }
+    }
+
+    /// Where a new watch resumes: after the last event handled, without the events of its last moments.
+    public func resumeCursor() throws -> EventCursor {
+        try database.read { db in
+            let last = try Int64.fetchOne(db, sql: "SELECT max(lastEventNano) FROM period")
+            var recent: [String: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT key, timeNano FROM handledEvent") { recent[row["key"]] = row["timeNano"] }
+            return EventCursor(lastNano: last, recent: recent)
+        }
+    }
+
+    /// The watch is alive, has handled every event up to `handled`, and keeps the events of its window.
+    public func extend(period: Int64, to date: Date, handled: EventCursor) throws {
+        try database.write { db in
+            try db.execute(sql: "UPDATE period SET end = max(end, ?), lastEventNano = coalesce(?, lastEventNano) WHERE id = ?",
+                           arguments: [date.timeIntervalSince1970, handled.lastNano, period])
+            guard handled.lastNano != nil else { return }
+            try db.execute(sql: "DELETE FROM handledEvent")
+            for (key, nano) in handled.window {
+                try db.execute(sql: "INSERT INTO handledEvent (key, timeNano) VALUES (?, ?)", arguments: [key, nano])
+            }
+        }
     }
 
     // MARK: Records

@@ -98,29 +98,48 @@ public struct EventLineDecoder: Sendable {
     }
 }
 
-/// Where the stream is: the engine time of the last event accepted and the events of that very nanosecond, so a
-/// replay from it (`since=` includes that instant) repeats none.
+/// Where the stream is: the newest engine time seen, and the events of the last `window` of engine time. The engine
+/// stamps an event before publishing it, so events of concurrent requests can arrive slightly out of time order: an
+/// event is new unless it was seen, or is older than the window. A replay starts a window back (`since=`), and the
+/// events already seen are dropped, so nothing is missed and nothing judged twice.
 public struct EventCursor: Sendable, Equatable {
+    public static let window: Int64 = 2_000_000_000
     public private(set) var lastNano: Int64?
-    private var keysAtLast: Set<String> = []
+    /// Key → engine time of the events within `window` of `lastNano`.
+    public private(set) var recent: [String: Int64]
 
-    public init(lastNano: Int64? = nil) { self.lastNano = lastNano }
+    public init(lastNano: Int64? = nil, recent: [String: Int64] = [:]) {
+        self.lastNano = lastNano
+        self.recent = recent
+    }
 
     /// True for an event not seen before; it moves the cursor.
     public mutating func accept(_ event: EngineEvent) -> Bool {
-        if let lastNano {
-            if event.timeNano < lastNano { return false }
-            if event.timeNano == lastNano { return keysAtLast.insert(event.key).inserted }
+        if let lastNano, event.timeNano < lastNano - Self.window { return false }
+        guard recent[event.key] == nil else { return false }
+        recent[event.key] = event.timeNano
+        if event.timeNano > lastNano ?? .min {
+            lastNano = event.timeNano
+            // Pruned in batches: the map stays within about twice the events of one window.
+            if recent.count > 1024, recent.count.isMultiple(of: 256) {
+                let horizon = event.timeNano - Self.window
+                recent = recent.filter { $0.value >= horizon }
+            }
         }
-        lastNano = event.timeNano
-        keysAtLast = [event.key]
         return true
     }
 
-    /// `since=` for a replay: `seconds.nanoseconds`, as the engine reads it.
+    /// `since=` for a replay, a window before the newest event seen: `seconds.nanoseconds`, as the engine reads it.
     public var since: String? {
         guard let lastNano else { return nil }
-        let seconds = lastNano / 1_000_000_000, nanos = lastNano % 1_000_000_000
+        let start = max(0, lastNano - Self.window)
+        let seconds = start / 1_000_000_000, nanos = start % 1_000_000_000
         return "\(seconds).\(String(repeating: "0", count: 9 - String(nanos).count))\(nanos)"
+    }
+
+    /// The events within the window of the newest one, for a later watch to resume from.
+    public var window: [String: Int64] {
+        guard let lastNano else { return [:] }
+        return recent.filter { $0.value >= lastNano - Self.window }
     }
 }

@@ -43,9 +43,9 @@ public struct FindingLedger: Sendable {
         byTarget[target] = nil
     }
 
-    /// Keeps only `present` targets (after a full re-read), plus those that are not containers or images.
-    public mutating func keep(only present: Set<String>, kinds: (String) -> Bool) {
-        for target in byTarget.keys where kinds(target) && !present.contains(target) { byTarget[target] = nil }
+    /// After a full re-read: forgets the containers and images (`isObject`) no longer `present`.
+    public mutating func keep(only present: Set<String>, isObject: (String) -> Bool) {
+        for target in byTarget.keys where isObject(target) && !present.contains(target) { byTarget[target] = nil }
     }
 
     private mutating func evictIfNeeded() {

@@ -31,12 +31,16 @@ struct Judge {
     let client: EngineClient
     let prefix: String
     let local: Bool
-    let rules = RulePartition(RuleCatalog.all)
+    /// The rules the policy selects, by what they judge: the others' results would be dropped anyway.
+    let rules: RulePartition
     /// Engine and host facts, and the images (for rules that look a container's image up), from the last full audit.
     var base: Snapshot?
     var ledger = FindingLedger()
     var period: Int64?
-    var lastHandledNano: Int64?
+    /// The events judged, as a cursor: where a later watch resumes.
+    var handled = EventCursor()
+    var lastHandledNano: Int64? { handled.lastNano }
+    var connected = false
     var summary = WatchSummary()
 
     init(watcher: Watcher, client: EngineClient, prefix: String, local: Bool) {
@@ -44,6 +48,8 @@ struct Judge {
         self.client = client
         self.prefix = prefix
         self.local = local
+        let policy = watcher.settings.policy
+        rules = RulePartition(RuleCatalog.all.filter { policy.selects($0.metadata) })
     }
 
     private var settings: WatchSettings { watcher.settings }
@@ -60,6 +66,7 @@ struct Judge {
             case let .unreachable(reason):
                 throw Watcher.Unreachable(description: reason)
             case let .connected(at, first):
+                connected = true
                 if period == nil { period = try journal.beginPeriod(at: at) }
                 if first {
                     try await audit(settings.initialAudit ? "initial" : nil)
@@ -75,20 +82,24 @@ struct Judge {
                 watcher.log("more than \(queue.capacity) events waited: those after \(SnapshotTime.string(since)) were dropped; re-reading the engine")
                 try restartPeriod(endingAt: since)
                 try await audit("resync")
+            case let .disconnected(at):
+                connected = false
+                if let period { try journal.extend(period: period, to: at, handled: handled) }
             case let .heartbeat(at):
-                if let period { try journal.extend(period: period, to: at, lastEventNano: lastHandledNano) }
+                // While the stream is lost nothing is claimed; the replay after reconnecting covers the gap.
+                if connected, let period { try journal.extend(period: period, to: at, handled: handled) }
             case let .event(event):
                 summary.events += 1
                 try await handle(event)
-                lastHandledNano = event.timeNano
+                _ = handled.accept(event)
             }
         }
         summary.peakQueue = queue.peak
         summary.leftUnjudged = queue.waiting
         if let period {
             // Time after the last event judged is covered only when nothing was left waiting.
-            let end = summary.leftUnjudged == 0 ? Date() : lastHandledNano.map { Date(timeIntervalSince1970: Double($0) / 1e9) } ?? Date()
-            try journal.extend(period: period, to: end, lastEventNano: lastHandledNano)
+            let end = summary.leftUnjudged == 0 && connected ? Date() : lastHandledNano.map { Date(timeIntervalSince1970: Double($0) / 1e9) } ?? Date()
+            try journal.extend(period: period, to: end, handled: handled)
             try journal.endPeriod(period, at: end, cleanly: true)
         }
         return summary
@@ -268,10 +279,10 @@ struct Judge {
         kept.execHistory = nil
         base = kept
         guard let action else { return }
-        let report = settings.policy.apply(to: Evaluator.evaluate(snapshot, advisories: settings.advisories, settings: settings.policy.settings))
+        let report = settings.policy.apply(to: Evaluator.evaluate(snapshot, rules: RuleCatalog.all.filter { settings.policy.selects($0.metadata) },
+                                                                  advisories: settings.advisories, settings: settings.policy.settings))
         let present = Set(snapshot.containers.map(\.inspect.id) + snapshot.images.map(\.inspect.id))
-        let objectIDs = present
-        ledger.keep(only: present) { !objectIDs.contains($0) && ($0.count == 64 || $0.hasPrefix("sha256:")) }
+        ledger.keep(only: present) { $0.count == 64 || $0.hasPrefix("sha256:") }
         try emitNew(report.results.filter { $0.rule.id != .containerExecPrivileged && $0.rule.id != .containerExecRoot },
                     event: EventSummary(audit: action, at: Date()))
     }

@@ -5,6 +5,8 @@ public enum WatchItem: Sendable {
     case event(EngineEvent)
     /// The stream is (again) connected at this time; not the first time: a resync follows.
     case connected(Date, first: Bool)
+    /// The stream was lost at this time: until it is back, the watch covers nothing.
+    case disconnected(Date)
     /// The engine may have dropped events during a reconnection (its replay buffer was full), from this time on.
     case gap(since: Date)
     /// The queue was full and events were dropped from this engine time on: the state is re-read.

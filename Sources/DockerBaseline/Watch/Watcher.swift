@@ -111,9 +111,9 @@ public final class Watcher: Sendable {
             try client.checkSocket()
             let api = try await client.negotiate()
             try journal.prune(settings.retention)
-            let start = settings.resume ? try journal.lastEventNano() : nil
+            let start = settings.resume ? try journal.resumeCursor() : EventCursor()
             let queue = self.queue, log = self.log, maxBackoff = settings.maxBackoff
-            let reader = Task { await Self.read(client: client, prefix: "/v\(api)", from: EventCursor(lastNano: start.map { $0 + 1 }), into: queue, maxBackoff: maxBackoff, log: log) }
+            let reader = Task { await Self.read(client: client, prefix: "/v\(api)", from: start, into: queue, maxBackoff: maxBackoff, log: log) }
             let heartbeat = settings.heartbeat
             let beats = Task {
                 while !Task.isCancelled {
@@ -181,6 +181,7 @@ public final class Watcher: Sendable {
                 log("lost the event stream (\(error)); reconnecting in \(String(format: "%.1f", backoff)) s")
             }
             lostAt = Date()
+            queue.push(.disconnected(lostAt!))
             try? await Task.sleep(nanoseconds: UInt64(backoff * 1e9))
             backoff = min(backoff * 2, maxBackoff)
         }
