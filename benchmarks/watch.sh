@@ -60,6 +60,7 @@ sleep 2
 peak_kb=$(awk '/VmHWM/ {print $2}' "/proc/$WATCH_PID/status")
 kill -TERM "$WATCH_PID"; wait "$WATCH_PID" || true; WATCH_PID=
 wait "$STAMP_PID" || true
+grep -v -e "watching the engine" -e "following the engine" "$WORK/watch.log" >&2 || true
 
 python3 - "$WORK/stamped" "$N" "$started" "$created" "$peak_kb" <<'PY'
 import sys

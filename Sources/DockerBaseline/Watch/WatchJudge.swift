@@ -41,6 +41,7 @@ struct Judge {
     var handled = EventCursor()
     var lastHandledNano: Int64? { handled.lastNano }
     var connected = false
+    var needsResync = false
     var summary = WatchSummary()
 
     init(watcher: Watcher, client: EngineClient, prefix: String, local: Bool) {
@@ -72,7 +73,7 @@ struct Judge {
                     try await audit(settings.initialAudit ? "initial" : nil)
                     watcher.log("following the engine's events" + (settings.initialAudit ? " (the initial audit reported \(summary.emitted))" : ""))
                 } else {
-                    try await audit("resync")
+                    try await resync()
                 }
             case let .gap(since):
                 watcher.log("the engine may have dropped events after \(SnapshotTime.string(since)); the covered period restarts now")
@@ -81,17 +82,30 @@ struct Judge {
                 let since = Date(timeIntervalSince1970: Double(sinceNano) / 1e9)
                 watcher.log("more than \(queue.capacity) events waited: those after \(SnapshotTime.string(since)) were dropped; re-reading the engine")
                 try restartPeriod(endingAt: since)
-                try await audit("resync")
+                try await resync()
             case let .disconnected(at):
                 connected = false
                 if let period { try journal.extend(period: period, to: at, handled: handled) }
             case let .heartbeat(at):
                 // While the stream is lost nothing is claimed; the replay after reconnecting covers the gap.
                 if connected, let period { try journal.extend(period: period, to: at, handled: handled) }
+                if needsResync, connected { try await resync() }
             case let .event(event):
-                summary.events += 1
-                try await handle(event)
-                _ = handled.accept(event)
+                let batch = [event] + queue.takeEvents(limit: max(0, settings.collect.concurrency - 1))
+                let gathered = await gatherContainers(for: batch)
+                for (index, event) in batch.enumerated() {
+                    summary.events += 1
+                    do {
+                        try await handle(event, gathered: gathered[index])
+                    } catch let error as EngineError {
+                        // The engine stopped answering mid-event: what the event named is judged by the re-read once
+                        // it answers again; an exec cannot be re-read, so the covered period restarts.
+                        watcher.log("could not judge the \(event.type) \(event.verb) event (\(error)); the engine will be re-read")
+                        needsResync = true
+                        if event.verb.hasPrefix("exec_") { try restartPeriod(endingAt: event.date) }
+                    }
+                    _ = handled.accept(event)
+                }
             }
         }
         summary.peakQueue = queue.peak
@@ -105,6 +119,18 @@ struct Judge {
         return summary
     }
 
+    /// A full re-read after a reconnection, an overflow or an engine error; tried again at the next heartbeat when the
+    /// engine does not answer.
+    private mutating func resync() async throws {
+        do {
+            try await audit("resync")
+            needsResync = false
+        } catch {
+            watcher.log("could not re-read the engine (\(error)); trying again")
+            needsResync = true
+        }
+    }
+
     private mutating func restartPeriod(endingAt end: Date) throws {
         if let period { try journal.endPeriod(period, at: end, cleanly: false) }
         period = try journal.beginPeriod(at: Date())
@@ -112,10 +138,34 @@ struct Judge {
 
     // MARK: Events
 
-    mutating func handle(_ event: EngineEvent) async throws {
+    /// The events that name a container to judge.
+    private static func judgesContainer(_ event: EngineEvent) -> Bool {
+        event.type == "container" && ["create", "start", "update", "rename"].contains(event.verb)
+    }
+
+    /// The containers a batch of events names, read from the engine concurrently (the engine's answers, not the
+    /// judging, are most of an event's time); an engine error is left for the event's own turn.
+    private func gatherContainers(for batch: [EngineEvent]) async -> [Int: Swift.Result<EngineCollector.Gathered, Error>] {
+        let wanted = batch.enumerated().filter { Self.judgesContainer($0.element) }
+        guard !wanted.isEmpty else { return [:] }
+        let collector = self.collector, prefix = self.prefix
+        return await withTaskGroup(of: (Int, Swift.Result<EngineCollector.Gathered, Error>).self) { group in
+            for (index, event) in wanted {
+                let id = event.actor.id
+                group.addTask {
+                    do { return (index, .success(try await collector.container(id: id, prefix: prefix))) } catch { return (index, .failure(error)) }
+                }
+            }
+            var gathered: [Int: Swift.Result<EngineCollector.Gathered, Error>] = [:]
+            for await (index, result) in group { gathered[index] = result }
+            return gathered
+        }
+    }
+
+    mutating func handle(_ event: EngineEvent, gathered: Swift.Result<EngineCollector.Gathered, Error>? = nil) async throws {
         switch (event.type, event.verb) {
         case ("container", "create"), ("container", "start"), ("container", "update"), ("container", "rename"):
-            try await judgeContainer(event.actor.id, event: EventSummary(event))
+            try await judgeContainer(event.actor.id, event: EventSummary(event), gathered: gathered)
         case ("container", "exec_create"), ("container", "exec_start"):
             try await judgeExec(event)
         case ("container", "destroy"):
@@ -131,10 +181,10 @@ struct Judge {
         }
     }
 
-    private mutating func judgeContainer(_ id: String, event: EventSummary) async throws {
+    private mutating func judgeContainer(_ id: String, event: EventSummary, gathered prefetched: Swift.Result<EngineCollector.Gathered, Error>?) async throws {
         let gathered: EngineCollector.Gathered
         do {
-            gathered = try await collector.container(id: id, prefix: prefix)
+            if let prefetched { gathered = try prefetched.get() } else { gathered = try await collector.container(id: id, prefix: prefix) }
         } catch let error as EngineError {
             watcher.log("could not read container \(id.prefix(12)) after its \(event.action) event: \(error)")
             return

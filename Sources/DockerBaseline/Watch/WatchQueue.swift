@@ -72,6 +72,20 @@ public final class WatchQueue: @unchecked Sendable {
         }
     }
 
+    /// Up to `limit` events waiting at the head of the queue, without waiting for more (none when a stop is asked):
+    /// a burst is read from the engine concurrently, then judged in order.
+    public func takeEvents(limit: Int) -> [EngineEvent] {
+        lock.lock()
+        defer { lock.unlock() }
+        var taken: [EngineEvent] = []
+        while !stopped, taken.count < limit, head < items.count, case let .event(event) = items[head] {
+            taken.append(event)
+            head += 1
+            events -= 1
+        }
+        return taken
+    }
+
     /// Events waiting, for a clean stop that says what it left.
     public var waiting: Int {
         lock.lock()
