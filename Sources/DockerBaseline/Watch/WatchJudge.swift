@@ -146,20 +146,18 @@ struct Judge {
     /// The containers a batch of events names, read from the engine concurrently (the engine's answers, not the
     /// judging, are most of an event's time); an engine error is left for the event's own turn.
     private func gatherContainers(for batch: [EngineEvent]) async -> [Int: Swift.Result<EngineCollector.Gathered, Error>] {
-        let wanted = batch.enumerated().filter { Self.judgesContainer($0.element) }
+        let wanted = batch.indices.filter { Self.judgesContainer(batch[$0]) }
         guard !wanted.isEmpty else { return [:] }
         let collector = self.collector, prefix = self.prefix
-        return await withTaskGroup(of: (Int, Swift.Result<EngineCollector.Gathered, Error>).self) { group in
-            for (index, event) in wanted {
-                let id = event.actor.id
-                group.addTask {
-                    do { return (index, .success(try await collector.container(id: id, prefix: prefix))) } catch { return (index, .failure(error)) }
-                }
-            }
-            var gathered: [Int: Swift.Result<EngineCollector.Gathered, Error>] = [:]
-            for await (index, result) in group { gathered[index] = result }
-            return gathered
+        let ids = wanted.map { batch[$0].actor.id }
+        let gathered = (try? await boundedMap(ids, limit: ids.count) { id -> Swift.Result<EngineCollector.Gathered, EngineError> in
+            do { return .success(try await collector.container(id: id, prefix: prefix)) } catch let error as EngineError { return .failure(error) }
+        }) ?? []
+        var byIndex: [Int: Swift.Result<EngineCollector.Gathered, Error>] = [:]
+        for (position, index) in wanted.enumerated() where position < gathered.count {
+            byIndex[index] = gathered[position].mapError { $0 }
         }
+        return byIndex
     }
 
     mutating func handle(_ event: EngineEvent, gathered: Swift.Result<EngineCollector.Gathered, Error>? = nil) async throws {
