@@ -18,6 +18,7 @@ remove_bench_objects() {
 }
 cleanup() {
     [ -z "${WATCH_PID:-}" ] || { kill -TERM "$WATCH_PID" 2>/dev/null || true; wait "$WATCH_PID" 2>/dev/null || true; }
+    [ -z "${CURL_PID:-}" ] || kill "$CURL_PID" 2>/dev/null || true
     remove_bench_objects
     rm -rf "${WORK:-}"
 }
@@ -43,13 +44,28 @@ for line in open(sys.argv[1]):
     out.write("%d %d %s\n" % (now, item["event"]["timeNano"], item["target"]["name"]))
     out.flush()
 PY
+# The floor: the same events read straight from the engine's stream (curl), stamped the same way.
+cat > "$WORK/stamp-raw.py" <<'PY'
+import json, sys, time
+out = open(sys.argv[1], "w")
+for line in sys.stdin:
+    now = time.time_ns()
+    item = json.loads(line)
+    if item.get("Type") == "container" and item.get("Action") == "create":
+        out.write("%d %d %s\n" % (now, item["timeNano"], item["Actor"]["Attributes"].get("name", "")))
+        out.flush()
+PY
+mkfifo "$WORK/rawfifo"
+python3 "$WORK/stamp-raw.py" "$WORK/raw" <"$WORK/rawfifo" &
+curl -sN --unix-socket /var/run/docker.sock "http://docker/events?filters=%7B%22label%22%3A%5B%22$LABEL%22%5D%7D" >"$WORK/rawfifo" &
+CURL_PID=$!
 mkfifo "$WORK/lines"
 python3 "$WORK/stamp.py" "$WORK/lines" "$WORK/stamped" &
 STAMP_PID=$!
 "$BIN" watch --no-initial-audit --label "$LABEL" --include container.privileged --journal "$WORK/journal.sqlite" \
     --format jsonl --fail-on none >"$WORK/lines" 2>"$WORK/watch.log" &
 WATCH_PID=$!
-for _ in $(seq 600); do grep -q "following the engine's events" "$WORK/watch.log" && break; sleep 0.1; done
+for _ in $(seq 600); do grep -qs "following the engine's events" "$WORK/watch.log" && break; sleep 0.1; done
 
 echo "creating $N privileged containers, 8 at a time…" >&2
 started=$(date +%s%N)
@@ -60,12 +76,14 @@ sleep 2
 peak_kb=$(awk '/VmHWM/ {print $2}' "/proc/$WATCH_PID/status")
 kill -TERM "$WATCH_PID"; wait "$WATCH_PID" || true; WATCH_PID=
 wait "$STAMP_PID" || true
+kill "$CURL_PID" 2>/dev/null || true; wait "$CURL_PID" 2>/dev/null || true; CURL_PID=
 grep -v -e "watching the engine" -e "following the engine" "$WORK/watch.log" >&2 || true
 
-python3 - "$WORK/stamped" "$N" "$started" "$created" "$peak_kb" <<'PY'
+python3 - "$WORK/stamped" "$N" "$started" "$created" "$peak_kb" "$WORK/raw" <<'PY'
 import sys
 rows = [line.split() for line in open(sys.argv[1])]
 n, started, created, peak = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+raw = sorted((int(r[0]) - int(r[1])) / 1e6 for r in (line.split() for line in open(sys.argv[6])))
 latency = sorted((int(r[0]) - int(r[1])) / 1e6 for r in rows)
 names = [r[2] for r in rows]
 first_event = min(int(r[1]) for r in rows)
@@ -75,5 +93,8 @@ print("containers created        %d in %.1f s (%.0f/s)" % (n, (created - started
 print("lines reported            %d (distinct containers %d, missing %d, doubled %d)" % (len(names), len(set(names)), n - len(set(names)), len(names) - len(set(names))))
 print("events handled per second %.0f (first event to last line: %.1f s)" % (len(rows) / ((last_line - first_event) / 1e9), (last_line - first_event) / 1e9))
 print("latency event -> line     median %.1f ms, p99 %.1f ms, max %.1f ms" % (pick(0.5), pick(0.99), latency[-1]))
+if raw:
+    pr = lambda q: raw[min(len(raw) - 1, int(q * len(raw)))]
+    print("floor: event -> curl      median %.1f ms, p99 %.1f ms (%d events read straight from /events)" % (pr(0.5), pr(0.99), len(raw)))
 print("watch peak memory         %.1f MiB" % (peak / 1024))
 PY

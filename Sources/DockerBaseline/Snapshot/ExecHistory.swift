@@ -98,17 +98,33 @@ public struct CoveredPeriod: Codable, Sendable, Equatable {
 
 /// Times in a snapshot: ISO 8601 in UTC, with milliseconds where they matter (an exec's time).
 public enum SnapshotTime {
+    /// `2026-11-30T19:21:25.451Z`. Written by hand: a formatter costs more to make than the rest of judging an event.
     public static func string(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        let interval = date.timeIntervalSince1970
+        let whole = interval.rounded(.down)
+        var seconds = time_t(whole)
+        let millis = min(999, Int((interval - whole) * 1000))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):"
+            + "\(pad(parts.tm_sec, 2)).\(pad(Int32(millis), 3))Z"
     }
+
+    /// Used under `lock` only.
+    nonisolated(unsafe) private static let parsers: (fractional: ISO8601DateFormatter, whole: ISO8601DateFormatter, lock: NSLock) = {
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return (fractional, ISO8601DateFormatter(), NSLock())
+    }()
 
     /// With or without fractional seconds; nil when it is not such a time.
     public static func date(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        return ISO8601DateFormatter().date(from: text)
+        parsers.lock.lock()
+        defer { parsers.lock.unlock() }
+        return parsers.fractional.date(from: text) ?? parsers.whole.date(from: text)
     }
 }

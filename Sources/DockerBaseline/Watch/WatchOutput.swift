@@ -71,12 +71,10 @@ public final class SyslogSender: Sendable {
             }
         }
         let priority = 3 * 8 + level
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let printable = { (text: String, limit: Int) -> String in
             let kept = String(text.unicodeScalars.filter { $0.value > 32 && $0.value < 127 }.map(Character.init).prefix(limit))
             return kept.isEmpty ? "-" : kept
         }
-        return "<\(priority)>1 \(formatter.string(from: date)) \(printable(hostname, 255)) docker-baseline \(pid) \(printable(result.rule.id.rawValue, 32)) - \(line)"
+        return "<\(priority)>1 \(SnapshotTime.string(date)) \(printable(hostname, 255)) docker-baseline \(pid) \(printable(result.rule.id.rawValue, 32)) - \(line)"
     }
 }
