@@ -257,7 +257,7 @@ public final class ExecJournal: Sendable {
     /// Checkpoints the WAL into the database file and closes it.
     public func close() throws {
         if let pool = database as? DatabasePool {
-            try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+            _ = try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
             try pool.close()
         } else if let queue = database as? DatabaseQueue {
             try queue.close()
