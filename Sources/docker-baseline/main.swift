@@ -28,7 +28,8 @@ struct DockerBaselineCommand: AsyncParsableCommand {
         abstract: "Audit Docker engines, containers and images against the CIS Docker Benchmark and enterprise baselines.",
         version: ToolInfo.current.version,
         subcommands: [AuditCommand.self, LintCommand.self, ImageCommand.self, CollectCommand.self, HardenCommand.self,
-                      ScanAPICommand.self, RulesCommand.self, ServeCommand.self, HistoryCommand.self, DiffCommand.self])
+                      ScanAPICommand.self, RulesCommand.self, ServeCommand.self, HistoryCommand.self, DiffCommand.self,
+                      WatchCommand.self])
 
     /// Maps argument errors to exit 2 and audit failures to exit 3, as documented.
     static func runToExitCode() async {

@@ -60,6 +60,17 @@ final class SecondDaemon {
             let result = try run("/usr/sbin/ip", command)
             guard result.status == 0 else { throw TestSetupError("ip \(command.joined(separator: " ")) failed: \(result.stderr)") }
         }
+        try launch()
+    }
+
+    /// Stops the daemon and starts it again on the same data, socket and namespace (a daemon restart).
+    func restart() throws {
+        if let process { DockerBaselineTests.stop(process, grace: 20) }
+        process = nil
+        try launch()
+    }
+
+    private func launch() throws {
         let process = Process()
         // nsenter --net enters the network namespace only: `ip netns exec` would also remount /sys and hide the
         // cgroup mounts dockerd needs.

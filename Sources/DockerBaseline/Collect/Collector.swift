@@ -16,6 +16,8 @@ public struct CollectOptions: Sendable {
     public var progress: CollectionProgress?
     /// Where contents read earlier are kept by image id; nil reads every image's layers (`--no-cache`).
     public var contentCache: ContentCache?
+    /// A watch's journal to judge 5.23/5.24 from (`--journal`); nil reads none.
+    public var execJournal: String?
 
     public init(host: String? = nil, endpoint: EngineEndpoint.Request = .init(), environment: [String: String] = ProcessInfo.processInfo.environment,
                 timeoutSeconds: Int = 30, concurrency: Int = 6, root: String = "/", processSource: ProcessSource = .auto) {
@@ -43,8 +45,10 @@ public enum Collector {
         let endpoint = try EngineEndpoint.resolve(options.endpoint, environment: options.environment)
         let client = try await EngineClient.connect(endpoint, timeoutSeconds: options.timeoutSeconds, environment: options.environment)
         do {
-            let snapshot = try await snapshot(options, endpoint: endpoint, client: client)
+            var snapshot = try await snapshot(options, endpoint: endpoint, client: client)
             await client.shutdown()
+            // The audit log is the host's: read through --root only for an engine on this host.
+            snapshot.execHistory = ExecHistoryReader.read(journal: options.execJournal, root: endpoint.isLocal ? options.root : nil)
             return snapshot
         } catch {
             await client.shutdown()

@@ -116,9 +116,17 @@ public struct EngineCollector: Sendable {
         return .container(ContainerRecord(inspect: inspect))
     }
 
+    /// One container as `collect` gathers it, with its processes when it runs: `watch` judges just the container an
+    /// event names.
+    func container(id: String, prefix: String) async throws -> Gathered {
+        let gathered = try await Self.gatherContainer(ContainerSummary(id: id, names: nil, state: nil), prefix: prefix, client: client)
+        guard case let .container(record) = gathered else { return gathered }
+        return .container(try await addProcesses(to: [record], from: processScanner?.scan(), prefix: prefix)[0])
+    }
+
     /// Process lists for the running containers: from this host's /proc in one pass where it can vouch for them,
     /// from the engine's `top` for the rest.
-    private func addProcesses(to records: [ContainerRecord], from table: ProcessTable?, prefix: String) async throws -> [ContainerRecord] {
+    func addProcesses(to records: [ContainerRecord], from table: ProcessTable?, prefix: String) async throws -> [ContainerRecord] {
         let running = records.filter { $0.inspect.isRunning }
         let pids = Dictionary(running.compactMap { record in record.inspect.state?.pid.map { (record.inspect.id, $0) } },
                               uniquingKeysWith: { first, _ in first })

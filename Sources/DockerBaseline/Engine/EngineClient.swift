@@ -16,6 +16,8 @@ public final class EngineClient: Sendable {
     public let endpoint: EngineEndpoint
     public let timeoutSeconds: Int
     private let http: HTTPClient
+    /// For answers that never end (`/events`): no read timeout, since an idle engine sends nothing for hours.
+    private let streamingHTTP: HTTPClient
     private let baseURL: String
     private let bridge: SSHBridge?
 
@@ -44,6 +46,9 @@ public final class EngineClient: Sendable {
         configuration.timeout = .init(connect: .seconds(2), read: .seconds(Int64(timeoutSeconds)))
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 8
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        var streaming = configuration
+        streaming.timeout = .init(connect: .seconds(2), read: nil)
+        streamingHTTP = HTTPClient(eventLoopGroupProvider: .singleton, configuration: streaming)
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
         switch endpoint.transport {
         case let .unix(path):
@@ -80,6 +85,7 @@ public final class EngineClient: Sendable {
 
     public func shutdown() async {
         try? await http.shutdown()
+        try? await streamingHTTP.shutdown()
         await bridge?.close()
     }
 
@@ -174,6 +180,38 @@ public final class EngineClient: Sendable {
             throw error.error
         } catch let error as EngineError {
             throw error
+        } catch {
+            throw translate(error, endpoint: name)
+        }
+    }
+
+    /// GET `path`, an answer that does not end by itself (`/events`), handing each piece to `consume` as it
+    /// arrives. Only the answer's head is bounded by the timeout; the body may stay idle for ever. Returns when the
+    /// engine ends the answer (it stopped, or `until` was reached); a lost connection throws. Cancelling the calling
+    /// task closes the connection.
+    public func follow(_ path: String, connected: () async -> Void = {}, _ consume: (ByteBuffer) async throws -> Void) async throws {
+        struct ConsumerError: Error { let error: Error }
+        let name = "GET \(path)"
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .GET
+        request.headers.add(name: "Host", value: "docker")
+        request.headers.add(name: "User-Agent", value: "docker-baseline/\(ToolInfo.current.version)")
+        do {
+            let response = try await streamingHTTP.execute(request, timeout: .seconds(Int64(timeoutSeconds)))
+            guard (200..<300).contains(response.status.code) else {
+                let body = try await response.body.collect(upTo: 1 << 20)
+                throw EngineError.httpStatus(endpoint: name, status: Int(response.status.code), message: engineMessage(Data(body.readableBytesView)))
+            }
+            await connected()
+            for try await piece in response.body {
+                do { try await consume(piece) } catch { throw ConsumerError(error: error) }
+            }
+        } catch let error as ConsumerError {
+            throw error.error
+        } catch let error as EngineError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
             throw translate(error, endpoint: name)
         }

@@ -69,6 +69,35 @@ public enum JSONReporter {
         try output(Data(bytes))
     }
 
+    /// One result as a single-line JSON object (the report's result schema), with `extra` members (`"event": {…}`,
+    /// already JSON) added at its end: a line of `watch`'s JSON Lines output.
+    public static func line(for result: Result, language: Language, extra: [(key: String, json: String)] = []) -> String {
+        var bytes: [UInt8] = []
+        appendItem(result, head: Array(ruleHead(result.rule, language: language).utf8), remediation: Array(jsonString(result.remediation(language)).utf8),
+                   language: language, to: &bytes)
+        // The pretty layout's line breaks and indentation are dropped; line breaks inside values are escaped (\n),
+        // so every raw newline is layout.
+        var compact: [UInt8] = []
+        compact.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == 0x0A {
+                index += 1
+                while index < bytes.count, bytes[index] == 0x20 { index += 1 }
+                if let last = compact.last, last != 0x7B, index < bytes.count, bytes[index] != 0x7D { compact.append(0x20) }
+                continue
+            }
+            compact.append(bytes[index])
+            index += 1
+        }
+        while compact.first == 0x20 { compact.removeFirst() }
+        guard compact.last == 0x7D else { return String(decoding: compact, as: UTF8.self) }
+        compact.removeLast()
+        for member in extra { compact.append(contentsOf: Array(", \(jsonString(member.key)): \(member.json)".utf8)) }
+        compact.append(0x7D)
+        return String(decoding: compact, as: UTF8.self)
+    }
+
     /// The rule's fields of a result, from `"rule"` to `"title"`.
     private static func ruleHead(_ rule: RuleMetadata, language: Language) -> String {
         """

@@ -18,7 +18,7 @@ public enum RuleCatalog {
             AddInstructionRule(), ImageSecretsRule(), SetuidFilesRule(), SecretFilesRule(), DeletedSecretsRule(),
             ShadowEmptyPasswordRule(), ImageSSHDRule(), WorldWritableDirectoryRule(),
             // §5 container runtime: what only a running container shows, and the engine-wide items
-            SwarmModeRule(), SSHDaemonRule(), ExecReviewRule.privileged, ExecReviewRule.root, ImageCurrencyRule(),
+            SwarmModeRule(), SSHDaemonRule(), ExecUseRule.privileged, ExecUseRule.root, ImageCurrencyRule(),
             // §6 operations
             ImageSprawlRule(), ContainerSprawlRule(),
             // §1 host

@@ -26,6 +26,8 @@ public struct Snapshot: Codable, Sendable, Equatable {
     public var engineUnavailable: String?
     /// The swarm as its manager sees it; nil when this engine is not a swarm manager.
     public var swarm: SwarmFacts?
+    /// `docker exec` use from a watch's journal and the host's audit log (5.23, 5.24); nil when neither exists.
+    public var execHistory: ExecHistory?
 
     public init(
         format: Int = Snapshot.currentFormat, tool: ToolInfo = .current, collectedAt: String, endpoint: String,

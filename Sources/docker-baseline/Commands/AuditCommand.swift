@@ -32,6 +32,9 @@ struct AuditCommand: AsyncParsableCommand {
 
     @OptionGroup var history: HistoryOptions
 
+    @Option(help: "A `watch` journal to judge 5.23/5.24 (docker exec) from (default: the watch's default journal, when present).")
+    var journal: String?
+
     @OptionGroup var reporting: ReportOptions
 
     func validate() throws {
@@ -50,9 +53,10 @@ struct AuditCommand: AsyncParsableCommand {
     func run() async throws {
         let policy = try policy()
         let table = try options.advisoryTable()
+        if let journal, !FileManager.default.fileExists(atPath: journal) { throw UsageProblem(description: "--journal \(journal): no such file") }
         let store = record ? try history.open() : nil
         let started = Date()
-        let snapshot = try await source.load(imageContents: options.imageContents, cache: cache.cache)
+        let snapshot = try await source.load(imageContents: options.imageContents, cache: cache.cache, journal: journal ?? ExecJournal.defaultPath())
         let report = judge(snapshot, policy: policy, advisories: table)
         if let store { try history.record(report, in: store, source: "audit", duration: Date().timeIntervalSince(started)) }
         try reporting.finish(report, failure: belowMinScore(report))

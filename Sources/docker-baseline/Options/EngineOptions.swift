@@ -61,8 +61,9 @@ struct EngineOptions: ParsableArguments {
     }
 
     /// Everything the rules need, from the engine and this host; an engine that cannot be read is exit 3.
-    func collect(imageContents: ImageContentsScope = .none, cache: ContentCache? = nil) async throws -> Snapshot {
+    func collect(imageContents: ImageContentsScope = .none, cache: ContentCache? = nil, journal: String? = nil) async throws -> Snapshot {
         var options = collectOptions
+        options.execJournal = journal
         options.imageContents = imageContents
         options.contentCache = cache
         defer { TerminalProgress.shared?.finish() }

@@ -10,8 +10,8 @@ struct SnapshotSource: ParsableArguments {
 
     /// The saved snapshot when one is named, else a fresh one (with the layers `imageContents` says, through `cache`);
     /// exit 3 when neither can be read.
-    func load(imageContents: ImageContentsScope = .none, cache: ContentCache? = nil) async throws -> Snapshot {
-        guard let snapshot else { return try await engine.collect(imageContents: imageContents, cache: cache) }
+    func load(imageContents: ImageContentsScope = .none, cache: ContentCache? = nil, journal: String? = nil) async throws -> Snapshot {
+        guard let snapshot else { return try await engine.collect(imageContents: imageContents, cache: cache, journal: journal) }
         do {
             return try SnapshotFile.load(snapshot)
         } catch {

@@ -1,5 +1,5 @@
 // §5 rules about what runs in and around containers: sshd 5.7, health checks 5.27, image currency 5.28,
-// privileged and root `docker exec` 5.23/5.24 (manual), swarm mode 5.1.
+// privileged and root `docker exec` 5.23/5.24 (from a watch's journal), swarm mode 5.1.
 
 struct SSHDaemonRule: ContainerRule {
     let metadata = RuleMetadata(
@@ -128,17 +128,63 @@ struct ImageCurrencyRule: ContainerRule {
     }
 }
 
-/// 5.23 and 5.24 judge `docker exec` use, which the engine keeps no history of: a person reviews them.
-struct ExecReviewRule: EngineRule {
+/// 5.23 and 5.24 judge `docker exec` use, which the engine keeps no history of. A watch's journal (and the host's
+/// audit log) gives one: each offending exec fails its container; with none, the period a watch covered up to now
+/// passes; without a journal covering now, a person reviews it.
+struct ExecUseRule: Rule {
     let metadata: RuleMetadata
-    let examples = [RuleExample(expect: .warn)]
+    /// Which execs offend.
+    private let offends: @Sendable (ExecRecord) -> Bool
+    /// "privileged exec" / "exec as root", in both languages.
     private let what: LocalizedText
+    let examples: [RuleExample]
 
-    func judge(_ context: AuditContext) -> Verdict {
-        Verdict(.warn, what)
+    func evaluate(_ context: AuditContext) -> [Finding] {
+        let engine = Target.engine(context.snapshot)
+        guard let history = context.snapshot.execHistory else {
+            return [Finding(target: engine, verdict: .warn(
+                "review: no watch journal covers this period (run `docker-baseline watch`); check `docker events --filter event=exec_create` and the host's audit log for \(what.en)s",
+                "需人工核查：没有 watch 日志覆盖这段时间（请运行 `docker-baseline watch`）；请检查 `docker events --filter event=exec_create` 及宿主机审计日志中的\(what.zh)"))]
+        }
+        let offending = history.execs.filter(offends)
+        if !offending.isEmpty {
+            let byContainer = Dictionary(grouping: offending, by: \.containerID)
+            return byContainer.keys.sorted().map { id in
+                let execs = byContainer[id]!
+                let lines = execs.map { "\($0.time) \($0.command) (user \($0.user.isEmpty ? "<container's>" : $0.user)\($0.privileged ? ", privileged" : ""), \($0.source))" }
+                let target = Target(kind: .container, id: id, name: execs.last!.containerName)
+                return Finding(target: target, verdict: .fail(
+                    "\(execs.count) \(what.en)(s): \(lines.joined(separator: "; "))", "\(execs.count) 次\(what.zh)：\(lines.joined(separator: "；"))",
+                    evidence: ["execs": execs.map(\.id).joined(separator: " "), "commands": execs.map(\.command).joined(separator: "; "),
+                               "users": execs.map { $0.user.isEmpty ? "-" : $0.user }.joined(separator: " "),
+                               "times": execs.map(\.time).joined(separator: " "), "sources": history.sources.joined(separator: ", ")]))
+            }
+        }
+        var evidence = ["execs seen": String(history.execs.count), "sources": history.sources.joined(separator: ", ")]
+        if !history.problems.isEmpty { evidence["problems"] = history.problems.joined(separator: "; ") }
+        if let period = history.currentPeriod(collectedAt: context.snapshot.collectedAt) {
+            evidence["covered"] = history.coverage.map { "\($0.start)–\($0.end)" }.joined(separator: ", ")
+            return [Finding(target: engine, verdict: .pass(
+                "no \(what.en) since \(period.start) (watched without a gap since then)", "自 \(period.start) 起没有\(what.zh)（此后持续监视，无间断）",
+                evidence: evidence))]
+        }
+        let last = history.coverage.last.map { "watched \($0.start)–\($0.end), not since" } ?? "no watch has covered any period"
+        let lastZh = history.coverage.last.map { "监视时段 \($0.start)–\($0.end)，此后未监视" } ?? "没有任何时段被监视"
+        return [Finding(target: engine, verdict: .warn(
+            "review: no \(what.en) recorded, but \(last): check the host's audit log for the rest",
+            "需人工核查：未记录到\(what.zh)，但\(lastZh)：其余时间请检查宿主机审计日志", evidence: evidence))]
     }
 
-    static let privileged = ExecReviewRule(
+    /// A journal whose watch was alive when the snapshot was taken, with `execs`.
+    private static func journal(_ execs: String) -> String {
+        #"{"execHistory": {"execs": "# + execs + #", "coverage": [{"start": "2025-12-31T00:00:00Z", "end": "2025-12-31T23:59:50Z", "stoppedCleanly": false}], "sources": ["journal.sqlite"], "problems": []}}"#
+    }
+
+    private static func exec(user: String, containerUser: String, privileged: Bool) -> String {
+        #"{"id": "e1", "containerID": "c1", "containerName": "app", "command": "sh", "user": "\#(user)", "containerUser": "\#(containerUser)", "privileged": \#(privileged), "time": "2025-12-31T12:00:00.000Z", "source": "engine"}"#
+    }
+
+    static let privileged = ExecUseRule(
         metadata: RuleMetadata(
             id: .containerExecPrivileged, cis: "5.23", level: 2, severity: .high, manual: true,
             title: .init(en: "docker exec commands are not used with the privileged option", zh: "docker exec 命令不使用 --privileged 选项"),
@@ -146,14 +192,20 @@ struct ExecReviewRule: EngineRule {
                 en: "`docker exec --privileged` gives the new process every capability and no confinement, even in a container that was started without them.",
                 zh: "`docker exec --privileged` 会让新进程获得全部能力且不受任何限制，即使容器本身并非特权启动。"),
             remediation: .init(
-                en: "Never use `docker exec --privileged`; restrict who may reach the engine, and audit exec_create events.",
-                zh: "禁止使用 `docker exec --privileged`；限制可访问引擎的人员，并审计 exec_create 事件。"),
+                en: "Never use `docker exec --privileged`; restrict who may reach the engine, and record exec events with `docker-baseline watch`.",
+                zh: "禁止使用 `docker exec --privileged`；限制可访问引擎的人员，并用 `docker-baseline watch` 记录 exec 事件。"),
             references: [Reference.cisDocker]),
-        what: .init(
-            en: "review: the engine keeps no exec history; check `docker events --filter event=exec_create` and the host's audit log for --privileged execs",
-            zh: "需人工核查：引擎不保存 exec 历史；请检查 `docker events --filter event=exec_create` 及宿主机审计日志中的 --privileged exec"))
+        offends: { $0.privileged },
+        what: .init(en: "privileged exec", zh: "特权 exec"),
+        examples: [
+            RuleExample(expect: .warn),
+            RuleExample(snapshot: journal("[" + exec(user: "", containerUser: "", privileged: true) + "]"), expect: .fail),
+            RuleExample(snapshot: journal("[" + exec(user: "root", containerUser: "", privileged: false) + "]"), expect: .pass),
+            RuleExample(snapshot: journal("[]"), expect: .pass),
+            RuleExample(snapshot: #"{"execHistory": {"execs": [], "coverage": [{"start": "2025-12-01T00:00:00Z", "end": "2025-12-02T00:00:00Z", "stoppedCleanly": true}], "sources": ["journal.sqlite"], "problems": []}}"#, expect: .warn),
+        ])
 
-    static let root = ExecReviewRule(
+    static let root = ExecUseRule(
         metadata: RuleMetadata(
             id: .containerExecRoot, cis: "5.24", level: 2, severity: .medium, manual: true,
             title: .init(en: "docker exec commands are not used with the user=root option", zh: "docker exec 命令不使用 --user=root 选项"),
@@ -161,12 +213,20 @@ struct ExecReviewRule: EngineRule {
                 en: "`docker exec --user root` runs as root inside a container that was meant to run unprivileged.",
                 zh: "`docker exec --user root` 会在本应以普通用户运行的容器内以 root 身份执行命令。"),
             remediation: .init(
-                en: "Do not exec as root; restrict who may reach the engine, and audit exec_create events.",
-                zh: "不要以 root 身份 exec；限制可访问引擎的人员，并审计 exec_create 事件。"),
+                en: "Do not exec as root; restrict who may reach the engine, and record exec events with `docker-baseline watch`.",
+                zh: "不要以 root 身份 exec；限制可访问引擎的人员，并用 `docker-baseline watch` 记录 exec 事件。"),
             references: [Reference.cisDocker]),
-        what: .init(
-            en: "review: the engine keeps no exec history; check `docker events --filter event=exec_create` and the host's audit log for execs as root",
-            zh: "需人工核查：引擎不保存 exec 历史；请检查 `docker events --filter event=exec_create` 及宿主机审计日志中以 root 执行的 exec"))
+        offends: { $0.runsAsRoot },
+        what: .init(en: "exec as root", zh: "以 root 身份执行的 exec"),
+        examples: [
+            RuleExample(expect: .warn),
+            RuleExample(snapshot: journal("[" + exec(user: "root", containerUser: "1000", privileged: false) + "]"), expect: .fail),
+            RuleExample(snapshot: journal("[" + exec(user: "0:0", containerUser: "1000", privileged: false) + "]"), expect: .fail),
+            RuleExample(snapshot: journal("[" + exec(user: "", containerUser: "", privileged: false) + "]"), expect: .fail),
+            RuleExample(snapshot: journal("[" + exec(user: "1000", containerUser: "", privileged: false) + "]"), expect: .pass),
+            RuleExample(snapshot: journal("[" + exec(user: "", containerUser: "app", privileged: false) + "]"), expect: .pass),
+            RuleExample(snapshot: #"{"execHistory": {"execs": [], "coverage": [], "sources": ["journal.sqlite"], "problems": []}}"#, expect: .warn),
+        ])
 }
 
 struct SwarmModeRule: EngineRule {
