@@ -77,7 +77,9 @@ for i in $(seq 1 "$IMAGES"); do
     rm -rf "$WORK/ctx"
 done
 
-BIN=$(scripts/build-release.sh 2>/dev/null) || { echo "the release build failed" >&2; exit 1; }
+# DOCKER_BASELINE_BIN: a release binary built earlier, instead of building one here.
+BIN=${DOCKER_BASELINE_BIN:-}
+[ -n "$BIN" ] || BIN=$(scripts/build-release.sh 2>/dev/null) || { echo "the release build failed" >&2; exit 1; }
 
 add_containers() { # up to N bench containers in all, alternating running and created, round robin over the images
     have=$(docker ps -aq --filter "label=$LABEL" | wc -l)
@@ -142,8 +144,8 @@ if [ -n "${DBS_REPO:-}" ]; then
         commit=$(git -C "$DBS_REPO" rev-parse --short HEAD 2>/dev/null || echo "?")
     fi
     subset='^dbs-([2-9]|[1-9][0-9]|100)$'
-    result=$(cd "$WORK/dbs" && timed "sh docker-bench-security.sh -b -l $WORK/dbs/log -i '$subset'")
-    lines=$(grep -cE '^\[(PASS|WARN|INFO|NOTE)\]' "$WORK/dbs/log" || true)
+    result=$(cd "$WORK/dbs" && timed "sh docker-bench-security.sh -b -l $WORK/dbs/results.log -i '$subset'")
+    lines=$(grep -cE '^\[(PASS|WARN|INFO|NOTE)\]' "$WORK/dbs/results.log" || true)
     echo
     echo "docker-bench-security ($commit) on 50 running containers: $(echo "$result" | cut -d' ' -f1) s, peak RSS $(echo "$(echo "$result" | cut -d' ' -f2) / 1024" | bc) MiB, $lines result lines"
 else

@@ -59,6 +59,19 @@ struct SecretMaskingTests {
         }
     }
 
+    @Test("The one-pass check finds every control character by its UTF-8 form, as the scalar check does")
+    func controlCharactersByBytes() {
+        let triggers = Set("=:-_@".unicodeScalars)
+        var checked = 0
+        for value in UInt32(0)...0x3000 {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let expected = !(UntrustedText.isControl(scalar) || triggers.contains(scalar))
+            #expect(UntrustedText.needsNothing("x\(Character(scalar))y") == expected, "U+\(String(value, radix: 16))")
+            checked += 1
+        }
+        #expect(checked > 10_000)
+    }
+
     @Test("Control characters are written out, line breaks and ordinary text stay, long values are cut after masking")
     func untrustedText() {
         #expect(UntrustedText.shown("a\u{1B}[2Jb\rc\u{7}") == "a\\x1B[2Jb\\x0Dc\\x07")

@@ -305,6 +305,47 @@ struct ServeTests {
         #expect(audits == 2)
     }
 
+    @Test("serve --watch: a container created with the engine's socket is in the served report without waiting for the interval")
+    func watchTriggersAudits() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tag = String(UUID().uuidString.prefix(6)).lowercased()
+        let image = "dbt/serve-watch-\(tag):1", name = "dbt-serve-watch-\(tag)"
+        try importWatchImage(image)
+        defer {
+            _ = try? docker(["rm", "-f", name])
+            _ = try? docker(["rmi", image])
+        }
+        let journal = directory.appendingPathComponent("journal.sqlite").path
+        let serve = try ServeProcess(["--listen", "127.0.0.1:0", "--interval", "1h", "--no-history", "--image-contents", "none",
+                                      "--watch", "--journal", journal])
+        defer { serve.stop() }
+        try serve.waitUntilListening()
+        let first = try waitForMetrics(serve)
+        #expect(metricValue(first, "docker_baseline_audits_total") == 1)
+        try #require(docker(["create", "-v", "/var/run/docker.sock:/var/run/docker.sock", "--name", name, image, "sleep", "600"]).status == 0)
+
+        // The interval is an hour: only the event can bring the container into a report.
+        let deadline = Date().addingTimeInterval(90)
+        var judged: String?
+        while Date() < deadline, judged == nil {
+            let report = try curl([serve.baseURL + "/report.json"])
+            if report.status == 200, let data = report.body.data(using: .utf8),
+               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+               let results = object["results"] as? [[String: Any]] {
+                judged = results.first { result in
+                    (result["rule"] as? String) == RuleID.containerDockerSocket.rawValue
+                        && ((result["target"] as? [String: Any])?["name"] as? String) == name
+                }?["status"] as? String
+            }
+            if judged == nil { Thread.sleep(forTimeInterval: 0.3) }
+        }
+        #expect(judged == "fail", "\(serve.stderr.suffix(1500))")
+        #expect((metricValue(try curl([serve.baseURL + "/metrics"]).body, "docker_baseline_audits_total") ?? 0) >= 2)
+        #expect(FileManager.default.fileExists(atPath: journal), "the watch keeps its journal")
+        #expect(try runTool(["serve", "--watch", "--snapshot", journal], timeout: 30).status == 2, "--watch needs an engine")
+    }
+
     @Test("An engine that cannot be read: the audit is counted as failed, /readyz and the reports say no audit finished")
     func engineUnreachable() throws {
         let directory = try TestEnvironment.temporaryDirectory()

@@ -137,22 +137,9 @@ enum SecretScanner {
     /// `=`, `:`, `-`, `_` or `@`, or the word ENV, ARG or LABEL (Dockerfile's spaced form), or AKIA/ASIA (AWS key
     /// ids). A new pattern must keep this a necessary condition (tested on every shape the tests know).
     static func mayHoldSecret(_ text: String) -> Bool {
-        var lastFour: UInt32 = 0
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "@"): return true
-            default: break
-            }
-            lastFour = lastFour << 8 | UInt32(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
-            let lastThree = lastFour & 0xFF_FFFF
-            if lastThree == env || lastThree == arg || lastFour == labe || lastFour == akia || lastFour == asia { return true }
-        }
-        return false
+        var trigger = SecretTrigger()
+        return text.utf8.contains { trigger.reached($0) }
     }
-
-    /// Lower-case words packed as the last bytes read (`labe` stands for `label`).
-    private static let env = packed("env"), arg = packed("arg"), labe = packed("labe"), akia = packed("akia"), asia = packed("asia")
-    private static func packed(_ word: String) -> UInt32 { word.utf8.reduce(0) { $0 << 8 | UInt32($1) } }
 
     /// The text with every secret value replaced by `<masked>`; nil when it holds none.
     /// Catches `NAME=VALUE` pairs with a secret-like name or value (and Dockerfile's `ENV NAME VALUE`), `--password VALUE`
@@ -227,4 +214,26 @@ enum SecretScanner {
     static func masked(_ text: String) -> String {
         maskSecrets(in: text)?.masked ?? text
     }
+}
+
+/// `mayHoldSecret` a byte at a time, for a caller that reads the bytes for other reasons too (`UntrustedText`).
+struct SecretTrigger {
+    /// The last four bytes read, lower-case.
+    private var lastFour: UInt32 = 0
+
+    /// True once the bytes read so far may hold a secret.
+    @inline(__always)
+    mutating func reached(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "@"): return true
+        default: break
+        }
+        lastFour = lastFour << 8 | UInt32(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+        let lastThree = lastFour & 0xFF_FFFF
+        return lastThree == Self.env || lastThree == Self.arg || lastFour == Self.labe || lastFour == Self.akia || lastFour == Self.asia
+    }
+
+    /// Lower-case words packed as the last bytes read (`labe` stands for `label`).
+    private static let env = packed("env"), arg = packed("arg"), labe = packed("labe"), akia = packed("akia"), asia = packed("asia")
+    private static func packed(_ word: String) -> UInt32 { word.utf8.reduce(0) { $0 << 8 | UInt32($1) } }
 }

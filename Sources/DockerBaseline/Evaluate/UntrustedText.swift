@@ -18,14 +18,26 @@ public enum UntrustedText {
 
     /// Most texts need none of the work (`passes`, a container's name, a mode): short, no control character, nothing a
     /// secret could be found in. Told without a lookup, since a busy host has tens of thousands of them.
-    private static func needsNothing(_ text: String) -> Bool {
-        guard text.utf8.count <= shownLimit, !SecretScanner.mayHoldSecret(text) else { return false }
-        var ascii = true
+    /// One pass over the bytes: the control characters of `isControl` are found by their UTF-8 forms.
+    static func needsNothing(_ text: String) -> Bool {
+        guard text.utf8.count <= shownLimit else { return false }
+        var trigger = SecretTrigger()
+        var before: UInt8 = 0, beforeThat: UInt8 = 0
         for byte in text.utf8 {
-            if (byte < 0x20 && byte != 0x0A && byte != 0x09) || byte == 0x7F { return false }
-            if byte >= 0x80 { ascii = false }
+            if byte < 0x80 {
+                if (byte < 0x20 && byte != 0x0A && byte != 0x09) || byte == 0x7F { return false }
+            } else {
+                switch (beforeThat, before, byte) {
+                case (_, 0xC2, 0x80...0x9F), (_, 0xD8, 0x9C): return false  // U+0080–U+009F, U+061C
+                case (0xE2, 0x80, 0x8E), (0xE2, 0x80, 0x8F), (0xE2, 0x80, 0xAA...0xAE), (0xE2, 0x81, 0xA6...0xA9): return false
+                default: break
+                }
+            }
+            if trigger.reached(byte) { return false }
+            beforeThat = before
+            before = byte
         }
-        return ascii || !text.unicodeScalars.contains(where: isControl)
+        return true
     }
 
     /// Characters a terminal or a Markdown renderer would act on rather than show (escape sequences that move the

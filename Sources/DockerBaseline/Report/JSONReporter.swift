@@ -49,16 +49,18 @@ public enum JSONReporter {
         var bytes = Array(out.utf8)
         bytes.reserveCapacity(pieceSize + (64 << 10))
         // A rule's own fields are the same in each of its results: escape them once.
-        var ruleFields: [RuleID: (head: [UInt8], remediation: [UInt8])] = [:]
-        for (index, result) in report.results.enumerated() {
+        var ruleFields: [RuleID: (head: [UInt8], remediation: [UInt8], placeholder: Bool)] = [:]
+        for index in report.results.indices {
+            let result = report.results[index]
             bytes.append(contentsOf: (index == 0 ? "\n" : ",\n").utf8)
             let fields = ruleFields[result.rule.id] ?? {
-                let made = (Array(ruleHead(result.rule, language: language).utf8), Array(jsonString(result.rule.remediation[language]).utf8))
+                let remediation = result.rule.remediation[language]
+                let made = (Array(ruleHead(result.rule, language: language).utf8), Array(jsonString(remediation).utf8), remediation.utf8.contains(UInt8(ascii: "<")))
                 ruleFields[result.rule.id] = made
                 return made
             }()
             // A remediation with a placeholder (`<path>`) is filled in from each result.
-            let remediation = result.rule.remediation[language].contains("<") ? Array(jsonString(result.remediation(language)).utf8) : fields.remediation
+            let remediation = fields.placeholder ? Array(jsonString(result.remediation(language)).utf8) : fields.remediation
             appendItem(result, head: fields.head, remediation: remediation, language: language, to: &bytes)
             if bytes.count >= pieceSize {
                 try output(Data(bytes))

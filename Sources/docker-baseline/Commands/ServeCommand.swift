@@ -13,7 +13,9 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Audit on a schedule and serve the results: Prometheus /metrics, /report.json, /report.html, /healthz, /readyz.",
         discussion: """
         Each audit takes the path `audit` takes (collect, evaluate, apply the policy) and is recorded in the history \
-        (see `history`, `diff`) unless --no-history. POST /audit asks for one now. Listens on 127.0.0.1 by default; \
+        (see `history`, `diff`) unless --no-history. POST /audit asks for one now; with --watch, so does every new \
+        failure or fix that `watch` would report (the engine's events are followed in the same process, and execs kept \
+        in the journal audits judge 5.23/5.24 from). Listens on 127.0.0.1 by default; \
         any other address needs --token-file and --tls-cert/--tls-key (or --insecure-listen, which serves the \
         host's weaknesses to anyone who can reach the port). Stops on SIGTERM or SIGINT.
         """)
@@ -50,10 +52,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Language of /report.json and /report.html: en or zh (default: from the environment; ?lang= per request).")
     var lang: Language?
 
+    @Flag(help: "Also follow the engine's events as `watch` does: a new failure or fix triggers an audit at once, and every exec is kept in the journal.")
+    var watch = false
+
+    @Option(help: "The `watch` journal audits judge 5.23/5.24 (docker exec) from, and --watch writes (default: the watch's default journal).")
+    var journal: String?
+
     func validate() throws {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         guard maxTargetSeries >= 0 else { throw ValidationError("--max-target-series must be 0 or more") }
         guard interval.seconds >= 1 else { throw ValidationError("--interval must be at least 1 second") }
+        if watch, source.snapshot != nil { throw ValidationError("--watch follows an engine; it cannot be used with --snapshot") }
         if !listen.isLoopback, !insecureListen, tokenFile == nil || tlsCert == nil {
             throw ValidationError("""
             --listen \(listen) is reachable from other machines: it needs both --token-file and --tls-cert/--tls-key, \
@@ -74,9 +83,12 @@ struct ServeCommand: AsyncParsableCommand {
         let publisher = AuditPublisher(state: ServeState(), policy: try options.policy(), advisories: try options.advisoryTable(),
                                        history: noHistory ? nil : try history.open(), retention: history.retention, maxTargetSeries: maxTargetSeries)
         let source = self.source, imageContents = options.imageContents, cache = self.cache.cache
+        let journalPath = journal ?? ExecJournal.defaultPath()
         let loop = AuditLoop(publisher: publisher, interval: interval.seconds) {
-            try await source.load(imageContents: imageContents, cache: cache)
+            try await source.load(imageContents: imageContents, cache: cache, journal: journalPath)
         }
+        let watch = try self.watch ? EventTrigger(settings: watchSettings(policy: publisher.policy, advisories: publisher.advisories),
+                                                  journal: journalPath, state: publisher.state) : nil
         var logger = Logger(label: "docker-baseline.serve")
         logger.logLevel = .notice
         let router = MetricsServer.router(state: publisher.state, token: token, language: lang ?? Language.fromEnvironment(ProcessInfo.processInfo.environment))
@@ -98,13 +110,24 @@ struct ServeCommand: AsyncParsableCommand {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await server.runService() }
                 group.addTask { await loop.run() }
-                // The server ends on SIGTERM/SIGINT (or fails to bind): the loop goes with it.
+                if let watch { group.addTask { await watch.run() } }
+                // The server ends on SIGTERM/SIGINT (or fails to bind): the loop and the watch go with it.
                 try await group.next()
+                watch?.stop()
                 group.cancelAll()
             }
         } catch {
             throw CouldNotAudit(description: "serve: \(error)")
         }
+    }
+
+    /// What the events are judged by: the audits' policy, no initial audit of its own (serve's loop makes those).
+    func watchSettings(policy: AuditPolicy, advisories: AdvisoryTable) -> WatchSettings {
+        var settings = WatchSettings(collect: source.engine.collectOptions, policy: policy)
+        settings.collect.progress = nil
+        settings.advisories = advisories
+        settings.initialAudit = false
+        return settings
     }
 
     /// A private key others can read is not private: said, not refused (the operator may have reasons, e.g. a group).

@@ -23,32 +23,7 @@ struct WatchCommand: AsyncParsableCommand {
 
     @OptionGroup var engine: EngineOptions
 
-    @Option(help: "Benchmark numbering to show, and whose rules to run: cis-1.6 (default), cis-1.8, cis-ce-1.1.")
-    var benchmark: Benchmark?
-
-    @Option(help: "Rules to judge: cis-level1, cis-level2, baseline-basic, baseline-enhanced (default: every rule).")
-    var profile: Profile?
-
-    @Option(help: "Only these rules (rule id, CIS id, section or glob; repeatable).")
-    var include: [String] = []
-
-    @Option(help: "Not these rules (rule id, CIS id, section or glob; repeatable).")
-    var exclude: [String] = []
-
-    @Option(name: .customLong("include-target"), help: "Only targets whose name matches this glob (repeatable).")
-    var includeTargets: [String] = []
-
-    @Option(name: .customLong("exclude-target"), help: "Not targets whose name matches this glob (repeatable).")
-    var excludeTargets: [String] = []
-
-    @Option(name: .customLong("label"), help: "Only containers and images with this label, KEY or KEY=VALUE (repeatable).")
-    var labels: [String] = []
-
-    @Option(help: "Policy file with profile, selection, waivers and rule settings (default: ./.docker-baseline.yaml when present).")
-    var config: String?
-
-    @Option(name: .customLong("trusted-users"), help: "Comma-separated users allowed in the docker group (1.1.2).")
-    var trustedUsers: String?
+    @OptionGroup var judging: PolicyOptions
 
     @Option(help: "The journal of execs, findings and watched periods (default: /var/lib/docker-baseline/journal.sqlite as root, else $XDG_STATE_HOME/docker-baseline/journal.sqlite).")
     var journal: String?
@@ -89,21 +64,9 @@ struct WatchCommand: AsyncParsableCommand {
         guard queueSize >= 16 else { throw ValidationError("--queue-size must be at least 16") }
     }
 
-    func policy() throws -> AuditPolicy {
-        var policy = try loadPolicy(config)
-        if let benchmark { policy.benchmark = benchmark }
-        if let profile { policy.profile = profile }
-        if !include.isEmpty { policy.include = try selectors(include, flag: "--include") }
-        if !exclude.isEmpty { policy.exclude = try selectors(exclude, flag: "--exclude") }
-        policy.includeTargets = includeTargets
-        policy.excludeTargets = excludeTargets
-        policy.labels = labels
-        if let trustedUsers { policy.settings.trustedUsers = trustedUsers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        return policy
-    }
-
     func run() async throws {
-        var settings = WatchSettings(collect: engine.collectOptions, policy: try policy())
+        var settings = WatchSettings(collect: engine.collectOptions, policy: try judging.policy())
+        settings.advisories = try judging.advisoryTable()
         settings.collect.progress = nil
         settings.initialAudit = initialAudit
         settings.queueCapacity = queueSize

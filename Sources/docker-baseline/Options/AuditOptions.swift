@@ -2,12 +2,21 @@ import ArgumentParser
 import DockerBaseline
 import Foundation
 
-/// What an audit judges and by which policy: shared by `audit` and `serve`, so both take one path from the engine's
-/// snapshot to a report (`judge`).
+/// What an audit judges: whose image layers are read, and the policy. Shared by `audit` and `serve`, so both take one
+/// path from the engine's snapshot to a report (`judge`).
 struct AuditOptions: ParsableArguments {
     @Option(name: .customLong("image-contents"), help: "Whose layers to read for the image-contents rules (4.3, 4.8, 4.10): used (images containers were created from), all, none.")
     var imageContents: ImageContentsScope = .used
 
+    @OptionGroup var judging: PolicyOptions
+
+    func policy() throws -> AuditPolicy { try judging.policy() }
+    func advisoryTable() throws -> AdvisoryTable { try judging.advisoryTable() }
+}
+
+/// Which rules judge what, by which policy file, profile, selection and settings: every command that judges an engine
+/// (`audit`, `serve`, `watch`) takes these.
+struct PolicyOptions: ParsableArguments {
     @Option(help: "Benchmark numbering to show, and whose rules to run: cis-1.6 (default), cis-1.8, cis-ce-1.1.")
     var benchmark: Benchmark?
 

@@ -143,7 +143,7 @@ struct ExecUseRule: Rule {
         let engine = Target.engine(context.snapshot)
         guard let history = context.snapshot.execHistory else {
             return [Finding(target: engine, verdict: .warn(
-                "review: no watch journal covers this period (run `docker-baseline watch`); check `docker events --filter event=exec_create` and the host's audit log for \(what.en)s",
+                "review: no watch journal covers this period (run `docker-baseline watch`); check `docker events --filter event=exec_create` and the host's audit log for any \(what.en)",
                 "需人工核查：没有 watch 日志覆盖这段时间（请运行 `docker-baseline watch`）；请检查 `docker events --filter event=exec_create` 及宿主机审计日志中的\(what.zh)"))]
         }
         let offending = history.execs.filter(offends)
