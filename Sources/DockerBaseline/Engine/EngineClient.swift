@@ -136,11 +136,7 @@ public final class EngineClient: Sendable {
     /// GET `path` and return the body and headers of a 2xx answer.
     public func getWithHeaders(_ path: String) async throws -> (body: Data, headers: HTTPHeaders) {
         let name = "GET \(path)"
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = .GET
-        // Over a unix socket async-http-client sends no Host header, and dockerd answers 400 without one.
-        request.headers.add(name: "Host", value: "docker")
-        request.headers.add(name: "User-Agent", value: "docker-baseline/\(ToolInfo.current.version)")
+        let request = getRequest(path)
         do {
             let response = try await http.execute(request, timeout: .seconds(Int64(timeoutSeconds)))
             let body = try await response.body.collect(upTo: Self.answerLimit)
@@ -156,6 +152,22 @@ public final class EngineClient: Sendable {
         }
     }
 
+    private func getRequest(_ path: String) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .GET
+        // Over a unix socket async-http-client sends no Host header, and dockerd answers 400 without one.
+        request.headers.add(name: "Host", value: "docker")
+        request.headers.add(name: "User-Agent", value: "docker-baseline/\(ToolInfo.current.version)")
+        return request
+    }
+
+    /// Throws the engine's own message (read up to 1 MiB) for an answer that is not 2xx.
+    private func requireSuccess(_ response: HTTPClientResponse, endpoint: String) async throws {
+        guard !(200..<300).contains(response.status.code) else { return }
+        let body = try await response.body.collect(upTo: 1 << 20)
+        throw EngineError.httpStatus(endpoint: endpoint, status: Int(response.status.code), message: engineMessage(Data(body.readableBytesView)))
+    }
+
     /// GET `path` and hand the body of a 2xx answer to `consume` piece by piece, as it arrives. The body is never
     /// gathered: the response's async sequence reads from the socket only as pieces are consumed (back-pressure), so
     /// at most a few pieces are buffered whatever the answer's size. An error thrown by `consume` ends the request
@@ -163,16 +175,10 @@ public final class EngineClient: Sendable {
     public func stream(_ path: String, _ consume: (UnsafeRawBufferPointer) throws -> Void) async throws {
         struct ConsumerError: Error { let error: Error }
         let name = "GET \(path)"
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = .GET
-        request.headers.add(name: "Host", value: "docker")
-        request.headers.add(name: "User-Agent", value: "docker-baseline/\(ToolInfo.current.version)")
+        let request = getRequest(path)
         do {
             let response = try await http.execute(request, timeout: .seconds(Int64(timeoutSeconds)))
-            guard (200..<300).contains(response.status.code) else {
-                let body = try await response.body.collect(upTo: 1 << 20)
-                throw EngineError.httpStatus(endpoint: name, status: Int(response.status.code), message: engineMessage(Data(body.readableBytesView)))
-            }
+            try await requireSuccess(response, endpoint: name)
             for try await piece in response.body {
                 do { try piece.withUnsafeReadableBytes { try consume($0) } } catch { throw ConsumerError(error: error) }
             }
@@ -192,16 +198,10 @@ public final class EngineClient: Sendable {
     public func follow(_ path: String, connected: () async -> Void = {}, _ consume: (ByteBuffer) async throws -> Void) async throws {
         struct ConsumerError: Error { let error: Error }
         let name = "GET \(path)"
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = .GET
-        request.headers.add(name: "Host", value: "docker")
-        request.headers.add(name: "User-Agent", value: "docker-baseline/\(ToolInfo.current.version)")
+        let request = getRequest(path)
         do {
             let response = try await streamingHTTP.execute(request, timeout: .seconds(Int64(timeoutSeconds)))
-            guard (200..<300).contains(response.status.code) else {
-                let body = try await response.body.collect(upTo: 1 << 20)
-                throw EngineError.httpStatus(endpoint: name, status: Int(response.status.code), message: engineMessage(Data(body.readableBytesView)))
-            }
+            try await requireSuccess(response, endpoint: name)
             await connected()
             for try await piece in response.body {
                 do { try await consume(piece) } catch { throw ConsumerError(error: error) }
