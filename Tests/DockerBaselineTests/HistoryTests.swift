@@ -108,19 +108,29 @@ struct HistoryTests {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            while attempt % 2 == 0, process.isRunning {
-                do {
-                    try probe.inTransaction(.immediate) { _ in .rollback }
-                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
-                    kill(process.processIdentifier, SIGKILL)
-                    killedInWrite += 1
-                    break
+            // Polled from a thread of its own: on the cooperative pool, busy with the other suites, the probe could
+            // sleep through the whole write.
+            let watchForWrite = attempt % 2 == 0
+            let caught: Bool = await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    var caught = false
+                    while watchForWrite, process.isRunning {
+                        do {
+                            try probe.inTransaction(.immediate) { _ in .rollback }
+                        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                            kill(process.processIdentifier, SIGKILL)
+                            caught = true
+                            break
+                        } catch {
+                            break
+                        }
+                        usleep(500)
+                    }
+                    process.waitUntilExit()
+                    continuation.resume(returning: caught)
                 }
-                try await Task.sleep(for: .milliseconds(1))
             }
-            await withCheckedContinuation { continuation in
-                DispatchQueue.global().async { process.waitUntilExit(); continuation.resume() }
-            }
+            if caught { killedInWrite += 1 }
             if process.terminationReason == .exit, process.terminationStatus == 0 { completed += 1 }
         }
         try probe.close()

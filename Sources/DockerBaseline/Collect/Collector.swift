@@ -87,11 +87,14 @@ public enum Collector {
         let scanner = options.processSource == .auto ? ProcessScanner(root: options.root) : nil
         let root = options.root
         let socket = endpoint.socketPath
-        async let hostFacts = offThePool { HostCollector(root: root, engineSocket: socket).collect() }
+        // The host facts stay a task of the pool (only the /proc walk, the larger read, has a thread of its own): run
+        // on a dispatch thread, the daemon behind the socket was mistaken for another dockerd in two full test runs,
+        // never alone; the cause is not understood yet (see the issue 18 note).
+        let hostFacts = Task.detached { HostCollector(root: root, engineSocket: socket).collect() }
         var snapshot = try await EngineCollector(client: client, concurrency: options.concurrency, processScanner: scanner,
                                                  imageContents: options.imageContents, contentCache: options.contentCache, progress: options.progress)
             .collect(host: nil, environment: environment(options))
-        var host = await hostFacts
+        var host = await hostFacts.value
         // Listeners are probed from here only when "here" is the host itself.
         if root == "/" {
             host.listeners = await ListenerProbe().probe(host.listeners)
