@@ -4,7 +4,7 @@
 # peak RSS, /metrics response time, history database size per 1,000 runs.
 #   benchmarks/serve.sh [CONTAINERS=200] [DURATION=180] [INTERVAL=5]
 # Containers: one busybox image (imported), a quarter running `sleep` with --network none, the rest created; label
-# io.docker-baseline.bench=1, removed at the end. BIN: the binary (default: the release build when present, else debug).
+# io.docker-baseline.bench=1, removed at the end. DOCKER_BASELINE_BIN: a release binary built earlier (default: built here by scripts/build-release.sh).
 # Phase 1 audits every INTERVAL s for DURATION s with /metrics scraped every 5 s; phase 2 serves with a one-hour
 # interval and measures the CPU of 60 s between audits (scraped every 5 s). CPU per audit = (phase 1 CPU − phase 2's
 # idle rate × DURATION) / audits. History size per 1,000 runs is extrapolated from the runs phase 1 recorded.
@@ -17,11 +17,9 @@ DURATION=${2:-180}
 INTERVAL=${3:-5}
 LABEL=io.docker-baseline.bench=1
 command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
-if [ -z "${BIN:-}" ]; then
-    BIN=$(swift build -c release --show-bin-path 2>/dev/null)/docker-baseline
-    [ -x "$BIN" ] || BIN=$(swift build --show-bin-path)/docker-baseline
-fi
-[ -x "$BIN" ] || { echo "no binary at $BIN: swift build first" >&2; exit 1; }
+# DOCKER_BASELINE_BIN: a release binary built earlier, instead of building one here.
+BIN=${DOCKER_BASELINE_BIN:-}
+[ -n "$BIN" ] || BIN=$(scripts/build-release.sh 2>/dev/null) || { echo "the release build failed" >&2; exit 1; }
 WORK=$(mktemp -d /var/tmp/dbb-serve.XXXXXX)
 PIDS=()
 DAEMON_PID=

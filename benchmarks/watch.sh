@@ -25,8 +25,9 @@ cleanup() {
 trap cleanup EXIT
 remove_bench_objects
 
-swift build -c release --product docker-baseline >/dev/null 2>&1
-BIN="$(swift build -c release --show-bin-path)/docker-baseline"
+# DOCKER_BASELINE_BIN: a release binary built earlier, instead of building one here.
+BIN=${DOCKER_BASELINE_BIN:-}
+[ -n "$BIN" ] || BIN=$(scripts/build-release.sh 2>/dev/null) || { echo "the release build failed" >&2; exit 1; }
 
 WORK=$(mktemp -d)
 mkdir -p "$WORK/root/bin"
