@@ -61,14 +61,10 @@ public struct HistoryStore: Sendable {
         }
     }
 
-    /// `$DOCKER_BASELINE_HISTORY`; else `/var/lib/docker-baseline/history.sqlite` as root; else
-    /// `$XDG_STATE_HOME/docker-baseline/history.sqlite`, `~/.local/state/docker-baseline/history.sqlite` without it.
+    /// `$DOCKER_BASELINE_HISTORY`; else `history.sqlite` in the state directory (`stateDirectory`).
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let own = environment["DOCKER_BASELINE_HISTORY"], own.hasPrefix("/") { return own }
-        if geteuid() == 0 { return "/var/lib/docker-baseline/history.sqlite" }
-        if let xdg = environment["XDG_STATE_HOME"], xdg.hasPrefix("/") { return xdg + "/docker-baseline/history.sqlite" }
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-        return home + "/.local/state/docker-baseline/history.sqlite"
+        return stateDirectory(environment: environment) + "/history.sqlite"
     }
 
     static var migrator: DatabaseMigrator {

@@ -22,12 +22,9 @@ public final class ExecJournal: Sendable {
         public var description: String
     }
 
-    /// `/var/lib/docker-baseline/journal.sqlite` for root, else under `$XDG_STATE_HOME` (`~/.local/state`).
+    /// `journal.sqlite` in the state directory (`stateDirectory`).
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment, isRoot: Bool = geteuid() == 0) -> String {
-        if isRoot { return "/var/lib/docker-baseline/journal.sqlite" }
-        let state = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.local/state")
-        return state + "/docker-baseline/journal.sqlite"
+        stateDirectory(environment: environment, isRoot: isRoot) + "/journal.sqlite"
     }
 
     /// Opens (creating it and its folder for a watch) and migrates the journal; `readOnly` for `audit`, which never
