@@ -99,6 +99,7 @@ public enum PolicyFile {
             case .allowedRegistries: policy.settings.allowedRegistries = try strings(value, place)
             case .requireDigest: policy.settings.requireDigest = try bool()
             case .inlineIgnores: policy.settings.inlineIgnores = try bool()
+            case .requireEgressFilter: policy.settings.requireEgressFilter = try bool()
             case nil: policy.lintExcludePaths = try strings(value, place)
             }
         }

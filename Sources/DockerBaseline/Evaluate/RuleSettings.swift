@@ -14,9 +14,13 @@ public struct RuleSettings: Codable, Sendable, Equatable {
     public var requireDigest: Bool
     /// Honour `# docker-baseline ignore=…` comments in build files (`inline-ignores`; off with `--no-inline-ignores`).
     public var inlineIgnores: Bool
+    /// Containers' outbound traffic must be filtered (`require-egress-filter`): an unfiltered bridge fails instead
+    /// of asking for review. nil: only under the `baseline-enhanced` profile.
+    public var requireEgressFilter: Bool?
 
     public init(trustedUsers: [String]? = nil, nodeCertMaxDays: Int = 90, allowedRegistries: [String] = [],
-                requireDigest: Bool = false, inlineIgnores: Bool = true) {
+                requireDigest: Bool = false, inlineIgnores: Bool = true, requireEgressFilter: Bool? = nil) {
+        self.requireEgressFilter = requireEgressFilter
         self.trustedUsers = trustedUsers
         self.nodeCertMaxDays = nodeCertMaxDays
         self.allowedRegistries = allowedRegistries
@@ -31,6 +35,7 @@ public struct RuleSettings: Codable, Sendable, Equatable {
         case allowedRegistries = "allowed-registries"
         case requireDigest = "require-digest"
         case inlineIgnores = "inline-ignores"
+        case requireEgressFilter = "require-egress-filter"
     }
 
     /// A key left out keeps its default.
@@ -42,5 +47,6 @@ public struct RuleSettings: Codable, Sendable, Equatable {
         allowedRegistries = try container.decodeIfPresent([String].self, forKey: .allowedRegistries) ?? defaults.allowedRegistries
         requireDigest = try container.decodeIfPresent(Bool.self, forKey: .requireDigest) ?? defaults.requireDigest
         inlineIgnores = try container.decodeIfPresent(Bool.self, forKey: .inlineIgnores) ?? defaults.inlineIgnores
+        requireEgressFilter = try container.decodeIfPresent(Bool.self, forKey: .requireEgressFilter)
     }
 }
