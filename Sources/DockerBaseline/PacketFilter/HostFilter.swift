@@ -71,30 +71,78 @@ public struct HostFilter: Sendable {
     /// Who can open a connection, and what decided it.
     public struct Exposure: Sendable {
         /// Per family, the sources (or, for egress, destinations) let through.
-        public var allowed: [AddressFamily: AddressSet]
-        public var undecided: [String]
-        public var stoppedBy: [String]
+        public var allowed: [AddressFamily: AddressSet] = [:]
+        /// Per family, every address the question is about: outside the host (not its loopback, not its bridges'
+        /// subnets); "anywhere" means all of it.
+        public var universe: [AddressFamily: AddressSet] = [:]
+        public var undecided: [String] = []
+        public var stoppedBy: [String] = []
         /// How the packet travels (`PREROUTING DNAT → FORWARD (in eth0, out docker0)`).
         public var path: String
 
-        /// `anywhere`, `nowhere`, or the ranges.
-        public var description: String {
-            let sets = allowed.sorted { $0.key.rawValue < $1.key.rawValue }.map(\.value)
-            if sets.allSatisfy(\.isAll) { return "anywhere" }
-            if sets.allSatisfy(\.isEmpty) { return "nowhere" }
-            return sets.filter { !$0.isEmpty }.map(\.description).joined(separator: "; ")
+        init(path: String) { self.path = path }
+
+        private func relevant(_ family: AddressFamily) -> AddressSet {
+            (allowed[family] ?? .none(family)).intersection(universe[family] ?? .all(family))
         }
 
-        public var fromAnywhere: Bool { allowed.values.contains { $0.isAll } }
-        public var fromNowhere: Bool { allowed.values.allSatisfy(\.isEmpty) }
+        /// `anywhere`, `nowhere`, `anywhere except RANGES` or `RANGES`; prefixed by `IPv4: ` / `IPv6: ` when both
+        /// families were judged and differ.
+        public var description: String {
+            let families = allowed.keys.sorted { $0.rawValue < $1.rawValue }
+            let parts = families.map { describe($0) }
+            if Set(parts).count == 1, let only = parts.first { return only }
+            return zip(families, parts).map { "\($0 == .ipv4 ? "IPv4" : "IPv6"): \($1)" }.joined(separator: "; ")
+        }
+
+        private func describe(_ family: AddressFamily) -> String {
+            let reached = relevant(family), all = universe[family] ?? .all(family)
+            if all.subtracting(reached).isEmpty { return "anywhere" }
+            if reached.isEmpty { return "nowhere" }
+            let missing = all.subtracting(reached)
+            return missing.cidrs.count < reached.cidrs.count ? "anywhere except \(missing)" : reached.description
+        }
+
+        public var fromAnywhere: Bool {
+            allowed.keys.contains { family in (universe[family] ?? .all(family)).subtracting(allowed[family] ?? .none(family)).isEmpty }
+        }
+        public var fromNowhere: Bool { allowed.keys.allSatisfy { relevant($0).isEmpty } }
+
+        mutating func finish() {
+            undecided = undecided.uniqued()
+            stoppedBy = stoppedBy.uniqued()
+        }
     }
 
     /// The interfaces a packet from outside can arrive on: everything but loopback, bridges and their ports.
     /// `?` stands for "some interface" when the interfaces were not read.
     var ingressInterfaces: [String] {
         guard let interfaces else { return ["?"] }
-        let names = interfaces.filter { $0.kind != "loopback" && $0.kind != "bridge" && $0.master == nil && $0.name != "lo" }.map(\.name)
+        let names = interfaces.filter(isOutside).map(\.name)
         return names.isEmpty ? ["?"] : names
+    }
+
+    private func isOutside(_ interface: HostInterface) -> Bool {
+        interface.kind != "loopback" && interface.kind != "bridge" && interface.master == nil && interface.name != "lo"
+    }
+
+    private func prefixes(of interface: HostInterface, _ family: AddressFamily) -> AddressSet {
+        interface.addresses.compactMap { AddressSet(cidr: $0, family: family) }.reduce(.none(family)) { $0.union($1) }
+    }
+
+    /// Addresses outside the host: all but the subnets of its loopback and bridges (`127.0.0.0/8`, `172.17.0.0/16`).
+    func universe(_ family: AddressFamily) -> AddressSet {
+        guard let interfaces else { return .all(family) }
+        return interfaces.filter { !isOutside($0) }.reduce(.all(family)) { $0.subtracting(prefixes(of: $1, family)) }
+    }
+
+    /// The outside addresses a packet on `interface` can have as its far end: that interface's own subnets, and
+    /// whatever no interface of the host is connected to (the routed rest). Addresses of another interface's subnet
+    /// arrive (and leave) through that interface.
+    func farEnds(on interface: String, _ family: AddressFamily) -> AddressSet {
+        guard let interfaces, let own = interfaces.first(where: { $0.name == interface }) else { return universe(family) }
+        let connected = interfaces.reduce(AddressSet.none(family)) { $0.union(prefixes(of: $1, family)) }
+        return prefixes(of: own, family).union(connected.complement)
     }
 
     func localAddresses(_ family: AddressFamily) -> AddressSet {
@@ -120,101 +168,100 @@ public struct HostFilter: Sendable {
         }?.name
     }
 
-    /// A TCP listener on the host itself (the daemon's API): PREROUTING, then INPUT.
-    public func reachability(ofLocal address: IPAddress?, family: AddressFamily, port: Int) -> Exposure {
-        var exposure = Exposure(allowed: [:], undecided: [], stoppedBy: [], path: "PREROUTING → INPUT")
-        guard let ruleset = rulesets[family] else { return exposure }
-        var allowed = AddressSet.none(family)
-        for ingress in ingressInterfaces {
-            let destinations: [IPAddress?] = address.map { [$0] } ?? {
-                let own = addresses(of: ingress, family)
-                return own.isEmpty ? [nil] : own
-            }()
-            for destination in destinations {
-                var walker = ChainWalker(ruleset: ruleset, probe: Probe(family: family, open: .source, fixed: destination, destinationPort: port,
-                                                                         inInterface: ingress, outInterface: nil, localAddresses: localAddresses(family)))
-                if walker.translation(at: .prerouting) != nil { continue }
-                let reached = walker.pass(.input, from: walker.pass(.prerouting, from: .all(family)))
-                allowed = allowed.union(reached)
-                exposure.undecided += walker.undecided
-                exposure.stoppedBy += walker.stoppedBy
+    /// A TCP listener on the host itself (the daemon's API): PREROUTING, then INPUT, for each of `families`.
+    public func reachability(ofLocal address: IPAddress?, families: [AddressFamily], port: Int) -> Exposure {
+        var exposure = Exposure(path: "PREROUTING → INPUT")
+        for family in families {
+            guard let ruleset = rulesets[family] else { continue }
+            var allowed = AddressSet.none(family)
+            for ingress in ingressInterfaces {
+                for destination in destinations(address, on: ingress, family) {
+                    var walker = ChainWalker(ruleset: ruleset, probe: Probe(family: family, open: .source, fixed: destination, destinationPort: port,
+                                                                             inInterface: ingress, outInterface: nil, localAddresses: localAddresses(family)))
+                    if walker.translation(at: .prerouting) != nil { continue }
+                    allowed = allowed.union(walker.pass(.input, from: walker.pass(.prerouting, from: farEnds(on: ingress, family))))
+                    exposure.undecided += walker.undecided
+                    exposure.stoppedBy += walker.stoppedBy
+                }
             }
+            exposure.allowed[family] = allowed
+            exposure.universe[family] = universe(family)
         }
-        exposure.allowed[family] = allowed
-        exposure.undecided = exposure.undecided.uniqued()
-        exposure.stoppedBy = exposure.stoppedBy.uniqued()
+        exposure.finish()
         return exposure
+    }
+
+    /// The host address a packet arriving on `ingress` is sent to: `bound`, else each of that interface's own.
+    private func destinations(_ bound: IPAddress?, on ingress: String, _ family: AddressFamily) -> [IPAddress?] {
+        if let bound { return [bound] }
+        let own = addresses(of: ingress, family)
+        return own.isEmpty ? [nil] : own
     }
 
     /// A port Docker published: PREROUTING (where Docker's DNAT sends it on to the container), then FORWARD
     /// towards the container's bridge; without a DNAT rule, INPUT (docker-proxy on the host port).
     public func reachability(ofPublished hostAddress: IPAddress?, family: AddressFamily, hostPort: Int) -> Exposure {
-        var exposure = Exposure(allowed: [:], undecided: [], stoppedBy: [], path: "")
+        var exposure = Exposure(path: "")
         guard let ruleset = rulesets[family] else { return exposure }
         var allowed = AddressSet.none(family)
         var paths: [String] = []
+        let local = localAddresses(family)
         for ingress in ingressInterfaces {
-            let destinations: [IPAddress?] = hostAddress.map { [$0] } ?? {
-                let own = addresses(of: ingress, family)
-                return own.isEmpty ? [nil] : own
-            }()
-            for destination in destinations {
-                let local = localAddresses(family)
+            for destination in destinations(hostAddress, on: ingress, family) {
                 var walker = ChainWalker(ruleset: ruleset, probe: Probe(family: family, open: .source, fixed: destination, destinationPort: hostPort,
                                                                          inInterface: ingress, outInterface: nil, localAddresses: local))
-                let afterPrerouting = walker.pass(.prerouting, from: .all(family))
-                var reached: AddressSet
+                let afterPrerouting = walker.pass(.prerouting, from: farEnds(on: ingress, family))
                 if let translation = walker.translation(at: .prerouting), let target = translation.address.flatMap(IPAddress.init), target.family == family {
                     let bridge = interface(routing: target) ?? "?"
                     var translated = Probe(family: family, open: .source, fixed: target, destinationPort: translation.port ?? hostPort,
                                            inInterface: ingress, outInterface: bridge, localAddresses: local)
                     translated.states = ["NEW", "DNAT"]
                     var forward = ChainWalker(ruleset: ruleset, probe: translated)
-                    reached = forward.pass(.forward, from: afterPrerouting)
-                    walker.undecided += forward.undecided
-                    walker.stoppedBy += forward.stoppedBy
+                    allowed = allowed.union(forward.pass(.forward, from: afterPrerouting))
+                    exposure.undecided += forward.undecided
+                    exposure.stoppedBy += forward.stoppedBy
                     paths.append("PREROUTING DNAT to \(target):\(translation.port ?? hostPort) → FORWARD (in \(ingress), out \(bridge))")
                 } else {
-                    reached = walker.pass(.input, from: afterPrerouting)
+                    allowed = allowed.union(walker.pass(.input, from: afterPrerouting))
                     paths.append("no DNAT rule: PREROUTING → INPUT (docker-proxy on the host port)")
                 }
-                allowed = allowed.union(reached)
                 exposure.undecided += walker.undecided
                 exposure.stoppedBy += walker.stoppedBy
             }
         }
         exposure.allowed[family] = allowed
+        exposure.universe[family] = universe(family)
         exposure.path = paths.uniqued().joined(separator: "; ")
-        exposure.undecided = exposure.undecided.uniqued()
-        exposure.stoppedBy = exposure.stoppedBy.uniqued()
+        exposure.finish()
         return exposure
     }
 
     /// Ports tried for egress: a restriction on any of them counts as filtering.
     static let egressPorts = [22, 25, 53, 80, 443, 3306, 6379, 8080, 40000]
 
-    /// Where a container at `source` on `bridge` may open connections outside the host: FORWARD (in the bridge,
-    /// out each outside interface), over the ports in `egressPorts`. The open address is the destination.
+    /// Where a container at `source` on `bridge` may open connections outside the host: PREROUTING and FORWARD
+    /// (in the bridge, out the interface each destination is routed through), over the ports in `egressPorts`.
+    /// The open address is the destination.
     public func egress(from source: IPAddress, bridge: String) -> Exposure {
-        var exposure = Exposure(allowed: [:], undecided: [], stoppedBy: [], path: "PREROUTING → FORWARD (in \(bridge))")
-        guard let ruleset = rulesets[source.family] else { return exposure }
-        var allowed = AddressSet.all(source.family)
+        let family = source.family
+        var exposure = Exposure(path: "PREROUTING → FORWARD (in \(bridge), out each outside interface)")
+        guard let ruleset = rulesets[family] else { return exposure }
+        var allowed = AddressSet.all(family)
         for port in Self.egressPorts {
-            var reached = AddressSet.none(source.family)
+            var reached = AddressSet.none(family)
             for outgoing in ingressInterfaces {
-                var walker = ChainWalker(ruleset: ruleset, probe: Probe(family: source.family, open: .destination, fixed: source, destinationPort: port,
-                                                                         inInterface: bridge, outInterface: outgoing, localAddresses: localAddresses(source.family)))
-                reached = reached.union(walker.pass(.forward, from: walker.pass(.prerouting, from: .all(source.family))))
+                var walker = ChainWalker(ruleset: ruleset, probe: Probe(family: family, open: .destination, fixed: source, destinationPort: port,
+                                                                         inInterface: bridge, outInterface: outgoing, localAddresses: localAddresses(family)))
+                reached = reached.union(walker.pass(.forward, from: walker.pass(.prerouting, from: farEnds(on: outgoing, family))))
                 exposure.undecided += walker.undecided
                 exposure.stoppedBy += walker.stoppedBy
             }
             allowed = allowed.intersection(reached)
         }
+        exposure.allowed[family] = allowed
         // The host's own addresses are not egress: those packets go to INPUT, not out of the host.
-        if interfaces != nil { allowed = allowed.union(localAddresses(source.family)) }
-        exposure.allowed[source.family] = allowed
-        exposure.undecided = exposure.undecided.uniqued()
-        exposure.stoppedBy = exposure.stoppedBy.uniqued()
+        exposure.universe[family] = universe(family).subtracting(interfaces == nil ? .none(family) : localAddresses(family))
+        exposure.finish()
         return exposure
     }
 
@@ -222,8 +269,9 @@ public struct HostFilter: Sendable {
     /// The open address is the source, within the subnet. Bridged packets meet the filter only when
     /// br_netfilter passes them to it (`net.bridge.bridge-nf-call-iptables` = 1).
     public func interContainer(bridge: String, subnet: AddressSet, destination: IPAddress, port: Int = 80) -> Exposure {
-        var exposure = Exposure(allowed: [:], undecided: [], stoppedBy: [], path: "FORWARD (in \(bridge), out \(bridge))")
+        var exposure = Exposure(path: "FORWARD (in \(bridge), out \(bridge))")
         let family = subnet.family
+        exposure.universe[family] = subnet
         let switchName = family == .ipv4 ? "net.bridge.bridge-nf-call-iptables" : "net.bridge.bridge-nf-call-ip6tables"
         guard sysctls[switchName] == "1" else {
             exposure.allowed[family] = subnet
@@ -234,8 +282,9 @@ public struct HostFilter: Sendable {
         var walker = ChainWalker(ruleset: ruleset, probe: Probe(family: family, open: .source, fixed: destination, destinationPort: port,
                                                                  inInterface: bridge, outInterface: bridge, localAddresses: localAddresses(family)))
         exposure.allowed[family] = walker.pass(.forward, from: walker.pass(.prerouting, from: subnet)).intersection(subnet)
-        exposure.undecided = walker.undecided.uniqued()
-        exposure.stoppedBy = walker.stoppedBy.uniqued()
+        exposure.undecided = walker.undecided
+        exposure.stoppedBy = walker.stoppedBy
+        exposure.finish()
         return exposure
     }
 

@@ -71,7 +71,10 @@ struct APIAccessControlRule: HostRule {
             guard let bound = boundAddress(listener.address) else {
                 return Finding(target: listenerTarget, verdict: .error("unreadable listener address \(listener.address)", "无法解析监听地址 \(listener.address)"))
             }
-            let exposure = filter.reachability(ofLocal: bound.address, family: bound.family, port: listener.port)
+            // A listener on `::` is dual-stack: IPv4 clients reach it too, through the IPv4 rules.
+            let exposure = bound.address == nil && bound.family == .ipv6
+                ? filter.reachability(ofLocal: nil, families: [.ipv4, .ipv6], port: listener.port)
+                : filter.reachability(ofLocal: bound.address, families: [bound.family], port: listener.port)
             var evidence = filterEvidence(filter, exposure)
             evidence["listener"] = listener.endpoint
             evidence["TLS"] = tls ? "tlsverify on" : "off"
