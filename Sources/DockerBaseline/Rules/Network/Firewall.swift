@@ -263,13 +263,13 @@ struct ContainerEgressRule: Rule {
         references: ["https://docs.docker.com/engine/network/packet-filtering-firewalls/"])
 
     func evaluate(_ context: AuditContext) -> [Finding] {
+        if let unavailable = filterUnavailable(context) { return [Finding(target: .host, verdict: unavailable)] }
         let networks = bridgesInUse(context)
         guard !networks.isEmpty else {
             return [Finding(target: .host, verdict: .pass("no running container is on a bridge network", "没有运行中的容器连接到网桥网络"))]
         }
         return networks.map { network, address in
             let target = Target(kind: .network, id: network.id, name: network.name)
-            if let unavailable = filterUnavailable(context) { return Finding(target: target, verdict: unavailable) }
             let filter = context.hostFilter!
             let bridge = network.bridgeName ?? "?"
             let exposure = filter.egress(from: address, bridge: bridge)
@@ -319,13 +319,13 @@ struct InterContainerRule: Rule {
         references: [Reference.networking])
 
     func evaluate(_ context: AuditContext) -> [Finding] {
+        if let unavailable = filterUnavailable(context) { return [Finding(target: .host, verdict: unavailable)] }
         let networks = bridgesInUse(context)
         guard !networks.isEmpty else {
             return [Finding(target: .host, verdict: .pass("no running container is on a bridge network", "没有运行中的容器连接到网桥网络"))]
         }
         return networks.map { network, address in
             let target = Target(kind: .network, id: network.id, name: network.name)
-            if let unavailable = filterUnavailable(context) { return Finding(target: target, verdict: unavailable) }
             let filter = context.hostFilter!
             let bridge = network.bridgeName ?? "?"
             let subnet = network.ipam?.config?.compactMap { $0.subnet.flatMap { AddressSet(cidr: $0, family: address.family) } }.first
