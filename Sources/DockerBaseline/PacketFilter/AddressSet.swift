@@ -21,7 +21,7 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
     /// `10.0.0.1`, `fe80::1`; nil for anything else (host names are not resolved).
     public init?(_ text: some StringProtocol) {
         let text = String(text)
-        if text.contains(":") {
+        if text.utf8.contains(UInt8(ascii: ":")) {
             var bytes = in6_addr()
             guard inet_pton(AF_INET6, text, &bytes) == 1 else { return nil }
             let value = withUnsafeBytes(of: &bytes) { raw in raw.reduce(UInt128(0)) { $0 << 8 | UInt128($1) } }
@@ -67,8 +67,8 @@ public struct AddressSet: Equatable, Sendable, CustomStringConvertible {
     /// nil when it is none of those, or of another family.
     public init?(cidr text: some StringProtocol, family: AddressFamily) {
         let text = String(text)
-        if let dash = text.firstIndex(of: "-"), !text.contains("/") {
-            guard let low = IPAddress(text[..<dash]), let high = IPAddress(text[text.index(after: dash)...]),
+        if let dash = text.utf8.firstIndex(of: UInt8(ascii: "-")), !text.utf8.contains(UInt8(ascii: "/")) {
+            guard let low = IPAddress(text[..<dash]), let high = IPAddress(text[text.utf8.index(after: dash)...]),
                   low.family == family, high.family == family, low.value <= high.value else { return nil }
             self.init(family: family, ranges: [low.value...high.value])
             return

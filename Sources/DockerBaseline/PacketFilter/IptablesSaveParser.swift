@@ -36,14 +36,14 @@ public enum IptablesSaveParser {
         // Lines split on bytes: a kube-proxy host's dump has tens of thousands.
         for rawLine in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
-            let line = Substring(rawLine).trimmingSuffixWhitespace()
-            guard let first = line.first, first != "#" else { continue }
+            let line = Substring(rawLine.trimmingSuffixWhitespace())
+            guard let first = line.utf8.first, first != UInt8(ascii: "#") else { continue }
             switch first {
-            case "*":
+            case UInt8(ascii: "*"):
                 finish()
                 current = FilterTable(name: "\(label) \(line.dropFirst())", family: family)
                 declared = []
-            case ":":
+            case UInt8(ascii: ":"):
                 let fields = line.dropFirst().split(separator: " ")
                 guard let name = fields.first, current != nil else {
                     problems.append(Problem(line: lineNumber, message: "chain declaration outside a table"))
@@ -52,7 +52,7 @@ public enum IptablesSaveParser {
                 let policy: FilterAction? = fields.count > 1 ? ["ACCEPT": .accept, "DROP": .drop][String(fields[1])] : nil
                 current?.chains[String(name)] = FilterChain(name: String(name), policy: policy)
                 declared.insert(String(name))
-            case "-":
+            case UInt8(ascii: "-"):
                 guard current != nil else {
                     problems.append(Problem(line: lineNumber, message: "rule outside a table"))
                     continue
@@ -87,8 +87,9 @@ public enum IptablesSaveParser {
         }
         func address(_ text: String?) -> AddressMatch? {
             guard let text else { return nil }
-            let sets = text.split(separator: ",").compactMap { AddressSet(cidr: $0, family: family) }
-            guard !sets.isEmpty, sets.count == text.split(separator: ",").count else { return nil }
+            let parts = text.split(separator: ",")
+            let sets = parts.compactMap { AddressSet(cidr: $0, family: family) }
+            guard !sets.isEmpty, sets.count == parts.count else { return nil }
             return .set(sets.dropFirst().reduce(sets[0]) { $0.union($1) })
         }
         while index < words.endIndex {
@@ -226,10 +227,15 @@ public enum IptablesSaveParser {
     }
 }
 
-extension Substring {
-    func trimmingSuffixWhitespace() -> Substring {
+extension Substring.UTF8View {
+    /// Without trailing spaces, tabs and carriage returns (rules files saved on Windows end lines with CR LF).
+    func trimmingSuffixWhitespace() -> Substring.UTF8View {
         var end = endIndex
-        while end > startIndex, self[index(before: end)].isWhitespace { end = index(before: end) }
+        while end > startIndex {
+            let byte = self[index(before: end)]
+            guard byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") else { break }
+            end = index(before: end)
+        }
         return self[startIndex..<end]
     }
 }
