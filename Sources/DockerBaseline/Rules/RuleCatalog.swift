@@ -10,6 +10,13 @@ public enum RuleCatalog {
         ContainerLogRotationRule(), SystemPathsRule(), CgroupNamespaceRule(), NetRawRule(),
     ]
 
+    /// A Podman engine's own configuration, judged only on a Podman engine (`EngineScope`).
+    static let podmanRules: [any Rule] = [
+        PodmanConfigurationRule(), PodmanRootlessRule(), PodmanInsecureRegistriesRule(), PodmanShortNamesRule(), PodmanImageTrustRule(),
+        PodmanCapabilitiesRule(), PodmanSeccompRule(), PodmanPidsLimitRule(), PodmanLoggingRule(), PodmanUsernsRule(),
+        PodmanCgroupManagerRule(), PodmanNoNewPrivilegesRule(), PodmanRemoteAPIRule(),
+    ] + PodmanFileRule.all
+
     /// The rules judged on a snapshot (`audit`, `image`), in benchmark order.
     public static let all: [any Rule] = {
         let rules: [any Rule] = [
@@ -31,7 +38,7 @@ public enum RuleCatalog {
             // §7 swarm
             SwarmManagersRule(), SwarmListenAddressRule(), SwarmEncryptedOverlaysRule(), SwarmSecretsRule(), SwarmAutolockRule(),
             SwarmUnlockKeyRotationRule(), SwarmNodeCertificateRule(), SwarmRootCARule(), SwarmTrafficSeparationRule(),
-        ] + runtimeChecks.map(ContainerCheckRule.init) + DaemonBoolRule.all + AuditWatchRule.all + FileRule.all
+        ] + runtimeChecks.map(ContainerCheckRule.init) + DaemonBoolRule.all + AuditWatchRule.all + FileRule.all + podmanRules
         // Benchmark order; rules without a CIS id go after their section's (host.*, daemon.*) or at the end.
         func key(_ rule: any Rule) -> String {
             rule.metadata.cis ?? rule.metadata.cis18 ?? (Int(rule.metadata.section) != nil ? rule.metadata.section + ".99" : "99")

@@ -38,6 +38,10 @@ public struct HostFacts: Codable, Sendable, Equatable {
     /// Programs configured on the host to ship logs elsewhere (`rsyslog forwards to … (/etc/rsyslog.d/x.conf:3)`);
     /// nil when not examined.
     public var logForwarders: [String]?
+    /// The process serving the audited engine's unix socket; nil when it was not found (remote or not visible).
+    public var engineProcess: EngineProcess?
+    /// A Podman engine's configuration (containers.conf, storage.conf, registries.conf, policy.json); nil for Docker.
+    public var podman: PodmanFacts?
 
     public init(
         root: String = "/", appArmorEnabled: Bool? = nil, seLinuxEnabled: Bool? = nil, seccompAvailable: Bool? = nil,

@@ -28,6 +28,9 @@ public struct Snapshot: Codable, Sendable, Equatable {
     public var swarm: SwarmFacts?
     /// `docker exec` use from a watch's journal and the host's audit log (5.23, 5.24); nil when neither exists.
     public var execHistory: ExecHistory?
+    /// Which engine answered (Docker, rootless Docker, Podman) and how that was decided; nil in older snapshots
+    /// (`identity` then decides from the engine's answers).
+    public var engineIdentity: EngineIdentity?
 
     public init(
         format: Int = Snapshot.currentFormat, tool: ToolInfo = .current, collectedAt: String, endpoint: String,

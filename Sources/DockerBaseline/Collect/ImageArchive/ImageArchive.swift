@@ -93,7 +93,11 @@ final class ArchiveScanner: TarSink {
         }
         let isBlob = path.hasPrefix("blobs/sha256/")
         currentIsBlob = isBlob
-        if path.hasSuffix("/layer.tar") || (isBlob && entry.size > 0) { currentLayer = LayerStream(budget: budget) }
+        // Layers are wherever the manifest says: `abc/layer.tar` (docker save), `abc.tar` at the top (Podman's
+        // docker-archive), `blobs/sha256/…` (newer docker save and OCI layouts). Any file that is not one of the
+        // archive's JSON or metadata files is read as a possible layer; the manifest decides which ones count.
+        let metadataFile = path.hasSuffix(".json") || path.hasSuffix("/json") || path.hasSuffix("/VERSION") || path == "repositories" || path == "oci-layout"
+        if entry.size > 0, isBlob || !metadataFile { currentLayer = LayerStream(budget: budget) }
         let isDocument = path == "manifest.json" || path == "index.json" || (!path.contains("/") && path.hasSuffix(".json")) || isBlob
         if isDocument && entry.size <= Int64(documentLimit) {
             if documentBytes + Int(entry.size) > documentBudget {
