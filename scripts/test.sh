@@ -27,6 +27,8 @@ command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v podman >/dev/null 2>&1 || missing+=(podman)
+command -v rootlesskit >/dev/null 2>&1 || missing+=(rootlesskit)
+command -v newuidmap >/dev/null 2>&1 || missing+=(uidmap)
 command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 [ -e /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
@@ -100,7 +102,7 @@ rm -f "$build_log"
 # What a test run may leave behind if a test forgets to clean up: helper processes, network namespaces, links,
 # temporary folders. Anything here after the run that was not here before it fails the run, named.
 leftovers() {
-    pgrep -af 'dockerd .*--data-root /tmp/dbt|sshd -f /tmp/dbt|http\.server|socket\.socket\(\)|prometheus --config\.file=/tmp/dbt|docker-baseline serve|podman system service .*unix:///tmp/dbt|conmon .*/tmp/dbt' | grep -v pgrep || true
+    pgrep -af 'dockerd .*--data-root /tmp/dbt|sshd -f /tmp/dbt|http\.server|socket\.socket\(\)|prometheus --config\.file=/tmp/dbt|docker-baseline serve|podman system service .*unix:///tmp/dbt|conmon .*/tmp/dbt|rootlesskit .*/tmp/dbt|dockerd --data-root /tmp/dbt' | grep -v pgrep || true
     ip netns list 2>/dev/null | grep -E '^dbt' || true
     ip -o link show 2>/dev/null | grep -oE ' dbt[^:@ ]+' || true
     find /var/cache -maxdepth 1 -name docker-baseline -newer "$started_at" 2>/dev/null || true

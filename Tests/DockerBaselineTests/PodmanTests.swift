@@ -443,3 +443,117 @@ struct RootlessDockerTests {
         }
     }
 }
+
+/// A rootless dockerd of the test's own (dockerd-rootless.sh under rootlesskit), run as `nobody` (uid 65534) with a
+/// subordinate id range the test adds to /etc/subuid and /etc/subgid and restores afterwards, its home, runtime folder and data in a
+/// temporary folder.
+final class RootlessDocker: @unchecked Sendable {
+    static let uid = 65534
+    let directory: URL
+    let socket: String
+    private let process: Process
+    private let savedIDs: [(path: String, content: Data)]
+
+    init(daemonJSON: String) throws {
+        let script = ["/usr/share/docker.io/contrib/dockerd-rootless.sh", "/usr/bin/dockerd-rootless.sh"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let script, HostFiles().which("rootlesskit") != nil, HostFiles().which("newuidmap") != nil else {
+            throw TestSetupError("rootless Docker needs dockerd-rootless.sh (docker.io), rootlesskit and uidmap (scripts/test.sh installs them)")
+        }
+        // A short folder: containerd's socket goes below XDG_RUNTIME_DIR, and unix socket paths end at 108 bytes.
+        directory = TestEnvironment.temporaryRoot.appendingPathComponent("rl-\(UUID().uuidString.prefix(8))")
+        let run = directory.appendingPathComponent("run"), home = directory.appendingPathComponent("home")
+        let config = home.appendingPathComponent(".config/docker")
+        try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
+        try daemonJSON.write(to: config.appendingPathComponent("daemon.json"), atomically: true, encoding: .utf8)
+        for path in [directory.path, run.path, home.path, home.appendingPathComponent(".config").path, config.path, config.appendingPathComponent("daemon.json").path] {
+            chown(path, uid_t(Self.uid), gid_t(Self.uid))
+        }
+        chmod(directory.path, 0o700)
+        chmod(run.path, 0o700)
+        socket = run.appendingPathComponent("docker.sock").path
+        var saved: [(String, Data)] = []
+        for path in ["/etc/subuid", "/etc/subgid"] {
+            let content = FileManager.default.contents(atPath: path) ?? Data()
+            saved.append((path, content))
+            var text = String(decoding: content, as: UTF8.self)
+            if !text.isEmpty, !text.hasSuffix("\n") { text += "\n" }
+            // By name: rootlesskit counts a numeric entry twice (once for the uid, once for the name) and the map fails.
+            try (text + "nobody:400000:65536\n").write(toFile: path, atomically: true, encoding: .utf8)
+            chmod(path, 0o644)
+        }
+        savedIDs = saved
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        process.arguments = ["--reuid=\(Self.uid)", "--regid=\(Self.uid)", "--clear-groups", "/usr/bin/env", "-i", "HOME=\(home.path)",
+                             "XDG_RUNTIME_DIR=\(run.path)", "PATH=\((script as NSString).deletingLastPathComponent):/usr/bin:/usr/sbin:/bin:/sbin",
+                             script, "--data-root", directory.appendingPathComponent("data").path]
+        let log = directory.appendingPathComponent("dockerd.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let logHandle = try FileHandle(forWritingTo: log)
+        defer { try? logHandle.close() }
+        process.standardOutput = logHandle
+        process.standardError = logHandle
+        do { try process.run() } catch {
+            restoreIDs()
+            throw error
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: socket), Date() < deadline, process.isRunning { Thread.sleep(forTimeInterval: 0.2) }
+        guard FileManager.default.fileExists(atPath: socket) else {
+            let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            let errors = output.split(separator: "\n").filter { $0.contains("error") }.suffix(3).joined(separator: " | ")
+            stop()
+            throw TestSetupError("dockerd-rootless.sh did not create \(socket): \(errors)")
+        }
+    }
+
+    private func restoreIDs() {
+        for (path, content) in savedIDs { FileManager.default.createFile(atPath: path, contents: content, attributes: [.posixPermissions: 0o644]) }
+    }
+
+    /// Stops rootlesskit (which dockerd-rootless.sh execs) and anything of ours still running, then cleans up.
+    func stop() {
+        DockerBaselineTests.stop(process)
+        // dockerd and containerd run in rootlesskit's namespaces; any left are ours by their data root.
+        let mine = directory.path
+        for pid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap(Int32.init) ?? [] {
+            guard let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
+                  String(decoding: command, as: UTF8.self).contains(mine) else { continue }
+            DockerBaselineTests.stop(pid: pid)
+        }
+        restoreIDs()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+@Suite("Rootless Docker, live")
+struct RootlessDockerLiveTests {
+    @Test("A rootless dockerd: identified, judged by the user's daemon.json and socket, rootlesskit's port driver read")
+    func live() async throws {
+        let daemon = try await offPool { try RootlessDocker(daemonJSON: #"{"icc": false, "log-level": "debug"}"#) }
+        defer { daemon.stop() }
+        var snapshot: Snapshot?
+        var lastError: (any Error)?
+        // The API answers a moment after the socket appears.
+        for _ in 0..<50 where snapshot == nil {
+            do { snapshot = try await Collector.snapshot(CollectOptions(host: "unix://\(daemon.socket)", environment: [:], timeoutSeconds: 10)) } catch {
+                lastError = error
+                try await Task.sleep(nanoseconds: 200_000_000)
+            }
+        }
+        let report = Evaluator.evaluate(try #require(snapshot, "\(String(describing: lastError))"))
+        let host = try #require(report.snapshot.host)
+        #expect(report.snapshot.identity.kind == .dockerRootless)
+        #expect(host.engineProcess?.uid == RootlessDocker.uid && host.engineProcess?.command == "dockerd")
+        #expect(host.daemon.configFile == daemon.directory.appendingPathComponent("home/.config/docker/daemon.json").path)
+        #expect(host.rootlessKit?.portDriver == "builtin")
+        #expect(!host.files.contains { $0.role == .etcDocker || $0.role == .dockerService })
+        #expect(report.status(.daemonRootless) == .pass)
+        #expect(report.status(.daemonRootlessPortDriver) == .warn)
+        #expect(report.status(.daemonIcc) == .pass, "the user's daemon.json was not the one judged")
+        #expect(report.status(.daemonLogLevel) == .fail)
+        #expect(report.result(.fileDockerSockOwner, daemon.socket)?.status == .pass)
+        #expect(report.results.allSatisfy { $0.rule.id.family != "podman" })
+    }
+}

@@ -40,8 +40,14 @@ public struct HostCollector: Sendable {
             virtualization: virtualization(), daemon: daemon, auditRules: readAuditRules(), mountPoints: mountPoints(),
             dockerGroupMembers: dockerGroupMembers(accounts), binaries: binaries,
             listeners: daemonProcess.map { tcpListeners(pid: $0.pid) } ?? [])
-        facts.files = filesToExamine(daemon: daemon, binaries: binaries, dockerService: dockerService)
-            .map { files.facts($0.path, role: $0.role, users: accounts.users, groups: accounts.groups) }
+        var examined = filesToExamine(daemon: daemon, binaries: binaries, dockerService: dockerService)
+        if let owner, owner.command == "dockerd", (owner.uid ?? 0) != 0 {
+            // A rootless dockerd: its files are its user's daemon.json and socket (and the programs it runs), not the
+            // system dockerd's /etc/docker, units and defaults files.
+            examined = examined.filter { [.daemonJSON, .dockerSocket].contains($0.role) || FileRole.binaries.contains($0.role) }
+            facts.rootlessKit = rootlessKit(above: owner.pid)
+        }
+        facts.files = examined.map { files.facts($0.path, role: $0.role, users: accounts.users, groups: accounts.groups) }
         if accounts.group == nil { facts.dockerGroupUnreadable = "\(files.real("/etc/group")) could not be read" }
         facts.daemonSeccompProfile = daemonSeccompProfile(daemon)
         facts.logForwarders = logForwarders()
@@ -85,6 +91,21 @@ public struct HostCollector: Sendable {
         facts.seccompAvailable = seccompAvailable()
         facts.logForwarders = logForwarders()
         return facts
+    }
+
+    /// The rootlesskit process among `pid`'s ancestors (dockerd-rootless.sh runs rootlesskit → exe → dockerd).
+    func rootlessKit(above pid: Int) -> RootlessKitFacts? {
+        var current = pid
+        for _ in 0..<8 {
+            guard let parent = files.read("/proc/\(current)/status")?.split(separator: "\n").first(where: { $0.hasPrefix("PPid:") })?
+                .split(whereSeparator: \.isWhitespace).dropFirst().first.flatMap({ Int($0) }), parent > 1 else { return nil }
+            if trimmed("/proc/\(parent)/comm") == "rootlesskit" {
+                let arguments = files.read("/proc/\(parent)/cmdline").map { $0.split(separator: "\0").map(String.init) } ?? []
+                return RootlessKitFacts(pid: parent, arguments: arguments)
+            }
+            current = parent
+        }
+        return nil
     }
 
     /// `/proc/PID/environ` as a dictionary.

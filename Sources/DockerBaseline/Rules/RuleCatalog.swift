@@ -32,7 +32,7 @@ public enum RuleCatalog {
             PartitionRule(), DockerGroupRule(), HostHardeningRule(), AdvisoryRule.engine, EngineLifecycleRule(), KernelAdvisoryRule(),
             VirtualizationRule(), SecurityModulesRule(),
             // §2 daemon
-            DaemonConfigurationRule(), RootlessRule(), LogLevelRule(), InsecureRegistriesRule(), StorageDriverRule(),
+            DaemonConfigurationRule(), RootlessRule(), RootlessPortDriverRule(), LogLevelRule(), InsecureRegistriesRule(), StorageDriverRule(),
             RemoteAPIRule(), DevicemapperRule(), DefaultUlimitRule(), UsernsRemapRule(), DaemonCgroupParentRule(), BaseDeviceSizeRule(),
             AuthorizationPluginRule(), CentralLoggingRule(), DaemonSeccompRule(),
             // §7 swarm

@@ -25,6 +25,8 @@ enum EngineScope {
         .daemonConfiguration: text("Podman has no daemon.json; the equivalent is containers.conf, storage.conf and registries.conf (podman.configuration)",
                                    "Podman 没有 daemon.json；对应的是 containers.conf、storage.conf 与 registries.conf（podman.configuration）"),
         .daemonRootless: text("judged by podman.rootless", "由 podman.rootless 检查"),
+        .daemonRootlessPortDriver: text("rootless Podman forwards ports with rootlessport, or slirp4netns with `port_handler=slirp4netns`; rootlesskit is Docker's",
+                                        "rootless Podman 用 rootlessport 转发端口，或用 `port_handler=slirp4netns` 的 slirp4netns；rootlesskit 属于 Docker"),
         .daemonIcc: text("Podman has no icc setting: containers on one network reach each other; separate them with `podman network create` (`--internal` for no outside access)",
                          "Podman 没有 icc 设置：同一网络的容器可互通；请用 `podman network create` 分隔（`--internal` 禁止外部访问）"),
         .daemonIptables: text("netavark (or CNI) writes Podman's firewall rules itself; there is no iptables switch to turn off",

@@ -416,8 +416,9 @@ struct PodmanRemoteAPIRule: PodmanRule {
               zh: "只在 unix 套接字上提供 API；远程通过 ssh 访问（`podman --remote --url ssh://…`）。"),
         ["https://docs.podman.io/en/latest/markdown/podman-system-service.1.html"])
     var examples: [RuleExample] {
-        [podmanExample(expect: .pass),
-         podmanExample(host: #"{"listeners": [{"address": "0.0.0.0", "port": 8080, "probe": "answered over HTTP"}]}"#, expect: .fail)]
+        [podmanExample(host: #"{"engineProcess": {"pid": 10, "command": "podman", "uid": 0}}"#, expect: .pass),
+         podmanExample(host: #"{"listeners": [{"address": "0.0.0.0", "port": 8080, "probe": "answered over HTTP"}]}"#, expect: .fail),
+         podmanExample(expect: .skipped)]
     }
 
     func judge(_ podman: PodmanFacts, host: HostFacts, in context: AuditContext) -> Verdict {
