@@ -557,3 +557,53 @@ struct RootlessDockerLiveTests {
         #expect(report.results.allSatisfy { $0.rule.id.family != "podman" })
     }
 }
+
+@Suite("Archive layouts the Docker and OCI specs allow")
+struct ArchiveLayoutTests {
+    /// One layer holding a setuid file, and an archive whose manifest names it `layerPath` (written there, or as a
+    /// symlink there to `storedAt`).
+    static func archive(layerPath: String, storedAt: String? = nil, manifestNames: String? = nil) -> [UInt8] {
+        var layer = TarBuilder()
+        layer.entry("usr/bin/tool", mode: 0o4755, data: Array("tool".utf8))
+        layer.end()
+        let config = #"{"architecture":"amd64","os":"linux","config":{},"rootfs":{"type":"layers","diff_ids":["sha256:\#(String(repeating: "a", count: 64))"]},"history":[{"created_by":"import"}]}"#
+        var outer = TarBuilder()
+        if let storedAt {
+            outer.entry(storedAt, data: layer.bytes)
+            outer.entry(layerPath, type: "2", link: "../\(storedAt)")
+        } else {
+            outer.entry(layerPath, data: layer.bytes)
+        }
+        outer.file("\(String(repeating: "c", count: 64)).json", config)
+        outer.file("manifest.json", #"[{"Config":"\#(String(repeating: "c", count: 64)).json","RepoTags":["layout/test:1"],"Layers":["\#(manifestNames ?? layerPath)"]}]"#)
+        outer.file("repositories", #"{"layout/test":{"1":"x"}}"#)
+        outer.end()
+        return outer.bytes
+    }
+
+    @Test("Layers named by digest are read wherever the manifest puts them", arguments: [
+        ("\(String(repeating: "b", count: 64)).tar", nil),                      // Podman's docker-archive
+        ("blobs/sha256/\(String(repeating: "b", count: 64))", nil),              // docker save since 25.0
+        (String(repeating: "b", count: 64), nil),                                // a bare digest
+        ("\(String(repeating: "d", count: 64))/layer.tar", "\(String(repeating: "b", count: 64)).tar"),  // Podman: a symlink to the digest
+    ] as [(String, String?)])
+    func layouts(_ layerPath: String, _ storedAt: String?) throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try HostileArchiveTests.write(Self.archive(layerPath: layerPath, storedAt: storedAt), "image.tar", in: directory)
+        let images = ImageContentsReader.readArchive(path)
+        #expect(images.count == 1)
+        #expect(images.first?.contents.problems.isEmpty == true, "\(images.first?.contents.problems.map(\.message) ?? [])")
+        #expect(images.first?.contents.setuidFiles.map(\.path) == ["/usr/bin/tool"])
+    }
+
+    @Test("A manifest naming a layer that is not in the archive is a problem for that image, not a silent pass")
+    func missingLayer() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // The manifest names a layer the archive does not hold.
+        let bytes = Self.archive(layerPath: "\(String(repeating: "b", count: 64)).tar", manifestNames: "\(String(repeating: "e", count: 64)).tar")
+        let images = ImageContentsReader.readArchive(try HostileArchiveTests.write(bytes, "image.tar", in: directory))
+        #expect(images.first?.contents.problems.contains { $0.message.contains("missing") } == true)
+    }
+}
