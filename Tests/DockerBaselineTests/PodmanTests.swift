@@ -154,6 +154,8 @@ struct PodmanEngineTests {
         }
         let snapshot = try await service.snapshot()
         let report = Evaluator.evaluate(snapshot)
+        // What `collect -o` saves is what `audit --snapshot` judges: the identity and Podman's facts survive the file.
+        #expect(try JSONDecoder().decode(Snapshot.self, from: try SnapshotFile.encode(snapshot)) == snapshot)
 
         #expect(snapshot.identity.kind == .podmanRootful)
         #expect(snapshot.identity.version == "4.3.1" || snapshot.identity.version?.hasPrefix("4.") == true || snapshot.identity.version?.hasPrefix("5.") == true)
@@ -452,7 +454,7 @@ final class RootlessDocker: @unchecked Sendable {
     let directory: URL
     let socket: String
     private let process: Process
-    private let savedIDs: [(path: String, content: Data)]
+    private let ids: SubordinateIDs
 
     init(daemonJSON: String) throws {
         let script = ["/usr/share/docker.io/contrib/dockerd-rootless.sh", "/usr/bin/dockerd-rootless.sh"].first { FileManager.default.isExecutableFile(atPath: $0) }
@@ -466,23 +468,11 @@ final class RootlessDocker: @unchecked Sendable {
         try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
         try daemonJSON.write(to: config.appendingPathComponent("daemon.json"), atomically: true, encoding: .utf8)
-        for path in [directory.path, run.path, home.path, home.appendingPathComponent(".config").path, config.path, config.appendingPathComponent("daemon.json").path] {
-            chown(path, uid_t(Self.uid), gid_t(Self.uid))
-        }
+        _ = try run_("/bin/chown", ["-R", "\(Self.uid):\(Self.uid)", directory.path])
         chmod(directory.path, 0o700)
         chmod(run.path, 0o700)
         socket = run.appendingPathComponent("docker.sock").path
-        var saved: [(String, Data)] = []
-        for path in ["/etc/subuid", "/etc/subgid"] {
-            let content = FileManager.default.contents(atPath: path) ?? Data()
-            saved.append((path, content))
-            var text = String(decoding: content, as: UTF8.self)
-            if !text.isEmpty, !text.hasSuffix("\n") { text += "\n" }
-            // By name: rootlesskit counts a numeric entry twice (once for the uid, once for the name) and the map fails.
-            try (text + "nobody:400000:65536\n").write(toFile: path, atomically: true, encoding: .utf8)
-            chmod(path, 0o644)
-        }
-        savedIDs = saved
+        ids = try SubordinateIDs()
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
         process.arguments = ["--reuid=\(Self.uid)", "--regid=\(Self.uid)", "--clear-groups", "/usr/bin/env", "-i", "HOME=\(home.path)",
@@ -495,7 +485,7 @@ final class RootlessDocker: @unchecked Sendable {
         process.standardOutput = logHandle
         process.standardError = logHandle
         do { try process.run() } catch {
-            restoreIDs()
+            ids.restore()
             throw error
         }
         let deadline = Date().addingTimeInterval(60)
@@ -508,10 +498,6 @@ final class RootlessDocker: @unchecked Sendable {
         }
     }
 
-    private func restoreIDs() {
-        for (path, content) in savedIDs { FileManager.default.createFile(atPath: path, contents: content, attributes: [.posixPermissions: 0o644]) }
-    }
-
     /// Stops rootlesskit (which dockerd-rootless.sh execs) and anything of ours still running, then cleans up.
     func stop() {
         DockerBaselineTests.stop(process)
@@ -522,12 +508,103 @@ final class RootlessDocker: @unchecked Sendable {
                   String(decoding: command, as: UTF8.self).contains(mine) else { continue }
             DockerBaselineTests.stop(pid: pid)
         }
-        restoreIDs()
+        ids.restore()
         try? FileManager.default.removeItem(at: directory)
     }
 }
 
-@Suite("Rootless Docker, live")
+/// A subordinate id range for `nobody` in /etc/subuid and /etc/subgid, for a rootless engine a test starts; `restore`
+/// puts both files back as they were.
+final class SubordinateIDs: @unchecked Sendable {
+    private var saved: [(path: String, content: Data)] = []
+
+    init() throws {
+        for path in ["/etc/subuid", "/etc/subgid"] {
+            let content = FileManager.default.contents(atPath: path) ?? Data()
+            saved.append((path, content))
+            var text = String(decoding: content, as: UTF8.self)
+            if !text.isEmpty, !text.hasSuffix("\n") { text += "\n" }
+            // By name: rootlesskit counts a numeric entry twice (once for the uid, once for the name) and the map fails.
+            try (text + "nobody:400000:65536\n").write(toFile: path, atomically: true, encoding: .utf8)
+            chmod(path, 0o644)
+        }
+    }
+
+    func restore() {
+        for (path, content) in saved { FileManager.default.createFile(atPath: path, contents: content, attributes: [.posixPermissions: 0o644]) }
+        saved = []
+    }
+}
+
+/// A rootless Podman service of the test's own, run as `nobody`: its configuration in the user's
+/// ~/.config/containers (containers.conf with file locks, policy.json), storage and runtime folders in a temporary folder.
+final class RootlessPodman: @unchecked Sendable {
+    let directory: URL
+    let socket: String
+    private let process: Process
+    private let ids: SubordinateIDs
+
+    init(policy: String) throws {
+        guard let podman = HostFiles().which("podman"), HostFiles().which("newuidmap") != nil else {
+            throw TestSetupError("rootless Podman needs podman and uidmap (scripts/test.sh installs them)")
+        }
+        directory = TestEnvironment.temporaryRoot.appendingPathComponent("rp-\(UUID().uuidString.prefix(8))")
+        let run = directory.appendingPathComponent("run"), home = directory.appendingPathComponent("home")
+        let config = home.appendingPathComponent(".config/containers")
+        try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
+        try """
+        [containers]
+        default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+        pids_limit = 0
+        [engine]
+        lock_type = "file"
+        events_logger = "none"
+        """.write(to: config.appendingPathComponent("containers.conf"), atomically: true, encoding: .utf8)
+        try policy.write(to: config.appendingPathComponent("policy.json"), atomically: true, encoding: .utf8)
+        _ = try run_("/bin/chown", ["-R", "\(RootlessDocker.uid):\(RootlessDocker.uid)", directory.path])
+        chmod(directory.path, 0o700)
+        chmod(run.path, 0o700)
+        socket = run.appendingPathComponent("podman.sock").path
+        ids = try SubordinateIDs()
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        process.arguments = ["--reuid=\(RootlessDocker.uid)", "--regid=\(RootlessDocker.uid)", "--clear-groups", "/usr/bin/env", "-i",
+                             "HOME=\(home.path)", "XDG_RUNTIME_DIR=\(run.path)", "PATH=/usr/bin:/usr/sbin:/bin:/sbin",
+                             podman, "system", "service", "--time=0", "unix://\(socket)"]
+        process.currentDirectoryURL = directory
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch {
+            ids.restore()
+            throw error
+        }
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: socket), Date() < deadline, process.isRunning { Thread.sleep(forTimeInterval: 0.1) }
+        guard FileManager.default.fileExists(atPath: socket) else {
+            stop()
+            throw TestSetupError("rootless podman system service did not create \(socket)")
+        }
+    }
+
+    func stop() {
+        DockerBaselineTests.stop(process)
+        let mine = directory.path
+        for pid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap(Int32.init) ?? [] {
+            guard let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
+                  String(decoding: command, as: UTF8.self).contains(mine) else { continue }
+            DockerBaselineTests.stop(pid: pid)
+        }
+        ids.restore()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+/// `run` where a local `run` folder hides it.
+private func run_(_ executable: String, _ arguments: [String]) throws -> CommandResult { try run(executable, arguments) }
+
+/// Both run as `nobody` with the same subordinate ids: one at a time.
+@Suite("Rootless engines, live", .serialized)
 struct RootlessDockerLiveTests {
     @Test("A rootless dockerd: identified, judged by the user's daemon.json and socket, rootlesskit's port driver read")
     func live() async throws {
@@ -555,6 +632,24 @@ struct RootlessDockerLiveTests {
         #expect(report.status(.daemonLogLevel) == .fail)
         #expect(report.result(.fileDockerSockOwner, daemon.socket)?.status == .pass)
         #expect(report.results.allSatisfy { $0.rule.id.family != "podman" })
+    }
+
+    @Test("A rootless Podman service: identified by its process, judged by the user's containers.conf and policy.json")
+    func rootlessPodman() async throws {
+        let service = try await offPool { try RootlessPodman(policy: signaturesRequired) }
+        defer { service.stop() }
+        let report = Evaluator.evaluate(try await Collector.snapshot(CollectOptions(host: "unix://\(service.socket)", environment: [:])))
+        let host = try #require(report.snapshot.host)
+        #expect(report.snapshot.identity.kind == .podmanRootless)
+        #expect(host.engineProcess?.uid == RootlessDocker.uid)
+        #expect(host.podman?.rootless == true)
+        #expect(host.podman?.policyFile == service.directory.appendingPathComponent("home/.config/containers/policy.json").path)
+        #expect(report.status(.podmanRootless) == .pass)
+        #expect(report.status(.podmanUserns) == .pass)
+        #expect(report.status(.podmanImageTrust) == .pass)
+        #expect(report.status(.podmanPidsLimit) == .fail, "the user's containers.conf was not read")
+        #expect(report.result(.podmanFileOwner, service.socket)?.status == .pass)
+        #expect(report.results.filter { $0.rule.id.family == "daemon" }.allSatisfy { $0.status == .skipped })
     }
 }
 
@@ -605,5 +700,47 @@ struct ArchiveLayoutTests {
         let bytes = Self.archive(layerPath: "\(String(repeating: "b", count: 64)).tar", manifestNames: "\(String(repeating: "e", count: 64)).tar")
         let images = ImageContentsReader.readArchive(try HostileArchiveTests.write(bytes, "image.tar", in: directory))
         #expect(images.first?.contents.problems.contains { $0.message.contains("missing") } == true)
+    }
+}
+
+@Suite("Engine identity")
+struct EngineIdentityTests {
+    static func version(_ components: [(String, String)], _ version: String) -> EngineVersion {
+        var answer = EngineVersion()
+        answer.version = version
+        answer.components = components.map { EngineVersion.Component(name: $0.0, version: $0.1) }
+        return answer
+    }
+
+    static func info(_ options: [String]) -> EngineInfo {
+        var answer = EngineInfo()
+        answer.securityOptions = options
+        return answer
+    }
+
+    @Test("Decided from the engine's answers and the process behind the socket", arguments: [
+        (version([("Engine", "28.5.2"), ("containerd", "1.7.28")], "28.5.2"), info(["name=seccomp,profile=builtin"]), nil, EngineKind.docker, "28.5.2"),
+        (version([("Engine", "28.5.2")], "28.5.2"), info(["name=seccomp,profile=builtin", "name=rootless"]), nil, .dockerRootless, "28.5.2"),
+        (version([("Engine", "20.10.24")], "20.10.24"), info([]), EngineProcess(pid: 7, command: "dockerd", uid: 1000), .dockerRootless, "20.10.24"),
+        (version([("Podman Engine", "4.3.1"), ("Conmon", "conmon version 2.1.6")], "4.3.1"), info(["name=seccomp,profile=default"]), nil, .podmanRootful, "4.3.1"),
+        (version([("Podman Engine", "5.4.2")], "5.4.2"), info(["name=seccomp,profile=default", "name=rootless"]), nil, .podmanRootless, "5.4.2"),
+        (version([("Podman Engine", "4.3.1")], "4.3.1"), info([]), EngineProcess(pid: 9, command: "podman", uid: 1000), .podmanRootless, "4.3.1"),
+        // A Podman service whose answers look like Docker's is still Podman: the process says so.
+        (version([], "4.3.1"), info([]), EngineProcess(pid: 9, command: "podman", uid: 0, executable: "/usr/bin/podman"), .podmanRootful, "4.3.1"),
+    ] as [(EngineVersion, EngineInfo, EngineProcess?, EngineKind, String)])
+    func identify(_ version: EngineVersion, _ info: EngineInfo, _ process: EngineProcess?, _ kind: EngineKind, _ shown: String) {
+        let identity = EngineIdentity.identify(version: version, info: info, process: process)
+        #expect(identity.kind == kind)
+        #expect(identity.version == shown)
+        #expect(!identity.evidence.isEmpty || process == nil)
+    }
+
+    @Test("A snapshot without an identity (older, or a rule example) is identified from its answers; a collected one keeps its own")
+    func snapshots() throws {
+        var snapshot = try RuleExample(snapshot: #"{"engine": {"Version": "4.3.1", "Components": [{"Name": "Podman Engine", "Version": "4.3.1"}]}}"#, expect: .pass).makeSnapshot()
+        #expect(snapshot.engineIdentity == nil && snapshot.identity.kind == .podmanRootful && snapshot.engineLabel == "Podman rootful 4.3.1")
+        snapshot.engineIdentity = EngineIdentity(kind: .podmanRootless, version: "4.3.1", evidence: ["socket served by podman (pid 9, uid 1000)"])
+        let decoded = try JSONDecoder().decode(Snapshot.self, from: try SnapshotFile.encode(snapshot))
+        #expect(decoded == snapshot && decoded.identity.kind == .podmanRootless)
     }
 }
