@@ -103,6 +103,7 @@ rm -f "$build_log"
 # temporary folders. Anything here after the run that was not here before it fails the run, named.
 leftovers() {
     pgrep -af 'dockerd .*--data-root /tmp/dbt|sshd -f /tmp/dbt|http\.server|socket\.socket\(\)|prometheus --config\.file=/tmp/dbt|docker-baseline serve|podman system service .*unix:///tmp/dbt|conmon .*/tmp/dbt|rootlesskit .*/tmp/dbt|dockerd --data-root /tmp/dbt' | grep -v pgrep || true
+    pgrep -u 65534 -a 'podman|rootlesskit|dockerd' || true
     ip netns list 2>/dev/null | grep -E '^dbt' || true
     ip -o link show 2>/dev/null | grep -oE ' dbt[^:@ ]+' || true
     find /var/cache -maxdepth 1 -name docker-baseline -newer "$started_at" 2>/dev/null || true

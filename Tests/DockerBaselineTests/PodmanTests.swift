@@ -58,12 +58,29 @@ final class PodmanService: @unchecked Sendable {
         }
     }
 
-    /// Runs the podman command line on the service's storage.
-    @discardableResult
-    func podman(_ arguments: [String]) throws -> CommandResult {
-        let result = try run(HostFiles().which("podman")!, arguments, environment: environment, timeout: 120)
-        guard result.status == 0 else { throw TestSetupError("podman \(arguments.joined(separator: " ")) failed: \(result.summary)") }
-        return result
+    /// Runs the podman command line on the service's storage. Its output goes to a file, not a pipe: conmon, which
+    /// `podman run -d` leaves running, inherits the descriptors and would hold a pipe open for the container's life.
+    func podman(_ arguments: [String]) throws {
+        let output = directory.appendingPathComponent("podman-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        let handle = try FileHandle(forWritingTo: output)
+        defer { try? handle.close() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: HostFiles().which("podman")!)
+        process.arguments = arguments
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        DockerBaselineTests.stop(process)
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            throw TestSetupError("podman \(arguments.joined(separator: " ")) failed (status \(process.terminationStatus)): \(text.suffix(500))")
+        }
     }
 
     /// Imports a busybox root filesystem as `name`; `setuid` adds a setuid copy of busybox at /usr/local/bin/tool.
@@ -90,8 +107,8 @@ final class PodmanService: @unchecked Sendable {
     /// Removes every container and image, stops the service and removes the folder.
     func stop() {
         if process.isRunning {
-            _ = try? run(HostFiles().which("podman")!, ["rm", "--all", "--force", "--time", "0"], environment: environment, timeout: 120)
-            _ = try? run(HostFiles().which("podman")!, ["rmi", "--all", "--force"], environment: environment, timeout: 120)
+            try? podman(["rm", "--all", "--force", "--time", "0"])
+            try? podman(["rmi", "--all", "--force"])
         }
         DockerBaselineTests.stop(process)
         try? FileManager.default.removeItem(at: directory)
@@ -393,6 +410,17 @@ struct PodmanConfigurationTests {
         #expect(only.containers("containers.seccomp_profile") == nil)
     }
 
+    @Test("A shared snapshot masks credentials in Podman's settings (containers.conf env)")
+    func masking() throws {
+        var snapshot = try RuleExample(expect: .pass).makeSnapshot()
+        snapshot.host?.podman = PodmanFacts(rootless: false, containersConf: [
+            DaemonSetting(key: "containers.env", values: ["PATH=/usr/bin", "DB_PASSWORD=hunter2-very-secret"], source: "/etc/containers/containers.conf:4"),
+        ])
+        let shared = try #require(snapshot.maskingSecrets.host?.podman?.containers("containers.env"))
+        #expect(shared.values.first == "PATH=/usr/bin")
+        #expect(!shared.values.joined().contains("hunter2"))
+    }
+
     @Test("A version 1 registries.conf and a missing or malformed policy.json")
     func registriesV1AndPolicy() throws {
         let root = try makeFakeHost([
@@ -501,11 +529,11 @@ final class RootlessDocker: @unchecked Sendable {
     /// Stops rootlesskit (which dockerd-rootless.sh execs) and anything of ours still running, then cleans up.
     func stop() {
         DockerBaselineTests.stop(process)
-        // dockerd and containerd run in rootlesskit's namespaces; any left are ours by their data root.
+        // dockerd and containerd run in rootlesskit's namespaces; any left are ours by their data root or environment.
         let mine = directory.path
         for pid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap(Int32.init) ?? [] {
-            guard let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
-                  String(decoding: command, as: UTF8.self).contains(mine) else { continue }
+            let texts = ["cmdline", "environ"].compactMap { FileManager.default.contents(atPath: "/proc/\(pid)/\($0)") }
+            guard texts.contains(where: { String(decoding: $0, as: UTF8.self).contains(mine) }) else { continue }
             DockerBaselineTests.stop(pid: pid)
         }
         ids.restore()
@@ -589,10 +617,12 @@ final class RootlessPodman: @unchecked Sendable {
 
     func stop() {
         DockerBaselineTests.stop(process)
+        // Rootless Podman leaves a pause process holding its user namespace; it names our folder only in its
+        // environment (XDG_RUNTIME_DIR).
         let mine = directory.path
         for pid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap(Int32.init) ?? [] {
-            guard let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
-                  String(decoding: command, as: UTF8.self).contains(mine) else { continue }
+            let texts = ["cmdline", "environ"].compactMap { FileManager.default.contents(atPath: "/proc/\(pid)/\($0)") }
+            guard texts.contains(where: { String(decoding: $0, as: UTF8.self).contains(mine) }) else { continue }
             DockerBaselineTests.stop(pid: pid)
         }
         ids.restore()
