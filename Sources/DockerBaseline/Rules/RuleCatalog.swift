@@ -15,7 +15,7 @@ public enum RuleCatalog {
         let rules: [any Rule] = [
             // §4 images and build files
             ImageUserRule(), ContentTrustRule(), ImageHealthcheckRule(), UpdateAloneRule(),
-            AddInstructionRule(), ImageSecretsRule(), SetuidFilesRule(), SecretFilesRule(), DeletedSecretsRule(),
+            AddInstructionRule(), ImageSecretsRule(), SetuidFilesRule(), SecretFilesRule(), DeletedSecretsRule(), VulnerabilitiesRule(),
             ShadowEmptyPasswordRule(), ImageSSHDRule(), WorldWritableDirectoryRule(),
             // §5 container runtime: what only a running container shows, and the engine-wide items
             SwarmModeRule(), SSHDaemonRule(), ExecUseRule.privileged, ExecUseRule.root, ImageCurrencyRule(),
