@@ -30,6 +30,11 @@ command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 [ -e /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
 /usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1 || missing+=(python3-jsonschema)
+# Version ordering is checked against the distributions' own code (rpm's, apt's, packaging's); rpmbuild makes the rpmdb fixture.
+/usr/bin/python3 -c 'import rpm' >/dev/null 2>&1 || missing+=(python3-rpm)
+/usr/bin/python3 -c 'import apt_pkg' >/dev/null 2>&1 || missing+=(python3-apt)
+/usr/bin/python3 -c 'import packaging' >/dev/null 2>&1 || missing+=(python3-packaging)
+command -v rpmbuild >/dev/null 2>&1 || missing+=(rpm)
 if [ ${#missing[@]} -gt 0 ]; then
     mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
     log "installing ${missing[*]}"

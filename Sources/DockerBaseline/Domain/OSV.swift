@@ -42,10 +42,19 @@ public struct OSVRecord: Codable, Sendable, Equatable {
     public var published: String?
     public var withdrawn: String?
     public var aliases: [String]?
+    /// Debian's and the distributions' records name the CVEs they fix here rather than as aliases.
+    public var related: [String]?
+    public var upstream: [String]?
     public var summary: String?
     public var severity: [Severity]?
     public var affected: [Affected]?
     public var database_specific: Specific?
+
+    /// Aliases, then upstream and related ids, each once: what the advisory is known as (`CVE-2023-4911`).
+    public var knownAs: [String] {
+        var seen = Set<String>()
+        return ((aliases ?? []) + (upstream ?? []) + (related ?? [])).filter { $0 != id && seen.insert($0).inserted }
+    }
 }
 
 /// An OSV ecosystem string split: `Debian:12` → `Debian`, `12`; `Ubuntu:22.04:LTS` → `Ubuntu`, `22.04:LTS`.

@@ -166,6 +166,9 @@ enum PackageDatabases {
         }
         let queue = try DatabaseQueue()
         var copy = bytes
+        // A WAL-mode database (header bytes 18 and 19 are 2) is read as a rollback-journal one: there is no -wal file
+        // in memory, and a checkpointed rpmdb holds everything in the main file.
+        if copy.count > 19 && copy[18] == 2 { copy[18] = 1; copy[19] = 1 }
         return try copy.withUnsafeMutableBytes { buffer -> [InstalledPackage] in
             try queue.writeWithoutTransaction { db in
                 let code = sqlite3_deserialize(db.sqliteConnection, "main", buffer.baseAddress!.assumingMemoryBound(to: UInt8.self),
