@@ -173,7 +173,8 @@ private struct ApkTokens {
         if remaining <= 0 { type = .end; return 0 }
         switch type {
         case .digitOrZero where bytes[index] == UInt8(ascii: "0"):
-            while length < remaining && bytes[index + length] == UInt8(ascii: "0") { length += 1 }
+            // Leading zeros after a dot: all but the last are consumed here, and count against the component.
+            while length + 1 < remaining && bytes[index + length + 1] == UInt8(ascii: "0") { length += 1 }
             nextType = .digit
             value = -length
         case .digitOrZero, .digit, .suffixNumber, .revisionNumber:
