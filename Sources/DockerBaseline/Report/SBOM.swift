@@ -95,7 +95,7 @@ public enum SBOMWriter {
         var relationships: [[String: Any]] = [["spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES", "relatedSpdxElement": "SPDXRef-Image"]]
         if let os = inventory.operatingSystem {
             packages.append(["name": os.id, "SPDXID": "SPDXRef-OperatingSystem", "versionInfo": os.versionID, "downloadLocation": "NOASSERTION",
-                             "filesAnalyzed": false, "primaryPackagePurpose": "OPERATING-SYSTEM", "description": os.name])
+                             "filesAnalyzed": false, "primaryPackagePurpose": "OPERATING_SYSTEM", "description": os.name])
             relationships.append(["spdxElementId": "SPDXRef-Image", "relationshipType": "CONTAINS", "relatedSpdxElement": "SPDXRef-OperatingSystem"])
         }
         for (index, package) in inventory.packages.enumerated() {

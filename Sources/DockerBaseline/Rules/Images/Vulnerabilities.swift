@@ -93,6 +93,7 @@ struct VulnerabilitiesRule: ImageRule {
             "packages": "\(contents.inventory?.packages.count ?? 0) in \(scan.ecosystems.isEmpty ? "no known ecosystem" : scan.ecosystems.joined(separator: ", "))",
         ]
         if let os = contents.inventory?.operatingSystem { evidence["distribution"] = os.name }
+        if !scan.database.problems.isEmpty { evidence["database problems"] = scan.database.problems.prefix(3).joined(separator: "; ") }
         if contents.cached == true { evidence["cache"] = "layers read by an earlier run (content cache, same image id)" }
         return evidence
     }
