@@ -94,8 +94,8 @@ rm -rf "$WORK/ctx" "$WORK/root"
 
 export DOCKER_BASELINE_CACHE_DIR=$WORK/cache
 # The index is built once, outside the measured runs of part 1.
-"$BIN" image "$HEAVY" --vuln-db "$WORK/osv.zip" --format json -o /dev/null --fail-on none
-empty_contents="rm -f $WORK/cache/*.json"
+"$BIN" image "$HEAVY" --vuln-db "$WORK/osv.zip" --format json -o /dev/null --fail-on none 2>/dev/null
+empty_contents="sh -c 'rm -f $WORK/cache/*.json'"
 commands=(
     "$BIN image $BIG --vuln-db $WORK/osv.zip --format json -o /dev/null --fail-on none"
     "sh -c 'docker save $BIG | tar -tv > /dev/null'"
@@ -110,13 +110,13 @@ labels=(
 )
 hyperfine -N -w 1 -r "$R" --prepare "$empty_contents" --output=null --export-json "$WORK/times.json" "${commands[@]}" >/dev/null 2>&1
 cold="$BIN image $HEAVY --vuln-db $WORK/osv.zip --format json -o /dev/null --fail-on none"
-hyperfine -N -r "$R" --prepare "rm -rf $WORK/cache" --output=null --export-json "$WORK/cold.json" "$cold" >/dev/null 2>&1
-"$BIN" image "$HEAVY" --vuln-db "$WORK/osv.zip" --format json -o /dev/null --fail-on none  # index and contents cached
+hyperfine -N -r "$R" --prepare "sh -c 'rm -rf $WORK/cache'" --output=null --export-json "$WORK/cold.json" "$cold" >/dev/null 2>&1
+"$BIN" image "$HEAVY" --vuln-db "$WORK/osv.zip" --format json -o /dev/null --fail-on none 2>/dev/null  # index and contents cached
 hyperfine -N -w 1 -r "$R" --output=null --export-json "$WORK/warm.json" "$cold" >/dev/null 2>&1
 
 peak_kb() { # median peak RSS in KiB of R runs (for a pipeline: its largest process), after `prepare`
     for _ in $(seq 1 "$R"); do
-        sh -c "$2"
+        eval "$2"
         /usr/bin/time -f "%M" -o "$WORK/rss" sh -c "exec $1" >/dev/null 2>&1 || true
         cat "$WORK/rss"
     done | sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'
@@ -139,7 +139,7 @@ for i in "${!commands[@]}"; do
     kb=$(peak_kb "${commands[$i]}" "$empty_contents")
     printf '| `%s` | %.2f | %.1f | %.2f× |\n' "${labels[$i]//|/\\|}" "$(echo "$ms / 1000" | bc -l)" "$(echo "$kb / 1024" | bc -l)" "$(echo "$ms / $floor" | bc -l)"
 done
-ms=$(median_ms "$WORK/cold.json" 0); kb=$(peak_kb "$cold" "rm -rf $WORK/cache")
+ms=$(median_ms "$WORK/cold.json" 0); kb=$(peak_kb "$cold" "rm -rf '$WORK/cache'")
 printf '| `%s` | %.2f | %.1f | |\n' "package-heavy image, no index yet (index $RECORDS records + read + match)" "$(echo "$ms / 1000" | bc -l)" "$(echo "$kb / 1024" | bc -l)"
 ms=$(median_ms "$WORK/warm.json" 0); kb=$(peak_kb "$cold" "true")
 printf '| `%s` | %.2f | %.1f | |\n' "package-heavy image, index and layers cached (match 8,000 packages)" "$(echo "$ms / 1000" | bc -l)" "$(echo "$kb / 1024" | bc -l)"

@@ -257,10 +257,13 @@ public struct PEP440Version: Comparable, Sendable {
         // Numbers sort after text (PEP 440), which the case order gives.
     }
 
+    /// PEP 440's own regular expression (its appendix), compiled once: NSRegularExpression is immutable and thread-safe.
+    private static let pattern = try! NSRegularExpression(
+        pattern: #"^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d+)?)?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d+)?)?(?:[-_.]?(dev)[-_.]?(\d+)?)?(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?\s*$"#,
+        options: [.caseInsensitive])
+
     public init?(_ text: String) {
-        let pattern = #"^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d+)?)?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d+)?)?(?:[-_.]?(dev)[-_.]?(\d+)?)?(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?\s*$"#
-        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]),
-              let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
+        guard let match = Self.pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
         func group(_ index: Int) -> String? {
             let range = match.range(at: index)
             guard range.location != NSNotFound, let swiftRange = Range(range, in: text) else { return nil }

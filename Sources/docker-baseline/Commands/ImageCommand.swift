@@ -52,6 +52,10 @@ struct ImageCommand: AsyncParsableCommand {
             if snapshot.images.count > 1 {
                 writeStandardError("docker-baseline: \(references[0]) holds \(snapshot.images.count) images; the SBOM describes the first, \(image.inspect.tags.first ?? image.inspect.id)\n")
             }
+            let unread = (image.contents?.problems.map(\.description) ?? []) + (image.contents?.inventory?.unread ?? [])
+            if let first = unread.first {
+                writeStandardError("docker-baseline: the SBOM may be incomplete: \(UntrustedText.shown(first))\n")
+            }
             do {
                 try write(try SBOMWriter.document(sbom.format, for: image), to: sbom.path ?? reporting.output)
             } catch let error as SBOMWriter.Unavailable {
