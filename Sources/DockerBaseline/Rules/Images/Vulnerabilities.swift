@@ -32,13 +32,8 @@ struct VulnerabilitiesRule: ImageRule {
     ]
 
     func judge(_ image: ImageRecord, in context: AuditContext) -> Verdict {
-        guard let contents = image.contents else {
-            if let reason = image.contentsError {
-                return .error("the image's layers could not be read: \(reason)", "无法读取镜像层：\(reason)")
-            }
-            return .skipped("not checked: the image's layers were not read (use `docker-baseline image REF --vuln-db PATH`, or `audit --vuln-db PATH`)",
-                            "未检查：未读取镜像层（请使用 `docker-baseline image REF --vuln-db PATH` 或 `audit --vuln-db PATH`）")
-        }
+        if let verdict = contentsUnavailable(image) { return verdict }
+        let contents = image.contents!
         guard let inventory = contents.inventory else {
             return .error("the image's software inventory was not read (contents from an older version of docker-baseline)",
                           "未读取镜像的软件清单（内容来自旧版本 docker-baseline）")
