@@ -184,8 +184,10 @@ enum PackageDatabases {
                     let epoch = header.int(.epoch)
                     let label = (epoch.map { "\($0):" } ?? "") + version + (release.isEmpty ? "" : "-\(release)")
                     let source = header.string(.sourceRPM).map(RPMHeader.sourceName)
+                    // The source rpm's file name has no epoch; its binary packages carry the source's epoch.
+                    let sourceVersion = source.map { (epoch.map { "\($0):" } ?? "") + $0.version }
                     packages.append(InstalledPackage(kind: .rpm, name: name, version: label, sourceName: source?.name,
-                                                     sourceVersion: source?.version, architecture: header.string(.arch), path: path))
+                                                     sourceVersion: sourceVersion, architecture: header.string(.arch), path: path))
                 }
                 return packages
             }
