@@ -60,7 +60,7 @@ struct VulnerabilitiesRule: ImageRule {
         if !failing.isEmpty {
             let worst = failing.map { $0.severity ?? .high }.max()
             return .fail("\(failing.count) fixable vulnerabilit\(failing.count == 1 ? "y" : "ies") at or above \(settings.vulnSeverity.rawValue) (\(counts))",
-                         "\(failing.count) 个可修复的 \(settings.vulnSeverity.rawValue) 及以上漏洞（可修复 \(fixable.count) 个，尚无修复 \(unfixed.count) 个）",
+                         "\(failing.count) 个可修复的\(Vocabulary.severity(settings.vulnSeverity, .zh))及以上漏洞（可修复 \(fixable.count) 个，尚无修复 \(unfixed.count) 个）",
                          severity: worst, evidence: evidence)
         }
         if !incomplete.isEmpty {
@@ -71,11 +71,11 @@ struct VulnerabilitiesRule: ImageRule {
                          "镜像中没有软件包数据库：无法清点其软件（静态二进制文件不在清单中）", evidence: evidence)
         }
         if let stale = staleness(scan.database, collectedAt: context.snapshot.collectedAt, maxDays: settings.vulnDatabaseMaxAgeDays) {
-            return .warn("the vulnerability database is stale: \(stale) (\(counts))", "漏洞数据库已过期：\(stale)（\(counts)）", evidence: evidence)
+            return .warn("the vulnerability database is stale: \(stale) (\(counts))", "漏洞数据库已过期：\(stale)（可修复 \(fixable.count) 个，尚无修复 \(unfixed.count) 个）", evidence: evidence)
         }
         if !ordered.isEmpty {
             return .warn("\(ordered.count) vulnerabilit\(ordered.count == 1 ? "y" : "ies") to review, none fixable at or above \(settings.vulnSeverity.rawValue) (\(counts))",
-                         "\(ordered.count) 个漏洞需复查，没有 \(settings.vulnSeverity.rawValue) 及以上的可修复漏洞", evidence: evidence)
+                         "\(ordered.count) 个漏洞需复查，没有\(Vocabulary.severity(settings.vulnSeverity, .zh))及以上的可修复漏洞（可修复 \(fixable.count) 个，尚无修复 \(unfixed.count) 个）", evidence: evidence)
         }
         return .pass("no known vulnerability in \(inventory.packages.count) packages (database of \(scan.database.records) records, newest \(scan.database.newestModified ?? "undated"))",
                      "\(inventory.packages.count) 个软件包中没有已知漏洞（数据库 \(scan.database.records) 条记录，最新 \(scan.database.newestModified ?? "无日期")）",
