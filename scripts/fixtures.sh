@@ -96,7 +96,7 @@ DOCKERFILE
 
 # Images with package databases in their real formats, for the inventory, SBOM and vulnerability tests
 # (Tests/DockerBaselineTests/VulnerabilityTests.swift names exactly what each holds): a Debian one whose dpkg status a
-# later layer rewrites (libssl3 upgraded), with a Python wheel and an npm package; an Alpine one; an AlmaLinux one with
+# later layer rewrites (libssl3 upgraded), with a Python wheel, an npm package and a Go binary (built here); an Alpine one; an AlmaLinux one with
 # an sqlite rpmdb made by rpm itself from packages built here with rpmbuild.
 vulns_fixtures() {
     local context=$WORK/ctx-vulns data
@@ -114,12 +114,17 @@ vulns_fixtures() {
     rpm --dbpath "$WORK/rpmdb" --initdb
     rpm --dbpath "$WORK/rpmdb" -i --justdb --nodeps --noscripts --ignorearch --ignoreos "$rpmtop"/RPMS/*/*.rpm 2>/dev/null
     cp "$WORK/rpmdb/rpmdb.sqlite" "$context/rpm/var/lib/rpm/rpmdb.sqlite"
+    # A Go program with a vendored dependency: its build information names the module versions and the toolchain's.
+    cp -r "$data/go" "$WORK/go"
+    (cd "$WORK/go" && HOME=$WORK GOCACHE=$WORK/gocache GOPATH=$WORK/gopath GOPROXY=off GOFLAGS=-mod=vendor CGO_ENABLED=0 \
+        go build -trimpath -o "$context/hello" .) || exit 1
     cat > "$context/Dockerfile.debian" <<DOCKERFILE
 FROM ${PREFIX}/base:1
 COPY debian/base/ /
 COPY debian/status-upgraded /var/lib/dpkg/status
 COPY debian/python/ /usr/lib/python3/dist-packages/
 COPY debian/node/ /app/node_modules/
+COPY hello /usr/local/bin/hello
 DOCKERFILE
     printf 'FROM %s/base:1\nCOPY alpine/ /\n' "$PREFIX" > "$context/Dockerfile.alpine"
     printf 'FROM %s/base:1\nCOPY rpm/ /\n' "$PREFIX" > "$context/Dockerfile.rpm"

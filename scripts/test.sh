@@ -35,6 +35,7 @@ command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 /usr/bin/python3 -c 'import apt_pkg' >/dev/null 2>&1 || missing+=(python3-apt)
 /usr/bin/python3 -c 'import packaging' >/dev/null 2>&1 || missing+=(python3-packaging)
 command -v rpmbuild >/dev/null 2>&1 || missing+=(rpm)
+command -v go >/dev/null 2>&1 || missing+=(golang-go)
 if [ ${#missing[@]} -gt 0 ]; then
     mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
     log "installing ${missing[*]}"

@@ -128,7 +128,8 @@ extension OSVRecord.Affected {
     /// Whether `version` is affected, and the fixed version of the range it is in (nil: no fix yet). OSV's rule: the
     /// exact `versions` list, or any range whose events, in version order, leave it introduced and not yet fixed.
     func affects(_ version: String, scheme: VersionScheme) -> (affected: Bool, fixed: String?) {
-        var affected = versions?.contains(version) ?? false
+        // Go writes module versions with a `v` (v0.3.7), OSV without.
+        var affected = versions.map { $0.contains(version) || (version.hasPrefix("v") && $0.contains(String(version.dropFirst()))) } ?? false
         var fixedVersion: String?
         for range in ranges ?? [] {
             let rangeScheme: VersionScheme

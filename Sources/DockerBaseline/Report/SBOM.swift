@@ -153,6 +153,9 @@ enum PackageURL {
             type = "pypi"
         case .npm:
             type = "npm"
+        case .go:
+            type = "golang"
+            if !version.hasPrefix("v") { version = "v" + version }
         }
         var name = package.name
         if package.kind == .python {
@@ -162,7 +165,9 @@ enum PackageURL {
             namespace = String(name[..<slash])
             name = String(name[name.index(after: slash)...])
         }
-        let path = ([namespace].compactMap { $0 } + [name]).map(encode).joined(separator: "/")
+        // A Go module path is its own namespace and name: its slashes stay.
+        let path = package.kind == .go ? name.split(separator: "/").map { encode(String($0)) }.joined(separator: "/")
+            : ([namespace].compactMap { $0 } + [name]).map(encode).joined(separator: "/")
         let query = qualifiers.sorted { $0.0 < $1.0 }.map { "\($0.0)=\(encode($0.1))" }.joined(separator: "&")
         return "pkg:\(type)/\(path)@\(encode(version))" + (query.isEmpty ? "" : "?" + query)
     }

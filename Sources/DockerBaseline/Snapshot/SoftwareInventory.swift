@@ -35,6 +35,8 @@ public struct OperatingSystemRelease: Codable, Sendable, Equatable {
 /// Which package database (or language manifest) listed a package.
 public enum PackageKind: String, Codable, Sendable, CaseIterable {
     case deb, apk, rpm, python, npm
+    /// Modules (and the standard library) in a Go binary's build information.
+    case go
 }
 
 public struct InstalledPackage: Codable, Sendable, Equatable {

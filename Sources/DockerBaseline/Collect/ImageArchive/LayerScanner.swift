@@ -85,6 +85,8 @@ final class LayerScanner: TarSink {
     private var setuidByPath: [String: ScannedFile] = [:]
     /// The inventory file being read, and its bytes so far (nil once it is over its limit).
     private var inventoryFile: (path: String, kind: InventoryFileKind, bytes: [UInt8]?)?
+    /// An executable being searched for Go build information.
+    private var goBinary: (path: String, search: GoBuildInfoSearch)?
 
     init(budget: ReadBudget = ReadBudget()) { self.budget = budget }
 
@@ -93,6 +95,7 @@ final class LayerScanner: TarSink {
         facts.entries += 1
         current = nil
         inventoryFile = nil
+        goBinary = nil
         guard let path = normalize(entry.path) else { return }
         let name = path.split(separator: "/").last.map(String.init) ?? path
         let parent = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : ""
@@ -138,6 +141,9 @@ final class LayerScanner: TarSink {
                     inventoryFile = (file.path, kind, [])
                 }
             }
+            if entry.kind == .file && entry.mode & 0o111 != 0 && entry.size > 64 && inventoryFile == nil {
+                goBinary = (file.path, GoBuildInfoSearch())
+            }
             if entry.kind == .file && entry.size > 0 {
                 current = (file.path, candidateKind(path: path, name: name), entry.size)
                 head.removeAll(keepingCapacity: true)
@@ -159,6 +165,11 @@ final class LayerScanner: TarSink {
     }
 
     func data(_ bytes: UnsafeRawBufferPointer) throws {
+        if var binary = goBinary {
+            goBinary = nil // no copy of what it keeps while it grows
+            binary.search.feed(bytes)
+            if case .notGo = binary.search.state {} else { goBinary = binary }
+        }
         if let file = inventoryFile, var kept = file.bytes {
             inventoryFile = nil // no copy of the buffer while it grows
             kept.append(contentsOf: bytes.prefix(file.kind.limit - kept.count))
@@ -196,6 +207,10 @@ final class LayerScanner: TarSink {
             facts.inventory.append(ScannedInventoryFile(path: file.path, content: PackageDatabases.parse(file.kind, bytes: bytes, path: file.path)))
         }
         inventoryFile = nil
+        if let binary = goBinary, let packages = binary.search.packages(path: binary.path), !packages.isEmpty {
+            facts.inventory.append(ScannedInventoryFile(path: binary.path, content: .packages(packages)))
+        }
+        goBinary = nil
         defer { current = nil; hash = nil }
         guard let entry = current else { return }
         if entry.kind == .shadow {
