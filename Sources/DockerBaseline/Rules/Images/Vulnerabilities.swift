@@ -67,8 +67,8 @@ struct VulnerabilitiesRule: ImageRule {
             return .error("could not read all of the image's software: \(incomplete[0])", "无法读取镜像的全部软件：\(incomplete[0])", evidence: evidence)
         }
         if inventory.packages.isEmpty {
-            return .warn("no package database in the image: its software could not be inventoried (static binaries are not)",
-                         "镜像中没有软件包数据库：无法清点其软件（静态二进制文件不在清单中）", evidence: evidence)
+            return .warn("no package database in the image: its software could not be inventoried (of static binaries, only Go's are)",
+                         "镜像中没有软件包数据库：无法清点其软件（静态二进制文件中仅 Go 程序可清点）", evidence: evidence)
         }
         if let stale = staleness(scan.database, collectedAt: context.snapshot.collectedAt, maxDays: settings.vulnDatabaseMaxAgeDays) {
             return .warn("the vulnerability database is stale: \(stale) (\(counts))", "漏洞数据库已过期：\(stale)（可修复 \(fixable.count) 个，尚无修复 \(unfixed.count) 个）", evidence: evidence)
