@@ -36,6 +36,7 @@ public struct HostCollector: Sendable {
         if accounts.group == nil { facts.dockerGroupUnreadable = "\(files.real("/etc/group")) could not be read" }
         facts.daemonSeccompProfile = daemonSeccompProfile(daemon)
         facts.logForwarders = logForwarders()
+        facts.packetFilter = PacketFilterCollector(files: files, live: files.root == "/").collect()
         return facts
     }
 

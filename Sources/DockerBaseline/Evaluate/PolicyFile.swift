@@ -107,6 +107,7 @@ public enum PolicyFile {
             case .vulnDatabaseMaxAgeDays:
                 guard let days = value.int, days > 0 else { throw Problem(description: "\(place) must be a whole number of days") }
                 policy.settings.vulnDatabaseMaxAgeDays = days
+            case .requireEgressFilter: policy.settings.requireEgressFilter = try bool()
             case nil: policy.lintExcludePaths = try strings(value, place)
             }
         }

@@ -32,7 +32,7 @@ enum Vocabulary {
         "5": .init(en: "5 Container runtime", zh: "5 容器运行时"),
         "6": .init(en: "6 Docker security operations", zh: "6 Docker 安全运维"),
         "7": .init(en: "7 Docker swarm configuration", zh: "7 Docker Swarm 配置"),
-        "network": .init(en: "Docker APIs on the network", zh: "网络上的 Docker API"),
+        "network": .init(en: "Network exposure: the firewall and the Docker API", zh: "网络暴露：防火墙与 Docker API"),
         "other": .init(en: "Collection", zh: "数据采集"),
     ]
 

@@ -31,6 +31,8 @@ public enum RuleCatalog {
             // §7 swarm
             SwarmManagersRule(), SwarmListenAddressRule(), SwarmEncryptedOverlaysRule(), SwarmSecretsRule(), SwarmAutolockRule(),
             SwarmUnlockKeyRotationRule(), SwarmNodeCertificateRule(), SwarmRootCARule(), SwarmTrafficSeparationRule(),
+            // The host's packet filter
+            APIAccessControlRule(), PublishedPortsRule(), DockerUserChainRule(), ContainerEgressRule(), InterContainerRule(),
         ] + runtimeChecks.map(ContainerCheckRule.init) + DaemonBoolRule.all + AuditWatchRule.all + FileRule.all
         // Benchmark order; rules without a CIS id go after their section's (host.*, daemon.*) or at the end.
         func key(_ rule: any Rule) -> String {

@@ -17,6 +17,8 @@ public struct RuleExample: Sendable {
     public var vulnerabilities: String?
     /// Patch for the rest of the snapshot (`info`, `host`, `environment`, …).
     public var snapshot: String?
+    /// The organisation's settings the rule is told (default: none given).
+    public var settings: RuleSettings
     public var expect: Status
     /// Where it was written, so a failing example points at its line.
     public var file: String
@@ -24,8 +26,10 @@ public struct RuleExample: Sendable {
 
     public init(
         container: String? = nil, processes: String? = nil, image: String? = nil, history: String? = nil,
-        contents: String? = nil, vulnerabilities: String? = nil, snapshot: String? = nil, expect: Status, file: String = #fileID, line: Int = #line
+        contents: String? = nil, vulnerabilities: String? = nil, snapshot: String? = nil, settings: RuleSettings = RuleSettings(),
+        expect: Status, file: String = #fileID, line: Int = #line
     ) {
+        self.settings = settings
         self.contents = contents
         self.vulnerabilities = vulnerabilities
         self.container = container

@@ -38,6 +38,8 @@ public struct HostFacts: Codable, Sendable, Equatable {
     /// Programs configured on the host to ship logs elsewhere (`rsyslog forwards to … (/etc/rsyslog.d/x.conf:3)`);
     /// nil when not examined.
     public var logForwarders: [String]?
+    /// The packet filter (iptables, nftables, firewalld), interfaces and forwarding switches; nil when not examined.
+    public var packetFilter: PacketFilterFacts?
 
     public init(
         root: String = "/", appArmorEnabled: Bool? = nil, seLinuxEnabled: Bool? = nil, seccompAvailable: Bool? = nil,
