@@ -227,4 +227,31 @@ struct PacketFilterTests {
         let none = try #require(HostCollector(root: empty.path, useAuditctl: false).collect().packetFilter)
         #expect(HostFilter(none).unreadable?.contains("no packet filter source was found") == true)
     }
+
+    @Test("A kube-proxy-style dump of 20,000 rules beside Docker's: every line read, DNAT found behind thousands of service rules")
+    func kubeProxyScale() throws {
+        var nat = ["*nat", ":PREROUTING ACCEPT [0:0]", ":INPUT ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]", ":POSTROUTING ACCEPT [0:0]",
+                   ":DOCKER - [0:0]", ":KUBE-SERVICES - [0:0]", ":KUBE-MARK-MASQ - [0:0]",
+                   "-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
+                   "-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER", "-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000",
+                   "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80"]
+        for service in 0..<5000 {
+            let svc = "KUBE-SVC-\(String(service, radix: 16, uppercase: true))", sep = "KUBE-SEP-\(String(service, radix: 16, uppercase: true))"
+            nat += [":\(svc) - [0:0]", ":\(sep) - [0:0]",
+                    "-A KUBE-SERVICES -d 10.96.\(service / 250).\(service % 250 + 1)/32 -p tcp -m comment --comment \"ns/svc-\(service):http cluster IP\" -m tcp --dport 80 -j \(svc)",
+                    "-A \(svc) -m comment --comment \"ns/svc-\(service):http -> 10.244.0.1:8080\" -m statistic --mode random --probability 0.5 -j \(sep)",
+                    "-A \(sep) -s 10.244.\(service / 250).\(service % 250 + 1)/32 -j KUBE-MARK-MASQ",
+                    "-A \(sep) -p tcp -m tcp -j DNAT --to-destination 10.244.\(service / 250).\(service % 250 + 1):8080"]
+        }
+        let text = (nat + ["COMMIT"]).joined(separator: "\n") + "\n" + ufwWithDocker.split(separator: "\n").drop { $0 != "*filter" }.joined(separator: "\n")
+        let host = filter(iptables: text)
+        #expect(host.problems.isEmpty, "\(host.problems.prefix(3))")
+        #expect((host.rulesets[.ipv4]?.ruleCount ?? 0) > 20_000)
+        // Port 8080 on the host's own address matches no service (their addresses are cluster IPs): Docker's DNAT.
+        let published = host.reachability(ofPublished: nil, family: .ipv4, hostPort: 8080)
+        #expect(published.path.contains("DNAT to 172.17.0.2:80"), "\(published)")
+        // A cluster IP's service rule leads to a random endpoint: `-m statistic` is not modelled, and is named.
+        let service = host.reachability(ofPublished: IPAddress("10.96.0.1"), family: .ipv4, hostPort: 80)
+        #expect(service.path.contains("10.244.0.1:8080"), "\(service.path)")
+    }
 }

@@ -33,9 +33,10 @@ public enum IptablesSaveParser {
             tables.append(table)
             current = nil
         }
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Lines split on bytes: a kube-proxy host's dump has tens of thousands.
+        for rawLine in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
-            let line = rawLine.trimmingSuffixWhitespace()
+            let line = Substring(rawLine).trimmingSuffixWhitespace()
             guard let first = line.first, first != "#" else { continue }
             switch first {
             case "*":

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The host's packet filter as the collector read it: the raw text of each source (so a saved snapshot can be
 /// judged again, and a parser fix applies to old snapshots), the host's interfaces, and the kernel switches that
 /// decide whether the filter sees a packet at all.
@@ -79,5 +81,22 @@ public struct FirewalldFacts: Codable, Sendable, Equatable {
     public init(state: String? = nil, files: [String: String] = [:]) {
         self.state = state
         self.files = files
+    }
+
+    /// `running; docker zone: target ACCEPT, interfaces docker0; 3 direct rules on DOCKER-USER`, for evidence. The
+    /// live effect of firewalld's rules is in the nftables ruleset and judged there; this says where they come from.
+    public var summary: String {
+        var parts = [state ?? "firewall-cmd not installed"]
+        let zone = files["/etc/firewalld/zones/docker.xml"] ?? files["/usr/lib/firewalld/zones/docker.xml"]
+        if let zone {
+            let target = zone.firstMatch(of: /<zone[^>]*\btarget="([^"]+)"/).map { String($0.1) } ?? "default"
+            let interfaces = zone.matches(of: /<interface\s+name="([^"]+)"/).map { String($0.1) }
+            parts.append("docker zone: target \(target)\(interfaces.isEmpty ? "" : ", interfaces " + interfaces.joined(separator: " "))")
+        }
+        let direct = files["/etc/firewalld/direct.xml"].map { $0.matches(of: /chain="DOCKER-USER"/).count } ?? 0
+        if direct > 0 { parts.append("\(direct) direct rule(s) on DOCKER-USER") }
+        let policies = files.keys.filter { $0.contains("/policies/") }.map { ($0 as NSString).lastPathComponent }.sorted()
+        if !policies.isEmpty { parts.append("policies " + policies.joined(separator: " ")) }
+        return parts.joined(separator: "; ")
     }
 }

@@ -126,7 +126,7 @@ struct PublishedPortsRule: Rule {
                          zh: "Docker 通过 PREROUTING 中的 DNAT 发布端口，数据包随后经过 FORWARD 而非 INPUT。INPUT 的 DROP 策略、ufw 或 firewalld 的 INPUT 规则都无法保护它，只有 DOCKER-USER 链（或 forward 钩子上的 nftables/firewalld 策略）中的规则可以。"),
         remediation: .init(en: "Bind the port to an internal address (`-p 10.0.0.5:8080:80`), or restrict sources in DOCKER-USER: `docker-baseline harden --allow-from CIDR` prints the rules (iptables, nft and firewalld forms).",
                            zh: "将端口绑定到内部地址（`-p 10.0.0.5:8080:80`），或在 DOCKER-USER 中限制来源：`docker-baseline harden --allow-from CIDR` 会给出规则（iptables、nft 与 firewalld 三种写法）。"),
-        references: [Reference.networking, "https://docs.docker.com/engine/network/packet-filtering-firewalls/"])
+        references: [Reference.networking, Reference.packetFiltering])
 
     func evaluate(_ context: AuditContext) -> [Finding] {
         context.snapshot.containers.map { record in
@@ -213,7 +213,7 @@ struct DockerUserChainRule: HostRule {
                          zh: "DOCKER-USER 是 Docker 在其自身规则之前执行且不会改写的唯一 iptables 链，是为已发布端口设置来源白名单和限制出站的位置。若为空，任何能路由到宿主机的人都能访问已发布端口。"),
         remediation: .init(en: "Add allow-list rules to DOCKER-USER (`docker-baseline harden --allow-from CIDR` prints them) and persist them (iptables-persistent, or a firewalld direct rule / policy).",
                            zh: "在 DOCKER-USER 中加入白名单规则（`docker-baseline harden --allow-from CIDR` 会给出规则）并持久化（iptables-persistent，或 firewalld direct 规则/策略）。"),
-        references: ["https://docs.docker.com/engine/network/packet-filtering-firewalls/"])
+        references: [Reference.packetFiltering])
 
     func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
         let target = Target.host
@@ -225,14 +225,19 @@ struct DockerUserChainRule: HostRule {
                 "not applicable: dockerd runs with --iptables=false and creates no chains; published ports are then protected only by INPUT rules (see network.published-ports)",
                 "不适用：dockerd 以 --iptables=false 运行，不创建任何链；已发布端口此时仅受 INPUT 规则保护（见 network.published-ports）", evidence: evidence))]
         }
+        if filter.rulesets[.ipv4]?.tables.contains(where: { $0.name == "nft ip docker-bridges" }) == true, filter.dockerUserChain == nil {
+            return [Finding(target: target, verdict: .skipped(
+                "not applicable: dockerd uses its nftables firewall backend, which has no DOCKER-USER chain; filter in a table of your own on the forward hook (see network.published-ports for the effect)",
+                "不适用：dockerd 使用 nftables 防火墙后端，没有 DOCKER-USER 链；请在自建表的 forward 钩子上过滤（实际效果见 network.published-ports）", evidence: evidence))]
+        }
         guard let chain = filter.dockerUserChain else {
             return [Finding(target: target, verdict: .fail("there is no DOCKER-USER chain in the iptables filter table (dockerd has not started, or uses another firewall backend)",
                                                            "iptables filter 表中没有 DOCKER-USER 链（dockerd 尚未启动，或使用了其他防火墙后端）", evidence: evidence))]
         }
         let filtering = chain.rules.filter { rule in !(rule.conditions.isEmpty && rule.action == .returns) && !rule.action.isContinuation }
         evidence["DOCKER-USER"] = chain.rules.isEmpty ? "empty" : chain.rules.prefix(10).map(\.text).joined(separator: " | ")
+        if let firewalld = host.packetFilter?.firewalld?.summary { evidence["firewalld"] = firewalld }
         if filtering.isEmpty {
-            if let firewalld = host.packetFilter?.firewalld, firewalld.state == "running" { evidence["firewalld"] = "running: its forward policies are judged by network.published-ports" }
             return [Finding(target: target, verdict: .fail("DOCKER-USER filters nothing (\(chain.rules.count) rule(s), none restricting)",
                                                            "DOCKER-USER 未过滤任何流量（\(chain.rules.count) 条规则，均无限制作用）", evidence: evidence))]
         }
@@ -260,18 +265,10 @@ struct ContainerEgressRule: Rule {
                          zh: "默认情况下 Docker 会转发容器发往任何地址的流量。被攻陷的容器可借此访问内部服务、元数据端点以及互联网，用于数据外泄或远程控制；基线要求限制容器可访问的目的地。"),
         remediation: .init(en: "In DOCKER-USER, allow what containers need and drop the rest, e.g. `-A DOCKER-USER -i docker0 -d 10.0.0.0/8 -j RETURN` then `-A DOCKER-USER -i docker0 ! -o docker0 -j DROP` (established replies are accepted by Docker's own rules); or use `--internal` networks.",
                            zh: "在 DOCKER-USER 中仅放行容器需要的目的地并丢弃其余，例如 `-A DOCKER-USER -i docker0 -d 10.0.0.0/8 -j RETURN`，再 `-A DOCKER-USER -i docker0 ! -o docker0 -j DROP`（已建立连接的回包由 Docker 自身规则放行）；或使用 `--internal` 网络。"),
-        references: ["https://docs.docker.com/engine/network/packet-filtering-firewalls/"])
+        references: [Reference.packetFiltering])
 
     func evaluate(_ context: AuditContext) -> [Finding] {
-        if let unavailable = filterUnavailable(context) { return [Finding(target: .host, verdict: unavailable)] }
-        let networks = bridgesInUse(context)
-        guard !networks.isEmpty else {
-            return [Finding(target: .host, verdict: .pass("no running container is on a bridge network", "没有运行中的容器连接到网桥网络"))]
-        }
-        return networks.map { network, address in
-            let target = Target(kind: .network, id: network.id, name: network.name)
-            let filter = context.hostFilter!
-            let bridge = network.bridgeName ?? "?"
+        perBridge(context) { network, address, bridge, filter in
             let exposure = filter.egress(from: address, bridge: bridge)
             var evidence = filterEvidence(filter, exposure)
             evidence["reachable from"] = nil
@@ -283,12 +280,12 @@ struct ContainerEgressRule: Rule {
                 let en = "containers on \(network.name) (\(bridge)) can open connections to any destination"
                 let zh = "\(network.name)（\(bridge)）上的容器可连接任意目的地址"
                 if context.settings.requireEgressFilter == true, exposure.undecided.isEmpty {
-                    return Finding(target: target, verdict: .fail(en, zh, evidence: evidence))
+                    return .fail(en, zh, evidence: evidence)
                 }
-                return Finding(target: target, verdict: .warn(en + "; review whether they need to", zh + "；请评估是否确有必要", evidence: evidence))
+                return .warn(en + "; review whether they need to", zh + "；请评估是否确有必要", evidence: evidence)
             }
-            return Finding(target: target, verdict: .pass("egress from \(network.name) is restricted to \(exposure.description)",
-                                                          "\(network.name) 的出站流量仅限：\(exposure.description)", evidence: evidence))
+            return .pass("egress from \(network.name) is restricted to \(exposure.description)",
+                         "\(network.name) 的出站流量仅限：\(exposure.description)", evidence: evidence)
         }
     }
 
@@ -319,18 +316,10 @@ struct InterContainerRule: Rule {
         references: [Reference.networking])
 
     func evaluate(_ context: AuditContext) -> [Finding] {
-        if let unavailable = filterUnavailable(context) { return [Finding(target: .host, verdict: unavailable)] }
-        let networks = bridgesInUse(context)
-        guard !networks.isEmpty else {
-            return [Finding(target: .host, verdict: .pass("no running container is on a bridge network", "没有运行中的容器连接到网桥网络"))]
-        }
-        return networks.map { network, address in
-            let target = Target(kind: .network, id: network.id, name: network.name)
-            let filter = context.hostFilter!
-            let bridge = network.bridgeName ?? "?"
+        perBridge(context) { network, address, bridge, filter in
             let subnet = network.ipam?.config?.compactMap { $0.subnet.flatMap { AddressSet(cidr: $0, family: address.family) } }.first
                 ?? AddressSet.single(address)
-            // Another container's address on the same subnet: the first one other than the probe's.
+            // Every other address of the subnet, towards the container's.
             let peers = subnet.subtracting(.single(address))
             let exposure = filter.interContainer(bridge: bridge, subnet: peers, destination: address)
             var evidence = filterEvidence(filter, exposure)
@@ -339,15 +328,14 @@ struct InterContainerRule: Rule {
                 ? "icc=\(context.snapshot.host?.daemon.string("icc") ?? "true (default)")"
                 : "enable_icc=\(network.options?["com.docker.network.bridge.enable_icc"] ?? "true (default)")"
             if exposure.fromNowhere {
-                return Finding(target: target, verdict: .pass("traffic between containers on \(network.name) is dropped", "\(network.name) 上容器之间的流量被丢弃",
-                                                              evidence: evidence))
+                return .pass("traffic between containers on \(network.name) is dropped", "\(network.name) 上容器之间的流量被丢弃", evidence: evidence)
             }
             if !exposure.undecided.isEmpty {
-                return Finding(target: target, verdict: .warn("containers on \(network.name) may reach each other: rules not modelled decide it",
-                                                              "\(network.name) 上的容器可能可以互相访问：由未建模的规则决定", evidence: evidence))
+                return .warn("containers on \(network.name) may reach each other: rules not modelled decide it",
+                             "\(network.name) 上的容器可能可以互相访问：由未建模的规则决定", evidence: evidence)
             }
-            return Finding(target: target, verdict: .fail("containers on \(network.name) (\(bridge)) can reach each other (\(exposure.path))",
-                                                          "\(network.name)（\(bridge)）上的容器可以互相访问（\(exposure.path)）", evidence: evidence))
+            return .fail("containers on \(network.name) (\(bridge)) can reach each other (\(exposure.path))",
+                         "\(network.name)（\(bridge)）上的容器可以互相访问（\(exposure.path)）", evidence: evidence)
         }
     }
 
@@ -361,6 +349,19 @@ struct InterContainerRule: Rule {
             RuleExample(container: onBridge, snapshot: FirewallExamples.host(iptables: iccOff, bridgeNetfilter: nil), expect: .fail),
             RuleExample(container: onBridge, snapshot: FirewallExamples.host(iptables: nil), expect: .error),
         ]
+    }
+}
+
+/// One finding per bridge network that running containers use, judged by `judge` (network, one of its containers'
+/// addresses, its Linux bridge, the filter); one for the host when the filter cannot be read or no bridge is in use.
+private func perBridge(_ context: AuditContext, _ judge: (NetworkSummary, IPAddress, String, HostFilter) -> Verdict) -> [Finding] {
+    if let unavailable = filterUnavailable(context) { return [Finding(target: .host, verdict: unavailable)] }
+    let networks = bridgesInUse(context)
+    guard !networks.isEmpty, let filter = context.hostFilter else {
+        return [Finding(target: .host, verdict: .pass("no running container is on a bridge network", "没有运行中的容器连接到网桥网络"))]
+    }
+    return networks.map { network, address in
+        Finding(target: Target(kind: .network, id: network.id, name: network.name), verdict: judge(network, address, network.bridgeName ?? "?", filter))
     }
 }
 
