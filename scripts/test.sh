@@ -29,10 +29,21 @@ command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v podman >/dev/null 2>&1 || missing+=(podman)
 command -v rootlesskit >/dev/null 2>&1 || missing+=(rootlesskit)
 command -v newuidmap >/dev/null 2>&1 || missing+=(uidmap)
+# The network layer's tests: real iptables and nftables in namespaces of their own, bash's /dev/tcp, modprobe.
+[ -x /usr/sbin/iptables-nft-save ] || missing+=(iptables)
+[ -x /usr/sbin/nft ] || missing+=(nftables)
+command -v modprobe >/dev/null 2>&1 || missing+=(kmod)
+command -v nsenter >/dev/null 2>&1 || missing+=(util-linux)
 command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 [ -e /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
 /usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1 || missing+=(python3-jsonschema)
+# Version ordering is checked against the distributions' own code (rpm's, apt's, packaging's); rpmbuild makes the rpmdb fixture.
+/usr/bin/python3 -c 'import rpm' >/dev/null 2>&1 || missing+=(python3-rpm)
+/usr/bin/python3 -c 'import apt_pkg' >/dev/null 2>&1 || missing+=(python3-apt)
+/usr/bin/python3 -c 'import packaging' >/dev/null 2>&1 || missing+=(python3-packaging)
+command -v rpmbuild >/dev/null 2>&1 || missing+=(rpm)
+command -v go >/dev/null 2>&1 || missing+=(golang-go)
 if [ ${#missing[@]} -gt 0 ]; then
     mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
     log "installing ${missing[*]}"

@@ -19,7 +19,7 @@ struct RuleExampleTests {
     func example(_ testCase: ExampleCase) throws {
         let rule = try #require(RuleCatalog.rule(id: testCase.ruleID))
         let snapshot = try testCase.example.makeSnapshot()
-        let findings = rule.evaluate(AuditContext(snapshot))
+        let findings = rule.evaluate(AuditContext(snapshot, settings: testCase.example.settings))
         let finding = try #require(findings.count == 1 ? findings.first : nil, "expected one finding, got \(findings.count)")
         #expect(finding.status == testCase.example.expect,
                 "\(testCase.testDescription): got \(finding.status) — \(finding.message.en) \(finding.evidence)")

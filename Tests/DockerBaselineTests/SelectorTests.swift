@@ -153,9 +153,9 @@ struct EnterpriseBaselineTests {
         // 1 minimal containers
         "container.sshd", "image.sshd", "dockerfile.sshd",
         // 2 remote API
-        "daemon.remote-api-tls", "network.exposed-api", "host.docker-group", "daemon.configuration",
-        // 3 traffic
-        "daemon.icc", "daemon.iptables", "container.port-bind-address", "compose.port-bind-address", "container.default-bridge",
+        "daemon.remote-api-tls", "network.exposed-api", "network.api-acl", "host.docker-group", "daemon.configuration",
+        // 3 traffic, judged by the packet filter too
+        "daemon.icc", "daemon.iptables", "network.published-ports", "network.docker-user-chain", "network.container-egress", "container.port-bind-address", "compose.port-bind-address", "container.default-bridge",
         "compose.default-bridge", "container.host-network", "compose.host-network",
         // 4 non-root
         "daemon.userns-remap", "daemon.rootless", "container.user", "image.user", "dockerfile.user", "compose.user",
@@ -183,7 +183,7 @@ struct EnterpriseBaselineTests {
     static let enhanced: Set<RuleID> = basic.union([
         // 12 MAC, 14 devices, 15 open ports and the UTS namespace, 16 virtualisation, 17 logs
         "container.apparmor", "compose.apparmor", "container.selinux", "compose.selinux", "host.security-modules",
-        "container.host-devices", "compose.devices", "container.open-ports", "compose.open-ports", "container.host-uts", "compose.host-uts",
+        "container.host-devices", "compose.devices", "network.inter-container", "container.open-ports", "compose.open-ports", "container.host-uts", "compose.host-uts",
         "host.virtualization", "daemon.logging", "container.log-rotation", "compose.log-rotation",
         // 14 NET_RAW, 15 the cgroup namespace
         "container.net-raw", "compose.net-raw", "container.cgroupns", "compose.cgroupns",

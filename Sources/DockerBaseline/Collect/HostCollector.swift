@@ -52,6 +52,7 @@ public struct HostCollector: Sendable {
         facts.daemonSeccompProfile = daemonSeccompProfile(daemon)
         facts.logForwarders = logForwarders()
         facts.engineProcess = owner
+        facts.packetFilter = PacketFilterCollector(files: files, live: files.root == "/").collect()
         return facts
     }
 

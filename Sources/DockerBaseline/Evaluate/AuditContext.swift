@@ -14,6 +14,8 @@ public struct AuditContext: Sendable {
     let runtimeSpecs: [String: RuntimeSpec]
     /// Images by each of their tags, normalized (`busybox:latest`); the first image holding a tag wins.
     let imagesByTag: [String: ImageRecord]
+    /// The host's packet filter, parsed; nil when it was not collected.
+    public let hostFilter: HostFilter?
 
     public init(_ snapshot: Snapshot, advisories: AdvisoryTable = .embedded, settings: RuleSettings = RuleSettings()) {
         self.snapshot = snapshot
@@ -26,6 +28,7 @@ public struct AuditContext: Sendable {
         runtimeSpecs = Dictionary(snapshot.containers.map { record in
             (record.inspect.id, RuntimeSpec(container: record.inspect, image: record.inspect.image.flatMap { images[$0]?.inspect }))
         }, uniquingKeysWith: { first, _ in first })
+        hostFilter = snapshot.host?.packetFilter.map(HostFilter.init)
         imagesByTag = Dictionary(snapshot.images.flatMap { record in record.inspect.tags.map { (normalizedImageReference($0), record) } },
                                  uniquingKeysWith: { first, _ in first })
     }

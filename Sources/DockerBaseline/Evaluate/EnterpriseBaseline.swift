@@ -18,10 +18,10 @@ public enum EnterpriseBaseline {
         // The daemon's listeners and scan-api's finding; the docker group and a malformed configuration decide who
         // reaches the API too.
         Item(number: 2, grade: .basic, title: .init(en: "Docker remote API access control", zh: "Docker remote API 访问控制"),
-             rules: [.daemonRemoteApiTls, .networkExposedApi, .hostDockerGroup, .daemonConfiguration]),
+             rules: [.daemonRemoteApiTls, .networkExposedApi, .networkApiAcl, .hostDockerGroup, .daemonConfiguration]),
         // A container on the host's network is outside every filter.
         Item(number: 3, grade: .basic, title: .init(en: "Traffic restriction", zh: "限制流量流向"),
-             rules: [.daemonIcc, .daemonIptables, .containerPortBindAddress, .composePortBindAddress, .containerDefaultBridge,
+             rules: [.daemonIcc, .daemonIptables, .networkPublishedPorts, .networkDockerUserChain, .networkContainerEgress, .containerPortBindAddress, .composePortBindAddress, .containerDefaultBridge,
                      .composeDefaultBridge, .containerHostNetwork, .composeHostNetwork]),
         // Root in a container that shares the host's PID or IPC namespace acts on the host's processes.
         Item(number: 4, grade: .basic, title: .init(en: "Non-root users", zh: "使用普通用户启动"),
@@ -61,7 +61,7 @@ public enum EnterpriseBaseline {
                      .containerHostDevices, .composeDevices, .containerNetRaw, .composeNetRaw]),
         // Tenants on one host share nothing of the host's: no namespace either.
         Item(number: 15, grade: .enhanced, title: .init(en: "Multi-tenancy", zh: "多租户环境"),
-             rules: [.daemonIcc, .containerOpenPorts, .composeOpenPorts, .containerHostNetwork, .composeHostNetwork, .containerHostPid,
+             rules: [.daemonIcc, .networkInterContainer, .containerOpenPorts, .composeOpenPorts, .containerHostNetwork, .composeHostNetwork, .containerHostPid,
                      .composeHostPid, .containerHostIpc, .composeHostIpc, .containerHostUts, .composeHostUts, .containerCgroupNamespace,
                      .composeCgroupNamespace]),
         Item(number: 16, grade: .enhanced, title: .init(en: "Full virtualisation", zh: "完全虚拟化"), rules: [.hostVirtualization]),

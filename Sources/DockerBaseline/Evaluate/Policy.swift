@@ -73,7 +73,16 @@ public struct AuditPolicy: Sendable {
     public var previousFailures: Set<String>?
     /// The configuration file's `settings:` (and `lint:`) values for the rules; flags given on the command line
     /// are applied over them.
-    public var settings = RuleSettings()
+    public var settings: RuleSettings {
+        get {
+            var settings = storedSettings
+            // The enhanced grade holds containers' outbound traffic to a filter (item 3); the basic one advises it.
+            if settings.requireEgressFilter == nil, profile == .baselineEnhanced { settings.requireEgressFilter = true }
+            return settings
+        }
+        set { storedSettings = newValue }
+    }
+    private var storedSettings = RuleSettings()
     /// `lint: exclude-paths`: .gitignore-style patterns `lint` skips.
     public var lintExcludePaths: [String] = []
 

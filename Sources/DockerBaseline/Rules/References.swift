@@ -11,6 +11,7 @@ enum Reference {
     static let restartPolicies = "https://docs.docker.com/engine/containers/start-containers-automatically/"
     static let bindMounts = "https://docs.docker.com/engine/storage/bind-mounts/"
     static let networking = "https://docs.docker.com/engine/network/"
+    static let packetFiltering = "https://docs.docker.com/engine/network/packet-filtering-firewalls/"
     static let dockerfile = "https://docs.docker.com/reference/dockerfile/"
     static let buildBestPractices = "https://docs.docker.com/build/building/best-practices/"
     static let contentTrust = "https://docs.docker.com/engine/security/trust/"

@@ -22,7 +22,7 @@ public enum RuleCatalog {
         let rules: [any Rule] = [
             // §4 images and build files
             ImageUserRule(), ContentTrustRule(), ImageHealthcheckRule(), UpdateAloneRule(),
-            AddInstructionRule(), ImageSecretsRule(), SetuidFilesRule(), SecretFilesRule(), DeletedSecretsRule(),
+            AddInstructionRule(), ImageSecretsRule(), SetuidFilesRule(), SecretFilesRule(), DeletedSecretsRule(), VulnerabilitiesRule(),
             ShadowEmptyPasswordRule(), ImageSSHDRule(), WorldWritableDirectoryRule(),
             // §5 container runtime: what only a running container shows, and the engine-wide items
             SwarmModeRule(), SSHDaemonRule(), ExecUseRule.privileged, ExecUseRule.root, ImageCurrencyRule(),
@@ -38,6 +38,8 @@ public enum RuleCatalog {
             // §7 swarm
             SwarmManagersRule(), SwarmListenAddressRule(), SwarmEncryptedOverlaysRule(), SwarmSecretsRule(), SwarmAutolockRule(),
             SwarmUnlockKeyRotationRule(), SwarmNodeCertificateRule(), SwarmRootCARule(), SwarmTrafficSeparationRule(),
+            // The host's packet filter
+            APIAccessControlRule(), PublishedPortsRule(), DockerUserChainRule(), ContainerEgressRule(), InterContainerRule(),
         ] + runtimeChecks.map(ContainerCheckRule.init) + DaemonBoolRule.all + AuditWatchRule.all + FileRule.all + podmanRules
         // Benchmark order; rules without a CIS id go after their section's (host.*, daemon.*) or at the end.
         func key(_ rule: any Rule) -> String {

@@ -200,7 +200,9 @@ public struct NetworkSettings: Codable, Sendable, Equatable {
 
 public struct EndpointSettings: Codable, Sendable, Equatable {
     public var networkID: String?
-    enum CodingKeys: String, CodingKey { case networkID = "NetworkID" }
+    public var ipAddress: String?
+    public var globalIPv6Address: String?
+    enum CodingKeys: String, CodingKey { case networkID = "NetworkID", ipAddress = "IPAddress", globalIPv6Address = "GlobalIPv6Address" }
 }
 
 /// `GET /containers/{id}/top`: the host's `ps` output for the container's processes.

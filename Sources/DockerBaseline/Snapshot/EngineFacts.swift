@@ -119,7 +119,25 @@ public struct NetworkSummary: Codable, Sendable, Equatable {
     public var ingress: Bool?
     /// Driver options, e.g. `encrypted` for an encrypted overlay.
     public var options: [String: String]?
+    public var ipam: IPAM?
     enum CodingKeys: String, CodingKey {
-        case id = "Id", name = "Name", driver = "Driver", scope = "Scope", ingress = "Ingress", options = "Options"
+        case id = "Id", name = "Name", driver = "Driver", scope = "Scope", ingress = "Ingress", options = "Options", ipam = "IPAM"
+    }
+
+    public struct IPAM: Codable, Sendable, Equatable {
+        public var config: [Config]?
+        enum CodingKeys: String, CodingKey { case config = "Config" }
+        public struct Config: Codable, Sendable, Equatable {
+            public var subnet: String?
+            public var gateway: String?
+            enum CodingKeys: String, CodingKey { case subnet = "Subnet", gateway = "Gateway" }
+        }
+    }
+
+    /// The Linux bridge a `bridge`-driver network uses: its `com.docker.network.bridge.name` option, else the name
+    /// Docker gives it (`br-` and the first 12 characters of the id).
+    public var bridgeName: String? {
+        guard driver == "bridge" else { return nil }
+        return options?["com.docker.network.bridge.name"] ?? "br-" + id.prefix(12)
     }
 }

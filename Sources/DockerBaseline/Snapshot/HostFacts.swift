@@ -44,6 +44,8 @@ public struct HostFacts: Codable, Sendable, Equatable {
     public var rootlessKit: RootlessKitFacts?
     /// A Podman engine's configuration (containers.conf, storage.conf, registries.conf, policy.json); nil for Docker.
     public var podman: PodmanFacts?
+    /// The packet filter (iptables, nftables, firewalld), interfaces and forwarding switches; nil when not examined.
+    public var packetFilter: PacketFilterFacts?
 
     public init(
         root: String = "/", appArmorEnabled: Bool? = nil, seLinuxEnabled: Bool? = nil, seccompAvailable: Bool? = nil,

@@ -86,6 +86,10 @@ public struct ImageRecord: Codable, Sendable, Equatable {
     public var contents: ImageContents?
     /// Why `contents` is missing: not asked for, or the image could not be read at all.
     public var contentsError: String?
+    /// The inventory matched against `--vuln-db`; nil when it was not (see `vulnerabilitiesError`).
+    public var vulnerabilities: VulnerabilityScan?
+    /// Why `vulnerabilities` is missing: no database given, or it could not be read.
+    public var vulnerabilitiesError: String?
 
     public init(inspect: ImageInspect, history: [ImageHistoryEntry]? = nil, historyError: String? = nil,
                 contents: ImageContents? = nil, contentsError: String? = nil) {

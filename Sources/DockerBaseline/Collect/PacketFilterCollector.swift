@@ -1,0 +1,171 @@
+import Foundation
+
+/// Reads the packet filter: on the audited host itself (root `/`), the kernel's live rules through the programs
+/// that print them (read-only: none of them changes a rule or loads a module); under another root, the rule files
+/// that host loads at boot. Interfaces and the switches that decide what the filter sees come from /proc and `ip`.
+struct PacketFilterCollector: Sendable {
+    var files: HostFiles
+    /// Run the list programs (only meaningful when the host is the machine this runs on).
+    var live: Bool
+
+    /// Rule files distributions load at boot, read when the live rules cannot be.
+    static let persistedFiles: [(path: String, kind: PacketFilterSource.Kind)] = [
+        ("/etc/iptables/rules.v4", .iptablesSave), ("/etc/iptables/rules.v6", .ip6tablesSave),
+        ("/etc/sysconfig/iptables", .iptablesSave), ("/etc/sysconfig/ip6tables", .ip6tablesSave),
+    ]
+
+    static let sysctls = [
+        "net/ipv4/ip_forward", "net/ipv6/conf/all/forwarding",
+        "net/bridge/bridge-nf-call-iptables", "net/bridge/bridge-nf-call-ip6tables",
+    ]
+
+    func collect() -> PacketFilterFacts {
+        var facts = PacketFilterFacts()
+        facts.sources = live ? liveSources() : persistedSources()
+        facts.interfaces = live ? interfaces() : nil
+        for name in Self.sysctls {
+            if let value = files.read("/proc/sys/\(name)")?.trimmingCharacters(in: .whitespacesAndNewlines) {
+                facts.sysctls[name.replacingOccurrences(of: "/", with: ".")] = value
+            }
+        }
+        facts.firewalld = firewalld()
+        return facts
+    }
+
+    private func liveSources() -> [PacketFilterSource] {
+        var sources: [PacketFilterSource] = []
+        func add(_ kind: PacketFilterSource.Kind, _ candidates: [String], arguments: [String] = []) {
+            guard let program = candidates.lazy.compactMap({ files.which($0) }).first else {
+                sources.append(PacketFilterSource(kind: kind, origin: candidates[0], live: true,
+                                                  error: "\(candidates.joined(separator: " / ")) is not installed"))
+                return
+            }
+            let origin = ([program] + arguments).joined(separator: " ")
+            switch runProgram(program, arguments) {
+            case let .success(text): sources.append(PacketFilterSource(kind: kind, origin: origin, live: true, text: text))
+            case let .failure(problem): sources.append(PacketFilterSource(kind: kind, origin: origin, live: true, error: problem.reason))
+            }
+        }
+        // The nft backend first (most distributions' default), then legacy tables, which the kernel runs as well.
+        add(.iptablesSave, ["iptables-nft-save", "iptables-save"])
+        add(.ip6tablesSave, ["ip6tables-nft-save", "ip6tables-save"])
+        if files.which("iptables-legacy-save") != nil { add(.iptablesSave, ["iptables-legacy-save"]) }
+        if files.which("ip6tables-legacy-save") != nil { add(.ip6tablesSave, ["ip6tables-legacy-save"]) }
+        add(.nftJSON, ["nft"], arguments: ["-j", "list", "ruleset"])
+        if files.which("ipset") != nil { add(.ipsetSave, ["ipset"], arguments: ["save"]) }
+        return sources
+    }
+
+    private func persistedSources() -> [PacketFilterSource] {
+        Self.persistedFiles.compactMap { file in
+            guard files.exists(file.path) else { return nil }
+            guard let text = files.read(file.path) else {
+                return PacketFilterSource(kind: file.kind, origin: file.path, live: false, error: "\(files.real(file.path)) could not be read")
+            }
+            return PacketFilterSource(kind: file.kind, origin: file.path, live: false, text: text)
+        }
+    }
+
+    /// `ip -j -d addr`: names, kinds, bridge membership and addresses.
+    private func interfaces() -> [HostInterface]? {
+        guard let ip = files.which("ip"), case let .success(text) = runProgram(ip, ["-j", "-d", "addr"]),
+              let list = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] else { return nil }
+        return list.compactMap { entry in
+            guard let name = entry["ifname"] as? String else { return nil }
+            let linkInfo = entry["linkinfo"] as? [String: Any]
+            let kind = (linkInfo?["info_kind"] as? String) ?? ((entry["link_type"] as? String) == "loopback" ? "loopback" : nil)
+            let addresses = (entry["addr_info"] as? [[String: Any]] ?? []).compactMap { info -> String? in
+                guard let local = info["local"] as? String, let length = info["prefixlen"] as? Int else { return nil }
+                return "\(local)/\(length)"
+            }
+            return HostInterface(name: name, kind: kind, master: entry["master"] as? String, addresses: addresses)
+        }
+    }
+
+    private func firewalld() -> FirewalldFacts? {
+        var found: [String: String] = [:]
+        for directory in ["/etc/firewalld", "/usr/lib/firewalld"] {
+            for sub in ["zones", "policies"] {
+                for name in (files.list("\(directory)/\(sub)") ?? []).sorted() where name.hasSuffix(".xml") {
+                    if let text = files.read("\(directory)/\(sub)/\(name)"), text.utf8.count <= 1 << 20 { found["\(directory)/\(sub)/\(name)"] = text }
+                }
+            }
+            for name in ["direct.xml", "firewalld.conf"] {
+                if let text = files.read("\(directory)/\(name)"), text.utf8.count <= 1 << 20 { found["\(directory)/\(name)"] = text }
+            }
+        }
+        let command = live ? files.which("firewall-cmd") : nil
+        guard !found.isEmpty || command != nil else { return nil }
+        var state: String?
+        if let command {
+            switch runProgram(command, ["--state"]) {
+            case let .success(text): state = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            case .failure: state = "not running"
+            }
+        }
+        return FirewalldFacts(state: state, files: found)
+    }
+}
+
+struct ProgramFailure: Error {
+    var reason: String
+}
+
+/// Runs `program` with `arguments` and returns what it printed; its standard error becomes the failure's reason.
+/// Output past `limit` bytes is a failure, so a runaway program cannot exhaust memory, and so is a run longer
+/// than `timeout` seconds (the program is killed).
+func runProgram(_ program: String, _ arguments: [String], limit: Int = 256 << 20, timeout: TimeInterval = 30) -> Swift.Result<String, ProgramFailure> {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: program)
+    process.arguments = arguments
+    let output = Pipe(), errorPipe = Pipe()
+    process.standardOutput = output
+    process.standardError = errorPipe
+    process.standardInput = FileHandle.nullDevice
+    do { try process.run() } catch { return .failure(ProgramFailure(reason: "\(program) could not run: \(error.localizedDescription)")) }
+    let pid = process.processIdentifier
+    let deadline = DispatchWorkItem { kill(pid, SIGKILL) }
+    DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: deadline)
+    // Standard error is drained beside standard output: a program that fills one pipe while the other is read
+    // would otherwise wait forever.
+    let errors = PipeDrain(errorPipe.fileHandleForReading)
+    var data = Data()
+    while let chunk = try? output.fileHandleForReading.read(upToCount: 1 << 20), !chunk.isEmpty {
+        data.append(chunk)
+        if data.count > limit {
+            kill(pid, SIGKILL)
+            break
+        }
+    }
+    process.waitUntilExit()
+    deadline.cancel()
+    let errorData = errors.wait()
+    let name = ([program] + arguments).joined(separator: " ")
+    if data.count > limit { return .failure(ProgramFailure(reason: "\(name) printed more than \(limit >> 20) MiB")) }
+    if process.terminationReason == .uncaughtSignal {
+        return .failure(ProgramFailure(reason: "\(name) was stopped (signal \(process.terminationStatus)) after \(Int(timeout)) s or by the system"))
+    }
+    guard process.terminationStatus == 0 else {
+        let message = String(decoding: errorData.prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return .failure(ProgramFailure(reason: "\(name) failed (exit \(process.terminationStatus))\(message.isEmpty ? "" : ": \(message)")"))
+    }
+    return .success(String(decoding: data, as: UTF8.self))
+}
+
+/// Reads a pipe to its end on a thread of its own.
+private final class PipeDrain: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }.start()
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
+    }
+}
