@@ -91,6 +91,7 @@ public struct HostCollector: Sendable {
         facts.files = paths.map { files.facts($0.0, role: $0.1, users: accounts.users, groups: accounts.groups) }
         facts.seccompAvailable = seccompAvailable()
         facts.logForwarders = logForwarders()
+        facts.packetFilter = PacketFilterCollector(files: files, live: files.root == "/").collect()
         return facts
     }
 

@@ -64,6 +64,8 @@ enum EngineScope {
                                "Podman 没有 docker 组：rootful Podman 的套接字属于 root（podman.file-owner），rootless Podman 属于各自用户"),
         .clientContentTrust: text("Docker Content Trust is the docker CLI's; Podman's image trust is policy.json (podman.image-trust)",
                                   "Docker Content Trust 属于 docker CLI；Podman 的镜像信任由 policy.json 决定（podman.image-trust）"),
+        .networkDockerUserChain: text("netavark writes its own chains (NETAVARK_FORWARD, NETAVARK-HOSTPORT-DNAT) and has no DOCKER-USER; restrict published ports in a table of your own on the forward hook or a firewalld policy (network.published-ports judges the effect)",
+                                      "netavark 自行创建链（NETAVARK_FORWARD、NETAVARK-HOSTPORT-DNAT），没有 DOCKER-USER；请在自建表的 forward 钩子或 firewalld 策略中限制已发布端口（实际效果由 network.published-ports 检查）"),
         .engineSwarmMode: text("Podman has no swarm mode", "Podman 没有 swarm 模式"),
     ]
 }
