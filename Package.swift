@@ -59,7 +59,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             // Read through #filePath by the tests, not bundled.
-            exclude: ["Golden", "Corpus"]
+            exclude: ["Golden", "Corpus", "Vulnerabilities"]
         ),
     ]
 )

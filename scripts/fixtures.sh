@@ -94,10 +94,54 @@ USER 10001:10001
 DOCKERFILE
 }
 
+# Images with package databases in their real formats, for the inventory, SBOM and vulnerability tests
+# (Tests/DockerBaselineTests/VulnerabilityTests.swift names exactly what each holds): a Debian one whose dpkg status a
+# later layer rewrites (libssl3 upgraded), with a Python wheel, an npm package and a Go binary (built here); an Alpine one; an AlmaLinux one with
+# an sqlite rpmdb made by rpm itself from packages built here with rpmbuild.
+vulns_fixtures() {
+    local context=$WORK/ctx-vulns data
+    data=$(cd "$(dirname "$0")/.." && pwd)/Tests/DockerBaselineTests/Vulnerabilities/images
+    mkdir -p "$context"
+    cp -r "$data/debian" "$data/alpine" "$context/"
+    # An sqlite rpmdb, as RHEL 9 and its rebuilds have, written by rpm from packages built here.
+    local rpmtop=$WORK/rpmbuild
+    mkdir -p "$rpmtop/SPECS" "$context/rpm/var/lib/rpm" "$context/rpm/etc"
+    cp "$data/rpm/os-release" "$context/rpm/etc/os-release"
+    cp "$data/rpm/"*.spec "$rpmtop/SPECS/"
+    for spec in "$rpmtop"/SPECS/*.spec; do
+        rpmbuild --quiet --define "_topdir $rpmtop" -bb "$spec" >/dev/null 2>"$WORK/rpm.log" || { cat "$WORK/rpm.log" >&2; exit 1; }
+    done
+    rpm --dbpath "$WORK/rpmdb" --initdb
+    rpm --dbpath "$WORK/rpmdb" -i --justdb --nodeps --noscripts --ignorearch --ignoreos "$rpmtop"/RPMS/*/*.rpm 2>/dev/null
+    cp "$WORK/rpmdb/rpmdb.sqlite" "$context/rpm/var/lib/rpm/rpmdb.sqlite"
+    # A Go program with a vendored dependency: its build information names the module versions and the toolchain's.
+    cp -r "$data/go" "$WORK/go"
+    (cd "$WORK/go" && HOME=$WORK GOCACHE=$WORK/gocache GOPATH=$WORK/gopath GOPROXY=off GOFLAGS=-mod=vendor CGO_ENABLED=0 \
+        go build -trimpath -o "$context/hello" .) || exit 1
+    cat > "$context/Dockerfile.debian" <<DOCKERFILE
+FROM ${PREFIX}/base:1
+COPY debian/base/ /
+COPY debian/status-upgraded /var/lib/dpkg/status
+COPY debian/python/ /usr/lib/python3/dist-packages/
+COPY debian/node/ /app/node_modules/
+COPY hello /usr/local/bin/hello
+DOCKERFILE
+    printf 'FROM %s/base:1\nCOPY alpine/ /\n' "$PREFIX" > "$context/Dockerfile.alpine"
+    printf 'FROM %s/base:1\nCOPY rpm/ /\n' "$PREFIX" > "$context/Dockerfile.rpm"
+    for image in debian alpine rpm; do
+        DOCKER_BUILDKIT=0 docker build -q --label "$LABEL" -t ${PREFIX}/vulns-$image:1 -f "$context/Dockerfile.$image" "$context" \
+            >/dev/null 2>"$WORK/build.log" || { cat "$WORK/build.log" >&2; exit 1; }
+    done
+    # A container (never started) from the Alpine one: `audit` judges 4.4 on the images containers use.
+    docker rm -f ${PREFIX}-vulns >/dev/null 2>&1 || true
+    docker create --name ${PREFIX}-vulns --label "$LABEL" ${PREFIX}/vulns-alpine:1 true >/dev/null
+}
+
 up() {
     down
     make_rootfs
     contents_fixtures
+    vulns_fixtures
 
     build ${PREFIX}/hardened:1 <<DOCKERFILE
 FROM ${PREFIX}/base:1
@@ -166,6 +210,7 @@ case "${1:-}" in
     up) up ;;
     # Only the image-contents fixtures (the base image is made if missing), beside fixtures already up.
     contents) docker image inspect ${PREFIX}/base:1 >/dev/null 2>&1 || make_rootfs; contents_fixtures ;;
+    vulns) docker image inspect ${PREFIX}/base:1 >/dev/null 2>&1 || make_rootfs; vulns_fixtures ;;
     down) down ;;
-    *) echo "usage: $0 up|down|contents" >&2; exit 2 ;;
+    *) echo "usage: $0 up|down|contents|vulns" >&2; exit 2 ;;
 esac

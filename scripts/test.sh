@@ -26,6 +26,9 @@ command -v sshd >/dev/null 2>&1 || missing+=(openssh-server)
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v podman >/dev/null 2>&1 || missing+=(podman)
+command -v rootlesskit >/dev/null 2>&1 || missing+=(rootlesskit)
+command -v newuidmap >/dev/null 2>&1 || missing+=(uidmap)
 # The network layer's tests: real iptables and nftables in namespaces of their own, bash's /dev/tcp, modprobe.
 [ -x /usr/sbin/iptables-nft-save ] || missing+=(iptables)
 [ -x /usr/sbin/nft ] || missing+=(nftables)
@@ -35,6 +38,12 @@ command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 [ -e /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
 /usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1 || missing+=(python3-jsonschema)
+# Version ordering is checked against the distributions' own code (rpm's, apt's, packaging's); rpmbuild makes the rpmdb fixture.
+/usr/bin/python3 -c 'import rpm' >/dev/null 2>&1 || missing+=(python3-rpm)
+/usr/bin/python3 -c 'import apt_pkg' >/dev/null 2>&1 || missing+=(python3-apt)
+/usr/bin/python3 -c 'import packaging' >/dev/null 2>&1 || missing+=(python3-packaging)
+command -v rpmbuild >/dev/null 2>&1 || missing+=(rpm)
+command -v go >/dev/null 2>&1 || missing+=(golang-go)
 if [ ${#missing[@]} -gt 0 ]; then
     mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
     log "installing ${missing[*]}"
@@ -104,10 +113,12 @@ rm -f "$build_log"
 # What a test run may leave behind if a test forgets to clean up: helper processes, network namespaces, links,
 # temporary folders. Anything here after the run that was not here before it fails the run, named.
 leftovers() {
-    pgrep -af 'dockerd .*--data-root /tmp/dbt|sshd -f /tmp/dbt|http\.server|socket\.socket\(\)|prometheus --config\.file=/tmp/dbt|docker-baseline serve' | grep -v pgrep || true
+    pgrep -af 'dockerd .*--data-root /tmp/dbt|sshd -f /tmp/dbt|http\.server|socket\.socket\(\)|prometheus --config\.file=/tmp/dbt|docker-baseline serve|podman system service .*unix:///tmp/dbt|conmon .*/tmp/dbt|rootlesskit .*/tmp/dbt|dockerd --data-root /tmp/dbt' | grep -v pgrep || true
+    pgrep -u 65534 -a 'podman|rootlesskit|dockerd' || true
     ip netns list 2>/dev/null | grep -E '^dbt' || true
     ip -o link show 2>/dev/null | grep -oE ' dbt[^:@ ]+' || true
     find /var/cache -maxdepth 1 -name docker-baseline -newer "$started_at" 2>/dev/null || true
+    find /dev/shm -maxdepth 1 -name 'libpod_lock' -newer "$started_at" 2>/dev/null || true
     find /tmp -maxdepth 1 -newer "$started_at" \( -name 'dbt-test-*' -o -name 'dbt-fake-*' -o -name 'dbt-scan-*' -o -name 'dbt-certs-*' -o -name 'dbt-ssh*' -o -name 'dbt-daemon*' \) 2>/dev/null || true
 }
 started_at=$(mktemp /tmp/dbt-run-started.XXXXXX)

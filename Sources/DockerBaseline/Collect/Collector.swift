@@ -80,9 +80,11 @@ public enum Collector {
     /// facts are not collected, and the host checks say so.
     private static func engineAndHost(_ options: CollectOptions, endpoint: EngineEndpoint, client: EngineClient) async throws -> Snapshot {
         guard endpoint.isLocal else {
-            return try await EngineCollector(client: client, concurrency: options.concurrency, processScanner: nil, imageContents: options.imageContents,
-                                             contentCache: options.contentCache, progress: options.progress)
+            var snapshot = try await EngineCollector(client: client, concurrency: options.concurrency, processScanner: nil, imageContents: options.imageContents,
+                                                     contentCache: options.contentCache, progress: options.progress)
                 .collect(host: nil, environment: environment(options))
+            snapshot.engineIdentity = EngineIdentity.identify(version: snapshot.engine, info: snapshot.info, process: nil)
+            return snapshot
         }
         let scanner = options.processSource == .auto ? ProcessScanner(root: options.root) : nil
         let root = options.root
@@ -95,6 +97,12 @@ public enum Collector {
                                                  imageContents: options.imageContents, contentCache: options.contentCache, progress: options.progress)
             .collect(host: nil, environment: environment(options))
         var host = await hostFacts.value
+        let identity = EngineIdentity.identify(version: snapshot.engine, info: snapshot.info, process: host.engineProcess)
+        snapshot.engineIdentity = identity
+        if identity.kind.isPodman, host.podman == nil {
+            // The engine says it is Podman but its process was not found: read Podman's files, never a dockerd's.
+            host = HostCollector(root: root, engineSocket: socket, podmanHint: identity.kind).collect()
+        }
         // Listeners are probed from here only when "here" is the host itself.
         if root == "/" {
             host.listeners = await ListenerProbe().probe(host.listeners)

@@ -14,7 +14,7 @@ import Foundation
 /// so a repeat audit does not inspect the images again; tags and digests, which move, always come from the engine.
 public struct ContentCache: Sendable {
     /// Bump when the layer scanner or `ImageContents` records something differently: older entries are then ignored.
-    public static let formatVersion = 1
+    public static let formatVersion = 2 // 2: the software inventory
     public static let defaultLimitBytes = 256 << 20
 
     public let directory: URL

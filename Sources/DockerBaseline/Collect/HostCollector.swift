@@ -10,16 +10,25 @@ public struct HostCollector: Sendable {
     /// Lets `auditctl -l` report the rules loaded in the kernel (only meaningful when `root` is `/`).
     public var useAuditctl: Bool
 
-    public init(root: String = "/", engineSocket: String? = nil, useAuditctl: Bool? = nil) {
+    /// Set when the engine's own answers said it is Podman (rootless or not) and the process behind the socket could
+    /// not be found: its configuration is read instead of any dockerd's.
+    public var podmanHint: EngineKind?
+
+    public init(root: String = "/", engineSocket: String? = nil, useAuditctl: Bool? = nil, podmanHint: EngineKind? = nil) {
         files = HostFiles(root: root)
         self.engineSocket = engineSocket
         self.useAuditctl = useAuditctl ?? (root == "/")
+        self.podmanHint = podmanHint
     }
 
     static let systemdDirectories = ["/etc/systemd/system", "/run/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system"]
 
     public func collect() -> HostFacts {
-        let daemonProcess = findDaemon()
+        let owner = socketOwner()
+        if owner?.isPodman == true || podmanHint?.isPodman == true {
+            return collectPodman(owner, rootless: owner.map { ($0.uid ?? 0) != 0 } ?? (podmanHint == .podmanRootless))
+        }
+        let daemonProcess = findDaemon(owner: owner)
         let dockerService = unitFile("docker.service")
         let daemon = DaemonConfigReader(files: files).read(pid: daemonProcess?.pid, arguments: daemonProcess?.arguments, unitFile: dockerService)
         let binaries = locateBinaries(daemonPID: daemonProcess?.pid)
@@ -31,25 +40,142 @@ public struct HostCollector: Sendable {
             virtualization: virtualization(), daemon: daemon, auditRules: readAuditRules(), mountPoints: mountPoints(),
             dockerGroupMembers: dockerGroupMembers(accounts), binaries: binaries,
             listeners: daemonProcess.map { tcpListeners(pid: $0.pid) } ?? [])
-        facts.files = filesToExamine(daemon: daemon, binaries: binaries, dockerService: dockerService)
-            .map { files.facts($0.path, role: $0.role, users: accounts.users, groups: accounts.groups) }
+        var examined = filesToExamine(daemon: daemon, binaries: binaries, dockerService: dockerService)
+        if let owner, owner.command == "dockerd", (owner.uid ?? 0) != 0 {
+            // A rootless dockerd: its files are its user's daemon.json and socket (and the programs it runs), not the
+            // system dockerd's /etc/docker, units and defaults files.
+            examined = examined.filter { [.daemonJSON, .dockerSocket].contains($0.role) || FileRole.binaries.contains($0.role) }
+            facts.rootlessKit = rootlessKit(above: owner.pid)
+        }
+        facts.files = examined.map { files.facts($0.path, role: $0.role, users: accounts.users, groups: accounts.groups) }
         if accounts.group == nil { facts.dockerGroupUnreadable = "\(files.real("/etc/group")) could not be read" }
         facts.daemonSeccompProfile = daemonSeccompProfile(daemon)
+        facts.logForwarders = logForwarders()
+        facts.engineProcess = owner
+        facts.packetFilter = PacketFilterCollector(files: files, live: files.root == "/").collect()
+        return facts
+    }
+
+    /// The host as a Podman engine sees it: the same host facts, Podman's configuration and files instead of any
+    /// dockerd's (a dockerd running beside it is not the audited engine).
+    func collectPodman(_ process: EngineProcess?, rootless: Bool) -> HostFacts {
+        let environment = process.map { self.environment(pid: $0.pid) } ?? [:]
+        let accounts = files.accounts()
+        var binaries: [String: String] = [:]
+        if let executable = process?.executable { binaries["podman"] = executable.replacingOccurrences(of: " (deleted)", with: "") }
+        for name in ["podman", "conmon", "crun", "runc", "netavark", "aardvark-dns"] where binaries[name] == nil {
+            binaries[name] = files.which(name) ?? files.which(name, in: ["/usr/libexec/podman", "/usr/lib/podman"])
+        }
+        var facts = HostFacts(
+            root: files.root, appArmorEnabled: appArmorEnabled(), seLinuxEnabled: seLinuxEnabled(),
+            seccompAvailable: seccompAvailable(), kernelRelease: trimmed("/proc/sys/kernel/osrelease"), procVersion: trimmed("/proc/version"),
+            kernelSignature: trimmed("/proc/version_signature"), osRelease: osRelease(), virtualization: virtualization(),
+            daemon: DaemonConfiguration(running: false, configFile: "", problems: ["not read: the engine is Podman, which has no daemon.json"]),
+            auditRules: readAuditRules(), mountPoints: mountPoints(), dockerGroupMembers: nil, binaries: binaries,
+            listeners: process.map { tcpListeners(pid: $0.pid) } ?? [])
+        var podmanEnvironment = environment
+        if rootless, podmanEnvironment["HOME"] == nil, let uid = process?.uid,
+           let home = accounts.passwd?.first(where: { $0.count > 5 && $0[2] == Substring(String(uid)) })?[5] {
+            podmanEnvironment["HOME"] = String(home)
+        }
+        let podman = PodmanConfigReader(files: files, rootless: rootless, environment: podmanEnvironment).read()
+        facts.podman = podman
+        facts.engineProcess = process
+        var paths: [(String, FileRole)] = podman.sources.map { path in
+            let name = (path as NSString).lastPathComponent
+            let role: FileRole = name == "policy.json" ? .policyJSON : name.hasPrefix("storage") ? .storageConf
+                : path.contains("registries") ? .registriesConf : .containersConf
+            return (path, role)
+        }
+        if let socket = engineSocket { paths.append((socket, .podmanSocket)) }
+        facts.files = paths.map { files.facts($0.0, role: $0.1, users: accounts.users, groups: accounts.groups) }
+        facts.seccompAvailable = seccompAvailable()
         facts.logForwarders = logForwarders()
         facts.packetFilter = PacketFilterCollector(files: files, live: files.root == "/").collect()
         return facts
     }
 
+    /// The rootlesskit process among `pid`'s ancestors (dockerd-rootless.sh runs rootlesskit → exe → dockerd).
+    func rootlessKit(above pid: Int) -> RootlessKitFacts? {
+        var current = pid
+        for _ in 0..<8 {
+            guard let parent = files.read("/proc/\(current)/status")?.split(separator: "\n").first(where: { $0.hasPrefix("PPid:") })?
+                .split(whereSeparator: \.isWhitespace).dropFirst().first.flatMap({ Int($0) }), parent > 1 else { return nil }
+            if trimmed("/proc/\(parent)/comm") == "rootlesskit" {
+                let arguments = files.read("/proc/\(parent)/cmdline").map { $0.split(separator: "\0").map(String.init) } ?? []
+                return RootlessKitFacts(pid: parent, arguments: arguments)
+            }
+            current = parent
+        }
+        return nil
+    }
+
+    /// `/proc/PID/environ` as a dictionary.
+    func environment(pid: Int) -> [String: String] {
+        var result: [String: String] = [:]
+        for entry in (files.read("/proc/\(pid)/environ") ?? "").split(separator: "\0") {
+            let parts = entry.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { result[String(parts[0])] = String(parts[1]) }
+        }
+        return result
+    }
+
+    // MARK: The process behind the socket
+
+    /// The process serving `engineSocket`: the peer a connection reaches (SO_PEERCRED), or, when that is systemd
+    /// (socket activation) or fails, the process other than systemd holding the listening socket (/proc/net/unix inode
+    /// → /proc/PID/fd). Nil when neither finds one (a remote engine, a socket in another network namespace).
+    func socketOwner() -> EngineProcess? {
+        guard let socket = engineSocket else { return nil }
+        if let pid = peerProcess(files.real(socket)), pid > 1, let process = process(pid) { return process }
+        guard let inode = unixSocketInode(socket) else { return nil }
+        let holders = (files.list("/proc") ?? []).compactMap(Int.init).filter { $0 > 1 }.sorted()
+            .filter { socketInodes(pid: $0).contains(inode) }.compactMap(process)
+        let engines = ["dockerd", "podman", "rootlesskit"]
+        return holders.first { engines.contains($0.command) } ?? holders.first { $0.command != "systemd" }
+    }
+
+    func process(_ pid: Int) -> EngineProcess? {
+        guard let command = trimmed("/proc/\(pid)/comm") else { return nil }
+        let uid = files.read("/proc/\(pid)/status")?.split(separator: "\n").first { $0.hasPrefix("Uid:") }?
+            .split(whereSeparator: \.isWhitespace).dropFirst().first.flatMap { Int($0) }
+        return EngineProcess(pid: pid, command: command, uid: uid, executable: files.readLink("/proc/\(pid)/exe"))
+    }
+
+    /// The pid of the process that listens on the unix socket at `path` (the kernel's SO_PEERCRED of a connection).
+    func peerProcess(_ path: String) -> Int? {
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return nil }
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in bytes.enumerated() { buffer[index] = byte }
+        }
+        let connected = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard connected == 0 else { return nil }
+        // struct ucred: pid, uid, gid (Glibc's module does not export the type).
+        var credentials: (Int32, UInt32, UInt32) = (0, 0, 0)
+        var length = socklen_t(MemoryLayout<(Int32, UInt32, UInt32)>.size)
+        guard getsockopt(descriptor, SOL_SOCKET, SO_PEERCRED, &credentials, &length) == 0, credentials.0 > 0 else { return nil }
+        return Int(credentials.0)
+    }
+
     // MARK: The daemon process
 
     /// The dockerd behind `engineSocket` (the process holding that socket open), else the only dockerd running.
-    func findDaemon() -> (pid: Int, arguments: [String])? {
+    func findDaemon(owner: EngineProcess? = nil) -> (pid: Int, arguments: [String])? {
         let daemons = (files.list("/proc") ?? []).compactMap(Int.init).filter { pid in
             files.read("/proc/\(pid)/comm")?.trimmingCharacters(in: .whitespacesAndNewlines) == "dockerd"
         }.sorted()
         func arguments(_ pid: Int) -> [String]? {
             files.read("/proc/\(pid)/cmdline").map { $0.split(separator: "\0").map(String.init) }
         }
+        if let owner, owner.command == "dockerd", let arguments = arguments(owner.pid) { return (owner.pid, arguments) }
         if daemons.count > 1, let socket = engineSocket, let inode = unixSocketInode(socket) {
             for pid in daemons where socketInodes(pid: pid).contains(inode) {
                 if let arguments = arguments(pid) { return (pid, arguments) }

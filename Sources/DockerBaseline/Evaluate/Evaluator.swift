@@ -8,9 +8,10 @@ public enum Evaluator {
         let known = KnownSecrets.byTarget(snapshot)
         // Rules are pure and independent: judge them on every core, then keep the catalogue's order.
         let perRule = ConcurrentSlots([[Result]](repeating: [], count: rules.count))
+        let podman = snapshot.identity.kind.isPodman
         DispatchQueue.concurrentPerform(iterations: rules.count) { index in
             let rule = rules[index]
-            let findings = rule.evaluate(context).sorted { ($0.target.kind.rawValue, $0.target.name) < ($1.target.kind.rawValue, $1.target.name) }
+            let findings = applicableFindings(rule, context: context, podman: podman).sorted { ($0.target.kind.rawValue, $0.target.name) < ($1.target.kind.rawValue, $1.target.name) }
             let metadata = SharedRuleMetadata(rule.metadata)
             perRule.set(index, findings.map { Result(rule: metadata, finding: known[$0.target.id]?.masking($0) ?? $0) })
         }
@@ -20,6 +21,16 @@ public enum Evaluator {
         for index in rules.indices { results += perRule.take(index, leaving: []) }
         results += snapshot.problems.map(result(for:))
         return AuditReport(snapshot: snapshot, results: results)
+    }
+
+    /// A rule's findings on this engine: a Docker-only rule on Podman is skipped once with what Podman has instead, a
+    /// Podman rule gives nothing on Docker (Docker's own rules judge those items).
+    static func applicableFindings(_ rule: any Rule, context: AuditContext, podman: Bool) -> [Finding] {
+        if podman, let reason = EngineScope.podmanReason(rule.metadata.id) {
+            return [Finding(target: .engine(context.snapshot), status: .skipped, message: reason)]
+        }
+        if !podman, rule.metadata.id.family == "podman" { return [] }
+        return rule.evaluate(context)
     }
 
     /// What the collector could not gather becomes a result, so nothing unread is silently missing from a report.

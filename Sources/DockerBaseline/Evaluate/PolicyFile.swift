@@ -99,6 +99,14 @@ public enum PolicyFile {
             case .allowedRegistries: policy.settings.allowedRegistries = try strings(value, place)
             case .requireDigest: policy.settings.requireDigest = try bool()
             case .inlineIgnores: policy.settings.inlineIgnores = try bool()
+            case .vulnSeverity:
+                guard let severity = value.string.flatMap(Severity.init(rawValue:)) else {
+                    throw Problem(description: "\(place) must be one of \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                policy.settings.vulnSeverity = severity
+            case .vulnDatabaseMaxAgeDays:
+                guard let days = value.int, days > 0 else { throw Problem(description: "\(place) must be a whole number of days") }
+                policy.settings.vulnDatabaseMaxAgeDays = days
             case .requireEgressFilter: policy.settings.requireEgressFilter = try bool()
             case nil: policy.lintExcludePaths = try strings(value, place)
             }

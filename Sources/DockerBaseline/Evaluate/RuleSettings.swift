@@ -14,6 +14,10 @@ public struct RuleSettings: Codable, Sendable, Equatable {
     public var requireDigest: Bool
     /// Honour `# docker-baseline ignore=…` comments in build files (`inline-ignores`; off with `--no-inline-ignores`).
     public var inlineIgnores: Bool
+    /// The lowest severity of a fixable vulnerability that fails an image (4.4, `vuln-severity`, `--vuln-severity`).
+    public var vulnSeverity: Severity = .high
+    /// A vulnerability database older than this many days is stale: a warning (`vuln-db-max-age`, `--vuln-db-max-age`).
+    public var vulnDatabaseMaxAgeDays: Int = 7
     /// Containers' outbound traffic must be filtered (`require-egress-filter`): an unfiltered bridge fails instead
     /// of asking for review. nil: only under the `baseline-enhanced` profile.
     public var requireEgressFilter: Bool?
@@ -35,6 +39,8 @@ public struct RuleSettings: Codable, Sendable, Equatable {
         case allowedRegistries = "allowed-registries"
         case requireDigest = "require-digest"
         case inlineIgnores = "inline-ignores"
+        case vulnSeverity = "vuln-severity"
+        case vulnDatabaseMaxAgeDays = "vuln-db-max-age"
         case requireEgressFilter = "require-egress-filter"
     }
 
@@ -47,6 +53,8 @@ public struct RuleSettings: Codable, Sendable, Equatable {
         allowedRegistries = try container.decodeIfPresent([String].self, forKey: .allowedRegistries) ?? defaults.allowedRegistries
         requireDigest = try container.decodeIfPresent(Bool.self, forKey: .requireDigest) ?? defaults.requireDigest
         inlineIgnores = try container.decodeIfPresent(Bool.self, forKey: .inlineIgnores) ?? defaults.inlineIgnores
+        vulnSeverity = try container.decodeIfPresent(Severity.self, forKey: .vulnSeverity) ?? defaults.vulnSeverity
+        vulnDatabaseMaxAgeDays = try container.decodeIfPresent(Int.self, forKey: .vulnDatabaseMaxAgeDays) ?? defaults.vulnDatabaseMaxAgeDays
         requireEgressFilter = try container.decodeIfPresent(Bool.self, forKey: .requireEgressFilter)
     }
 }

@@ -200,7 +200,7 @@ public struct HostFilter: Sendable {
     }
 
     /// A port Docker published: PREROUTING (where Docker's DNAT sends it on to the container), then FORWARD
-    /// towards the container's bridge; without a DNAT rule, INPUT (docker-proxy on the host port).
+    /// towards the container's bridge; without a DNAT rule, INPUT (a proxy on the host port).
     public func reachability(ofPublished hostAddress: IPAddress?, family: AddressFamily, hostPort: Int) -> Exposure {
         var exposure = Exposure(path: "")
         guard let ruleset = rulesets[family] else { return exposure }
@@ -224,7 +224,7 @@ public struct HostFilter: Sendable {
                     paths.append("PREROUTING DNAT to \(target):\(translation.port ?? hostPort) → FORWARD (in \(ingress), out \(bridge))")
                 } else {
                     allowed = allowed.union(walker.pass(.input, from: afterPrerouting))
-                    paths.append("no DNAT rule: PREROUTING → INPUT (docker-proxy on the host port)")
+                    paths.append("no DNAT rule: PREROUTING → INPUT (a proxy listens on the host port: docker-proxy, rootlesskit or rootlessport)")
                 }
                 exposure.undecided += walker.undecided
                 exposure.stoppedBy += walker.stoppedBy

@@ -101,7 +101,7 @@ public enum HTMLReporter {
         </head>
         <body>
         <h1>Docker Baseline</h1>
-        <div class="meta">\(xml(label("Engine", "引擎"))) \(xml(UntrustedText.shown(snapshot.engine.version ?? "?"))) · \(xml(UntrustedText.shown(snapshot.endpoint))) · \(xml(UntrustedText.shown(snapshot.collectedAt)))</div>
+        <div class="meta">\(xml(label("Engine", "引擎"))) \(xml(UntrustedText.shown(snapshot.engine.version == nil ? "?" : snapshot.engineLabel))) · \(xml(UntrustedText.shown(snapshot.endpoint))) · \(xml(UntrustedText.shown(snapshot.collectedAt)))</div>
         <div class="picture">
         \(HTMLChart.score(report, language: language))
         \(HTMLChart.failures(report, language: language))

@@ -30,7 +30,7 @@ public enum JSONReporter {
           "schemaVersion": \(schemaVersion),
           "tool": {"name": \(jsonString(ToolInfo.current.name)), "version": \(jsonString(ToolInfo.current.version))},
           "engine": {
-            "endpoint": \(jsonString(UntrustedText.shown(snapshot.endpoint))),\(optional("version", snapshot.engine.version))\(optional("apiVersion", snapshot.engine.apiVersion))\(optional("name", snapshot.info.name))\(optional("operatingSystem", snapshot.info.operatingSystem))
+            "endpoint": \(jsonString(UntrustedText.shown(snapshot.endpoint))),\(optional("kind", snapshot.engine.version == nil ? nil : snapshot.identity.kind.rawValue))\(optional("version", snapshot.identity.version))\(optional("apiVersion", snapshot.engine.apiVersion))\(optional("name", snapshot.info.name))\(optional("operatingSystem", snapshot.info.operatingSystem))
             "containers": \(snapshot.containers.count),
             "images": \(snapshot.images.count)
           },

@@ -24,6 +24,10 @@ public enum JUnitReporter {
             let indices = bySection[section]!
             let name = Vocabulary.section(section, language)
             try emit(#"  <testsuite name="\#(xml(name))" tests="\#(indices.count)" failures="\#(count(indices, [.fail]))" errors="\#(count(indices, [.error]))" skipped="\#(count(indices, [.skipped, .waived]))">"# + "\n")
+            if report.subject == .engine, report.snapshot.engine.version != nil {
+                // The audited engine's kind and version, as the other formats' headers show it.
+                try emit(#"    <properties><property name="engine" value="\#(xml(UntrustedText.shown(report.snapshot.engineLabel)))"/><property name="engineKind" value="\#(report.snapshot.identity.kind.rawValue)"/></properties>"# + "\n")
+            }
             for index in indices {
                 let result = report.results[index]
                 var out = ""

@@ -4,7 +4,7 @@ public enum MarkdownReporter {
         let zh = language == .zh
         let snapshot = report.snapshot
         var out = "# Docker Baseline\n\n"
-        let about = [snapshot.engine.version ?? "?", snapshot.endpoint, snapshot.collectedAt].map(UntrustedText.shown).joined(separator: " · ")
+        let about = [snapshot.engine.version == nil ? "?" : snapshot.engineLabel, snapshot.endpoint, snapshot.collectedAt].map(UntrustedText.shown).joined(separator: " · ")
         out += (zh ? "引擎 " : "Engine ") + cell(about) + "\n\n"
         out += "| " + Status.allCases.map { Vocabulary.status($0, language) }.joined(separator: " | ") + (zh ? " | 得分 |\n" : " | score |\n")
         out += "|" + String(repeating: "---|", count: Status.allCases.count + 1) + "\n"

@@ -13,6 +13,12 @@ public enum SARIFReporter {
         let tool: Tool
         let results: [SARIFResult]
         let invocations: [Invocation]
+        /// The audited engine's kind and version (`Podman rootful 4.3.1`), as the other formats' headers show it.
+        var properties: RunProperties?
+    }
+    struct RunProperties: Encodable {
+        let engine: String
+        let engineKind: String
     }
     struct Tool: Encodable { let driver: Driver }
     struct Driver: Encodable {
@@ -163,7 +169,9 @@ public enum SARIFReporter {
         let log = Log(runs: [Run(
             tool: Tool(driver: Driver(name: "docker-baseline", version: ToolInfo.current.version,
                                       informationUri: "https://www.cisecurity.org/benchmark/docker", rules: driverRules)),
-            results: [], invocations: [Invocation(executionSuccessful: true)])])
+            results: [], invocations: [Invocation(executionSuccessful: true)],
+            properties: report.subject == .engine && report.snapshot.engine.version != nil
+                ? RunProperties(engine: UntrustedText.shown(report.snapshot.engineLabel), engineKind: report.snapshot.identity.kind.rawValue) : nil)])
         let skeleton = String(decoding: try encoder.encode(log), as: UTF8.self) + "\n"
         guard !report.results.isEmpty, let opening = skeleton.range(of: "\"results\" : ["),
               let closing = skeleton[opening.upperBound...].firstIndex(of: "]") else {

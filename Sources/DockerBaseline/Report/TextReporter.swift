@@ -90,7 +90,7 @@ public struct TextReporter {
     private func header(_ report: AuditReport) -> String {
         let snapshot = report.snapshot
         let engineWord = zh ? "引擎" : "engine"
-        let engine = snapshot.engine.version.map { "\(engineWord) \(UntrustedText.shown($0)) (API \(UntrustedText.shown(snapshot.engine.apiVersion ?? "?")))" } ?? engineWord
+        let engine = snapshot.engine.version.map { _ in "\(UntrustedText.shown(snapshot.engineLabel)) (API \(UntrustedText.shown(snapshot.engine.apiVersion ?? "?")))" } ?? engineWord
         let endpoint = UntrustedText.shown(snapshot.endpoint), collectedAt = UntrustedText.shown(snapshot.collectedAt)
         let running = snapshot.containers.filter { $0.inspect.isRunning }.count
         let counts = zh

@@ -58,7 +58,7 @@ enum Vocabulary {
         "sshd processes": "sshd 进程", "processes": "进程", "trusted": "可信用户", "root CA valid from": "根 CA 生效时间",
         "options": "选项", "allowed unconditionally": "无条件允许", "driver": "驱动", "daemon default": "守护进程默认值",
         "age": "时长", "unread": "未读取", "not exploitable here": "此处无法利用", "role": "角色", "health": "健康状态",
-        "advertise address": "通告地址",
+        "advertise address": "通告地址", "database": "漏洞数据库", "packages": "软件包", "database problems": "数据库问题",
     ]
 
     /// Evidence values written in words, in Chinese.

@@ -10,12 +10,19 @@ public enum RuleCatalog {
         ContainerLogRotationRule(), SystemPathsRule(), CgroupNamespaceRule(), NetRawRule(),
     ]
 
+    /// A Podman engine's own configuration, judged only on a Podman engine (`EngineScope`).
+    static let podmanRules: [any Rule] = [
+        PodmanConfigurationRule(), PodmanRootlessRule(), PodmanInsecureRegistriesRule(), PodmanShortNamesRule(), PodmanImageTrustRule(),
+        PodmanCapabilitiesRule(), PodmanSeccompRule(), PodmanPidsLimitRule(), PodmanLoggingRule(), PodmanUsernsRule(),
+        PodmanCgroupManagerRule(), PodmanNoNewPrivilegesRule(), PodmanRemoteAPIRule(),
+    ] + PodmanFileRule.all
+
     /// The rules judged on a snapshot (`audit`, `image`), in benchmark order.
     public static let all: [any Rule] = {
         let rules: [any Rule] = [
             // §4 images and build files
             ImageUserRule(), ContentTrustRule(), ImageHealthcheckRule(), UpdateAloneRule(),
-            AddInstructionRule(), ImageSecretsRule(), SetuidFilesRule(), SecretFilesRule(), DeletedSecretsRule(),
+            AddInstructionRule(), ImageSecretsRule(), SetuidFilesRule(), SecretFilesRule(), DeletedSecretsRule(), VulnerabilitiesRule(),
             ShadowEmptyPasswordRule(), ImageSSHDRule(), WorldWritableDirectoryRule(),
             // §5 container runtime: what only a running container shows, and the engine-wide items
             SwarmModeRule(), SSHDaemonRule(), ExecUseRule.privileged, ExecUseRule.root, ImageCurrencyRule(),
@@ -25,7 +32,7 @@ public enum RuleCatalog {
             PartitionRule(), DockerGroupRule(), HostHardeningRule(), AdvisoryRule.engine, EngineLifecycleRule(), KernelAdvisoryRule(),
             VirtualizationRule(), SecurityModulesRule(),
             // §2 daemon
-            DaemonConfigurationRule(), RootlessRule(), LogLevelRule(), InsecureRegistriesRule(), StorageDriverRule(),
+            DaemonConfigurationRule(), RootlessRule(), RootlessPortDriverRule(), LogLevelRule(), InsecureRegistriesRule(), StorageDriverRule(),
             RemoteAPIRule(), DevicemapperRule(), DefaultUlimitRule(), UsernsRemapRule(), DaemonCgroupParentRule(), BaseDeviceSizeRule(),
             AuthorizationPluginRule(), CentralLoggingRule(), DaemonSeccompRule(),
             // §7 swarm
@@ -33,7 +40,7 @@ public enum RuleCatalog {
             SwarmUnlockKeyRotationRule(), SwarmNodeCertificateRule(), SwarmRootCARule(), SwarmTrafficSeparationRule(),
             // The host's packet filter
             APIAccessControlRule(), PublishedPortsRule(), DockerUserChainRule(), ContainerEgressRule(), InterContainerRule(),
-        ] + runtimeChecks.map(ContainerCheckRule.init) + DaemonBoolRule.all + AuditWatchRule.all + FileRule.all
+        ] + runtimeChecks.map(ContainerCheckRule.init) + DaemonBoolRule.all + AuditWatchRule.all + FileRule.all + podmanRules
         // Benchmark order; rules without a CIS id go after their section's (host.*, daemon.*) or at the end.
         func key(_ rule: any Rule) -> String {
             rule.metadata.cis ?? rule.metadata.cis18 ?? (Int(rule.metadata.section) != nil ? rule.metadata.section + ".99" : "99")

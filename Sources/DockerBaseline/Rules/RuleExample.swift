@@ -13,6 +13,8 @@ public struct RuleExample: Sendable {
     public var history: String?
     /// Patch for the base image's layer contents (`ImageContents`; the base image has none: not scanned).
     public var contents: String?
+    /// Patch for the base image's vulnerability scan (`VulnerabilityScan`; the base image has none).
+    public var vulnerabilities: String?
     /// Patch for the rest of the snapshot (`info`, `host`, `environment`, …).
     public var snapshot: String?
     /// The organisation's settings the rule is told (default: none given).
@@ -24,11 +26,12 @@ public struct RuleExample: Sendable {
 
     public init(
         container: String? = nil, processes: String? = nil, image: String? = nil, history: String? = nil,
-        contents: String? = nil, snapshot: String? = nil, settings: RuleSettings = RuleSettings(), expect: Status,
-        file: String = #fileID, line: Int = #line
+        contents: String? = nil, vulnerabilities: String? = nil, snapshot: String? = nil, settings: RuleSettings = RuleSettings(),
+        expect: Status, file: String = #fileID, line: Int = #line
     ) {
         self.settings = settings
         self.contents = contents
+        self.vulnerabilities = vulnerabilities
         self.container = container
         self.processes = processes
         self.image = image
@@ -51,6 +54,7 @@ public struct RuleExample: Sendable {
         if let image { imageRecord["inspect"] = try merge(imageRecord["inspect"]!, patch: image) }
         if let history { imageRecord["history"] = try JSONSerialization.jsonObject(with: Data(history.utf8), options: .fragmentsAllowed) }
         if let contents { imageRecord["contents"] = try merge(imageRecord["contents"] ?? NSNull(), patch: contents) }
+        if let vulnerabilities { imageRecord["vulnerabilities"] = try merge(imageRecord["vulnerabilities"] ?? NSNull(), patch: vulnerabilities) }
         base["images"] = [imageRecord]
         let data = try JSONSerialization.data(withJSONObject: base)
         return try JSONDecoder().decode(Snapshot.self, from: data)

@@ -13,7 +13,35 @@ public struct EngineVersion: Codable, Sendable, Equatable {
     public struct Component: Codable, Sendable, Equatable {
         public var name: String
         public var version: String?
-        enum CodingKeys: String, CodingKey { case name = "Name", version = "Version" }
+        /// `Details.Package`: the distribution package Podman reports a part was installed from (`conmon_2.1.6+ds1-1_amd64`).
+        public var package: String?
+        enum CodingKeys: String, CodingKey { case name = "Name", version = "Version", details = "Details" }
+        enum DetailKeys: String, CodingKey { case package = "Package" }
+
+        public init(name: String, version: String?, package: String? = nil) {
+            self.name = name
+            self.version = version
+            self.package = package
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            version = try container.decodeIfPresent(String.self, forKey: .version)
+            // Details hold anything an engine chooses; only a string Package is kept.
+            package = (try? container.nestedContainer(keyedBy: DetailKeys.self, forKey: .details))
+                .flatMap { try? $0.decodeIfPresent(String.self, forKey: .package) }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encodeIfPresent(version, forKey: .version)
+            if let package {
+                var details = container.nestedContainer(keyedBy: DetailKeys.self, forKey: .details)
+                try details.encode(package, forKey: .package)
+            }
+        }
     }
 
     enum CodingKeys: String, CodingKey {

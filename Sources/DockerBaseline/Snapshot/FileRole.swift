@@ -10,6 +10,9 @@ public enum FileRole: String, Codable, Sendable, CaseIterable {
     case containerdSocket = "containerd.sock", dockerSocket = "docker.sock"
     case tlsCACertificate = "TLS CA certificate", tlsServerCertificate = "TLS server certificate", tlsServerKey = "TLS server key"
     case registryCertificate = "registry certificate"
+    // Podman's: its API socket and the configuration files it reads.
+    case podmanSocket = "podman socket", containersConf = "containers.conf", storageConf = "storage.conf"
+    case registriesConf = "registries.conf", policyJSON = "policy.json"
 
     /// The engine's programs, found on PATH.
     public static let binaries: [FileRole] = [.dockerd, .containerd, .containerdShim, .containerdShimRuncV1, .containerdShimRuncV2, .runc]

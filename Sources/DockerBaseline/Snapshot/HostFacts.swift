@@ -38,6 +38,12 @@ public struct HostFacts: Codable, Sendable, Equatable {
     /// Programs configured on the host to ship logs elsewhere (`rsyslog forwards to … (/etc/rsyslog.d/x.conf:3)`);
     /// nil when not examined.
     public var logForwarders: [String]?
+    /// The process serving the audited engine's unix socket; nil when it was not found (remote or not visible).
+    public var engineProcess: EngineProcess?
+    /// The rootlesskit a rootless dockerd runs under (its parent), nil for a rootful one.
+    public var rootlessKit: RootlessKitFacts?
+    /// A Podman engine's configuration (containers.conf, storage.conf, registries.conf, policy.json); nil for Docker.
+    public var podman: PodmanFacts?
     /// The packet filter (iptables, nftables, firewalld), interfaces and forwarding switches; nil when not examined.
     public var packetFilter: PacketFilterFacts?
 
@@ -210,4 +216,28 @@ public struct Listener: Codable, Sendable, Equatable {
     }
 
     public var endpoint: String { address.contains(":") ? "[\(address)]:\(port)" : "\(address):\(port)" }
+}
+
+/// rootlesskit, which gives a rootless dockerd its user, network and mount namespaces.
+public struct RootlessKitFacts: Codable, Sendable, Equatable {
+    public var pid: Int
+    public var arguments: [String]
+
+    public init(pid: Int, arguments: [String]) {
+        self.pid = pid
+        self.arguments = arguments
+    }
+
+    /// `--port-driver` (`builtin`, `slirp4netns`, `none`); rootlesskit's own default is `none`, dockerd-rootless.sh's `builtin`.
+    public var portDriver: String? { option("--port-driver") }
+    /// `--net` (`slirp4netns`, `vpnkit`, `pasta`, `lxc-user-nic`, `host`).
+    public var network: String? { option("--net") }
+
+    func option(_ name: String) -> String? {
+        for (index, argument) in arguments.enumerated() {
+            if argument.hasPrefix(name + "=") { return String(argument.dropFirst(name.count + 1)) }
+            if argument == name, index + 1 < arguments.count { return arguments[index + 1] }
+        }
+        return nil
+    }
 }

@@ -16,6 +16,9 @@ public struct ImageContents: Codable, Sendable, Equatable {
     public var sshdFiles: [ContentsFile]
     /// Directories anyone may write to, without the sticky bit.
     public var worldWritableDirectories: [ContentsFile]
+    /// The packages installed and the distribution, from the package databases in the final filesystem; nil in
+    /// contents read before the inventory was (older snapshots).
+    public var inventory: SoftwareInventory?
     /// Layers, or parts of them, that could not be read: the findings above may be incomplete.
     public var problems: [ContentsProblem]
     /// True when these contents come from the content cache (an earlier complete read of the same image id), not

@@ -19,6 +19,20 @@ extension Snapshot {
                 return setting
             }
         }
+        if var podman = snapshot.host?.podman {
+            // containers.conf's `env`, `annotations` and the like may hold credentials.
+            func masked(_ settings: [DaemonSetting]) -> [DaemonSetting] {
+                settings.map { setting in
+                    var setting = setting
+                    setting.values = setting.values.map { Self.maskedValue(name: setting.key, $0) }
+                    return setting
+                }
+            }
+            podman.containersConf = masked(podman.containersConf)
+            podman.storageConf = masked(podman.storageConf)
+            podman.registriesConf = masked(podman.registriesConf)
+            snapshot.host?.podman = podman
+        }
         return snapshot
     }
 

@@ -28,6 +28,9 @@ public struct Snapshot: Codable, Sendable, Equatable {
     public var swarm: SwarmFacts?
     /// `docker exec` use from a watch's journal and the host's audit log (5.23, 5.24); nil when neither exists.
     public var execHistory: ExecHistory?
+    /// Which engine answered (Docker, rootless Docker, Podman) and how that was decided; nil in older snapshots
+    /// (`identity` then decides from the engine's answers).
+    public var engineIdentity: EngineIdentity?
 
     public init(
         format: Int = Snapshot.currentFormat, tool: ToolInfo = .current, collectedAt: String, endpoint: String,
@@ -83,6 +86,10 @@ public struct ImageRecord: Codable, Sendable, Equatable {
     public var contents: ImageContents?
     /// Why `contents` is missing: not asked for, or the image could not be read at all.
     public var contentsError: String?
+    /// The inventory matched against `--vuln-db`; nil when it was not (see `vulnerabilitiesError`).
+    public var vulnerabilities: VulnerabilityScan?
+    /// Why `vulnerabilities` is missing: no database given, or it could not be read.
+    public var vulnerabilitiesError: String?
 
     public init(inspect: ImageInspect, history: [ImageHistoryEntry]? = nil, historyError: String? = nil,
                 contents: ImageContents? = nil, contentsError: String? = nil) {

@@ -21,6 +21,8 @@ struct AuditCommand: AsyncParsableCommand {
 
     @OptionGroup var cache: CacheOptions
 
+    @OptionGroup var vulnerabilities: VulnerabilityOptions
+
     @Option(help: "A previous JSON report: mark results new / unchanged / fixed, and fail only on new failures.")
     var baseline: String?
 
@@ -51,12 +53,15 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let policy = try policy()
+        var policy = try policy()
+        vulnerabilities.apply(to: &policy.settings)
+        let database = try vulnerabilities.open(cacheDirectory: cache.cache?.directory.path)
         let table = try options.advisoryTable()
         if let journal, !FileManager.default.fileExists(atPath: journal) { throw UsageProblem(description: "--journal \(journal): no such file") }
         let store = record ? try history.open() : nil
         let started = Date()
-        let snapshot = try await source.load(imageContents: options.imageContents, cache: cache.cache, journal: journal ?? ExecJournal.defaultPath())
+        var snapshot = try await source.load(imageContents: options.imageContents, cache: cache.cache, journal: journal ?? ExecJournal.defaultPath())
+        VulnerabilityMatcher.attach(to: &snapshot, database: database)
         let report = judge(snapshot, policy: policy, advisories: table)
         if let store { try history.record(report, in: store, source: "audit", duration: Date().timeIntervalSince(started)) }
         try reporting.finish(report, failure: belowMinScore(report))

@@ -23,6 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var source: SnapshotSource
     @OptionGroup var options: AuditOptions
     @OptionGroup var cache: CacheOptions
+    @OptionGroup var vulnerabilities: VulnerabilityOptions
     @OptionGroup var history: HistoryOptions
 
     @Flag(name: .customLong("no-history"), help: "Do not record audits in the history database.")
@@ -80,12 +81,20 @@ struct ServeCommand: AsyncParsableCommand {
         if !listen.isLoopback, insecureListen, token == nil || tls == nil {
             writeStandardError("docker-baseline: serve: warning: listening on \(listen) without \(token == nil ? "a token" : "TLS") (--insecure-listen)\n")
         }
-        let publisher = AuditPublisher(state: ServeState(), policy: try options.policy(), advisories: try options.advisoryTable(),
+        var policy = try options.policy()
+        vulnerabilities.apply(to: &policy.settings)
+        // A database that cannot be read is a usage error at the start; each audit opens it again (a new export copied
+        // over is indexed then).
+        _ = try vulnerabilities.open(cacheDirectory: cache.cache?.directory.path)
+        let publisher = AuditPublisher(state: ServeState(), policy: policy, advisories: try options.advisoryTable(),
                                        history: noHistory ? nil : try history.open(), retention: history.retention, maxTargetSeries: maxTargetSeries)
         let source = self.source, imageContents = options.imageContents, cache = self.cache.cache
         let journalPath = journal ?? ExecJournal.defaultPath()
+        let databases = vulnerabilities.databases, databaseCache = cache?.directory.path
         let loop = AuditLoop(publisher: publisher, interval: interval.seconds) {
-            try await source.load(imageContents: imageContents, cache: cache, journal: journalPath)
+            var snapshot = try await source.load(imageContents: imageContents, cache: cache, journal: journalPath)
+            VulnerabilityMatcher.attach(to: &snapshot, paths: databases, cacheDirectory: databaseCache)
+            return snapshot
         }
         let watch = try self.watch ? EventTrigger(settings: watchSettings(policy: publisher.policy, advisories: publisher.advisories),
                                                   journal: journalPath, state: publisher.state) : nil

@@ -34,7 +34,8 @@ struct ReportOptions: ParsableArguments {
     /// Decides how the command ends: exit 3 when `couldNotAudit` says why nothing could be judged, exit 1 when a
     /// failure is at or above --fail-on or `failure` gives the command's own reason, else 0. Then writes the report,
     /// which states that reason, and ends so.
-    func finish(_ report: AuditReport, couldNotAudit: String? = nil, failure: LocalizedText? = nil) throws {
+    /// `standardOutputTaken`: something else (an SBOM) goes to standard output, so only reports with a file are written.
+    func finish(_ report: AuditReport, couldNotAudit: String? = nil, failure: LocalizedText? = nil, standardOutputTaken: Bool = false) throws {
         let reason: ExitReason
         if let couldNotAudit {
             reason = ExitReason(code: Exit.couldNotAudit, cause: .couldNotAudit(couldNotAudit))
@@ -45,7 +46,7 @@ struct ReportOptions: ParsableArguments {
         } else {
             reason = ExitReason(code: Exit.clean, cause: .clean(threshold: failOn.severity))
         }
-        try emit(report, exit: reason)
+        try emit(report, exit: reason, standardOutputTaken: standardOutputTaken)
         switch reason.cause {
         case let .couldNotAudit(description): throw CouldNotAudit(description: description)
         case let .command(text):
@@ -57,10 +58,10 @@ struct ReportOptions: ParsableArguments {
     }
 
     /// Writes the report in every requested format: to its file, to -o, or to standard output.
-    private func emit(_ report: AuditReport, exit: ExitReason) throws {
+    private func emit(_ report: AuditReport, exit: ExitReason, standardOutputTaken: Bool = false) throws {
         let environment = ProcessInfo.processInfo.environment
         let language = lang ?? Language.fromEnvironment(environment)
-        for target in formats.isEmpty ? [FormatTarget(format: .text)] : formats {
+        for target in formats.isEmpty ? [FormatTarget(format: .text)] : formats where !(standardOutputTaken && target.path == nil) {
             let destination = target.path ?? output
             let colour = destination == nil && isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"].map(\.isEmpty) ?? true)
                 && environment["TERM"] != "dumb"

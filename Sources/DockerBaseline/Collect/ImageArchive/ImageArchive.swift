@@ -81,7 +81,7 @@ final class ArchiveScanner: TarSink {
         switch entry.kind {
         case .symlink:
             let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) + "/" : ""
-            links[path] = normalizeArchivePath(entry.linkName.hasPrefix("/") ? entry.linkName : directory + entry.linkName)
+            links[path] = resolveDotDot(normalizeArchivePath(entry.linkName.hasPrefix("/") ? entry.linkName : directory + entry.linkName))
             return
         case .hardLink:
             links[path] = normalizeArchivePath(entry.linkName)
@@ -93,7 +93,11 @@ final class ArchiveScanner: TarSink {
         }
         let isBlob = path.hasPrefix("blobs/sha256/")
         currentIsBlob = isBlob
-        if path.hasSuffix("/layer.tar") || (isBlob && entry.size > 0) { currentLayer = LayerStream(budget: budget) }
+        // Layers are wherever the manifest says: `abc/layer.tar` (docker save), `abc.tar` at the top (Podman's
+        // docker-archive), `blobs/sha256/…` (newer docker save and OCI layouts). Any file that is not one of the
+        // archive's JSON or metadata files is read as a possible layer; the manifest decides which ones count.
+        let metadataFile = path.hasSuffix(".json") || path.hasSuffix("/json") || path.hasSuffix("/VERSION") || path == "repositories" || path == "oci-layout"
+        if entry.size > 0, isBlob || !metadataFile { currentLayer = LayerStream(budget: budget) }
         let isDocument = path == "manifest.json" || path == "index.json" || (!path.contains("/") && path.hasSuffix(".json")) || isBlob
         if isDocument && entry.size <= Int64(documentLimit) {
             if documentBytes + Int(entry.size) > documentBudget {
@@ -219,6 +223,17 @@ final class ArchiveScanner: TarSink {
 /// `./abc/layer.tar` → `abc/layer.tar`.
 func normalizeArchivePath(_ path: String) -> String {
     path.split(separator: "/").filter { $0 != "." && !$0.isEmpty }.joined(separator: "/")
+}
+
+/// `abc/../def/layer.tar` → `def/layer.tar`: symlinks between layers (`docker save` of identical layers, Podman's
+/// legacy `abc/layer.tar` → `../<digest>.tar`) point up a directory. Only used to look entries up by name, never to
+/// open a path; `..` above the archive's top stays at the top.
+func resolveDotDot(_ path: String) -> String {
+    var parts: [Substring] = []
+    for part in path.split(separator: "/") {
+        if part == ".." { _ = parts.popLast() } else { parts.append(part) }
+    }
+    return parts.joined(separator: "/")
 }
 
 /// `created_by` of the history entries that made a layer, oldest first, from an image configuration.

@@ -39,6 +39,7 @@ enum ImageContentsBuilder {
                     view.remove(path)
                 }
             }
+            let previousInventory = view.inventory
             remove(view.hidden(by: facts))
             for link in facts.symlinks where view.links.count < symlinkLimit {
                 view.addLink("/" + link.path, target: link.target)
@@ -70,6 +71,12 @@ enum ImageContentsBuilder {
             for file in setuid { view.insert(file, into: \.setuid) }
             for file in worldWritable { view.insert(file, into: \.worldWritable) }
             for file in sshd { view.insert(file, into: \.sshd) }
+            for file in facts.inventory {
+                let path = real(file.path)
+                view.remove(path)
+                view.inventory[path] = inheritLayers(file.content, layer: index, previous: previousInventory[path])
+                view.index(path)
+            }
             for secret in secrets { view.append(secret, at: secret.path, into: \.secrets) }
             for account in shadow { view.append(account, at: account.path, into: \.shadow) }
         }
@@ -78,7 +85,38 @@ enum ImageContentsBuilder {
         contents.sshdFiles = view.sshd.values.sorted { $0.path < $1.path }
         contents.secretFiles = (view.secrets.values.flatMap { $0 } + deleted).sorted { ($0.path, $0.layer) < ($1.path, $1.layer) }
         contents.emptyPasswordAccounts = view.shadow.values.flatMap { $0 }.sorted { ($0.path, $0.account) < ($1.path, $1.account) }
+        contents.inventory = inventory(view.inventory)
         return contents
+    }
+
+    /// The packages a layer's database lists, each with the layer that added it: the layer of the same package in
+    /// the version of the file it replaces, else this one.
+    private static func inheritLayers(_ content: InventoryFileContent, layer: Int, previous: InventoryFileContent?) -> InventoryFileContent {
+        guard case var .packages(packages) = content else { return content }
+        var earlier: [String: [InstalledPackage]] = [:]
+        if case let .packages(old)? = previous { earlier = Dictionary(grouping: old, by: \.name) }
+        for index in packages.indices {
+            packages[index].layer = earlier[packages[index].name]?.first { $0.isSame(as: packages[index]) }?.layer ?? layer
+        }
+        return .packages(packages)
+    }
+
+    /// The final filesystem's inventory files, put together.
+    private static func inventory(_ files: [String: InventoryFileContent]) -> SoftwareInventory {
+        var inventory = SoftwareInventory()
+        for path in ["/etc/os-release", "/usr/lib/os-release"] {
+            if case let .operatingSystem(release)? = files[path] { inventory.operatingSystem = release; break }
+        }
+        for (_, content) in files {
+            switch content {
+            case let .packages(packages): inventory.packages += packages
+            case let .unread(reason): inventory.unread.append(reason)
+            case .operatingSystem: break
+            }
+        }
+        inventory.packages.sort { ($0.kind.rawValue, $0.name, $0.version, $0.path) < ($1.kind.rawValue, $1.name, $1.version, $1.path) }
+        inventory.unread.sort()
+        return inventory
     }
 
     private static func record(_ file: ScannedFile, _ path: String, _ layer: Int) -> ContentsFile {
@@ -109,6 +147,7 @@ private struct FilesystemView {
     var sshd: [String: ContentsFile] = [:]
     var secrets: [String: [SecretFile]] = [:]
     var shadow: [String: [ShadowAccount]] = [:]
+    var inventory: [String: InventoryFileContent] = [:]
     /// Symbolic links: absolute path → target as written.
     var links: [String: String] = [:]
     /// The same links by the hash of their path without the leading slash (`pathHash`), for resolving.
@@ -162,6 +201,7 @@ private struct FilesystemView {
         sshd[path] = nil
         secrets[path] = nil
         shadow[path] = nil
+        inventory[path] = nil
         if links.removeValue(forKey: path) != nil { linkByHash[pathHash(String(path.dropFirst()))] = nil }
         Self.forEachKey(of: path) { key, isSelf in
             if isSelf { byPath[key]?.remove(path); if byPath[key]?.isEmpty == true { byPath[key] = nil } }
@@ -169,7 +209,7 @@ private struct FilesystemView {
         }
     }
 
-    private mutating func index(_ path: String) {
+    mutating func index(_ path: String) {
         guard live.insert(path).inserted else { return }
         Self.forEachKey(of: path) { key, isSelf in
             if isSelf { byPath[key, default: []].insert(path) } else { byAncestor[key, default: []].insert(path) }

@@ -20,7 +20,15 @@ struct LayerFacts: Sendable {
     /// Symbolic links, in the layer's order: a later entry (here or in a higher layer) written through one lands
     /// where the link points (`x -> /root/.aws`, then `x/credentials`).
     var symlinks: [ScannedLink] = []
+    /// Package databases, os-release and language manifests, parsed as they streamed by.
+    var inventory: [ScannedInventoryFile] = []
     var problems: [String] = []
+}
+
+struct ScannedInventoryFile: Sendable, Equatable {
+    /// Absolute path, as the entry names it (resolved through links when the image is put together).
+    var path: String
+    var content: InventoryFileContent
 }
 
 struct ScannedLink: Sendable, Equatable {
@@ -75,6 +83,10 @@ final class LayerScanner: TarSink {
     /// Hard-link targets in this layer that were found to be secrets, by path.
     private var secretByPath: [String: ScannedSecret] = [:]
     private var setuidByPath: [String: ScannedFile] = [:]
+    /// The inventory file being read, and its bytes so far (nil once it is over its limit).
+    private var inventoryFile: (path: String, kind: InventoryFileKind, bytes: [UInt8]?)?
+    /// An executable being searched for Go build information.
+    private var goBinary: (path: String, search: GoBuildInfoSearch)?
 
     init(budget: ReadBudget = ReadBudget()) { self.budget = budget }
 
@@ -82,6 +94,8 @@ final class LayerScanner: TarSink {
         try budget.spendEntry()
         facts.entries += 1
         current = nil
+        inventoryFile = nil
+        goBinary = nil
         guard let path = normalize(entry.path) else { return }
         let name = path.split(separator: "/").last.map(String.init) ?? path
         let parent = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : ""
@@ -117,6 +131,19 @@ final class LayerScanner: TarSink {
                 setuidByPath[file.path] = file
             }
             if name == "sshd" || name == "dropbear" { facts.sshd.append(file) }
+            if entry.kind == .file, let kind = InventoryFileKind.of(path: path, name: name) {
+                if case .unreadable = kind {
+                    facts.inventory.append(ScannedInventoryFile(path: file.path, content: PackageDatabases.parse(kind, bytes: [], path: file.path)))
+                } else if entry.size > kind.limit && !kind.readsPrefix {
+                    facts.inventory.append(ScannedInventoryFile(path: file.path, content: .unread(
+                        "\(file.path): \(formatBytes(entry.size)), larger than the \(formatBytes(Int64(kind.limit))) read")))
+                } else {
+                    inventoryFile = (file.path, kind, [])
+                }
+            }
+            if entry.kind == .file && entry.mode & 0o111 != 0 && entry.size > 64 && inventoryFile == nil {
+                goBinary = (file.path, GoBuildInfoSearch())
+            }
             if entry.kind == .file && entry.size > 0 {
                 current = (file.path, candidateKind(path: path, name: name), entry.size)
                 head.removeAll(keepingCapacity: true)
@@ -138,6 +165,16 @@ final class LayerScanner: TarSink {
     }
 
     func data(_ bytes: UnsafeRawBufferPointer) throws {
+        if var binary = goBinary {
+            goBinary = nil // no copy of what it keeps while it grows
+            binary.search.feed(bytes)
+            if case .notGo = binary.search.state {} else { goBinary = binary }
+        }
+        if let file = inventoryFile, var kept = file.bytes {
+            inventoryFile = nil // no copy of the buffer while it grows
+            kept.append(contentsOf: bytes.prefix(file.kind.limit - kept.count))
+            inventoryFile = (file.path, file.kind, kept)
+        }
         guard let entry = current else { return }
         let limit = entry.kind == nil ? Self.peekLimit : Self.candidateLimit
         var rest = bytes
@@ -166,6 +203,14 @@ final class LayerScanner: TarSink {
     }
 
     func finish() throws {
+        if let file = inventoryFile, let bytes = file.bytes {
+            facts.inventory.append(ScannedInventoryFile(path: file.path, content: PackageDatabases.parse(file.kind, bytes: bytes, path: file.path)))
+        }
+        inventoryFile = nil
+        if let binary = goBinary, let packages = binary.search.packages(path: binary.path), !packages.isEmpty {
+            facts.inventory.append(ScannedInventoryFile(path: binary.path, content: .packages(packages)))
+        }
+        goBinary = nil
         defer { current = nil; hash = nil }
         guard let entry = current else { return }
         if entry.kind == .shadow {

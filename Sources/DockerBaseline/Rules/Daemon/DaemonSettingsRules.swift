@@ -71,6 +71,43 @@ struct RootlessRule: HostRule {
     }
 }
 
+/// Rootless Docker: rootlesskit's port driver decides whether containers see their clients' addresses.
+struct RootlessPortDriverRule: HostRule {
+    let metadata = daemonMetadata(
+        .daemonRootlessPortDriver, nil, level: 2, .low, manual: true,
+        .init(en: "A rootless daemon's published ports keep the clients' source addresses", zh: "rootless 守护进程发布的端口保留客户端源地址"),
+        .init(en: "With rootlesskit's builtin port driver (dockerd-rootless.sh's default) every connection reaches a container from rootlesskit's own address: access rules, rate limits and logs that rely on the client's IP see one address for all.",
+              zh: "使用 rootlesskit 的 builtin 端口驱动（dockerd-rootless.sh 的默认）时，所有连接都以 rootlesskit 的地址到达容器：依赖客户端 IP 的访问控制、限速和日志只能看到同一个地址。"),
+        .init(en: "Where containers judge clients by address, set DOCKERD_ROOTLESS_ROOTLESSKIT_PORT_DRIVER=slirp4netns (in ~/.config/systemd/user/docker.service.d/override.conf) and restart the user's docker service.",
+              zh: "若容器依据客户端地址做判断，请设置 DOCKERD_ROOTLESS_ROOTLESSKIT_PORT_DRIVER=slirp4netns（写入 ~/.config/systemd/user/docker.service.d/override.conf）并重启该用户的 docker 服务。"),
+        ["https://docs.docker.com/engine/security/rootless/#networking-errors", "https://github.com/rootless-containers/rootlesskit/blob/master/docs/port.md"])
+    let examples = [
+        RuleExample(snapshot: #"{"info": {"SecurityOptions": ["name=seccomp,profile=builtin", "name=rootless"]}, "host": {"rootlessKit": {"pid": 10, "arguments": ["rootlesskit", "--net=slirp4netns", "--port-driver=slirp4netns", "dockerd-rootless.sh"]}}}"#, expect: .pass),
+        RuleExample(snapshot: #"{"info": {"SecurityOptions": ["name=seccomp,profile=builtin", "name=rootless"]}, "host": {"rootlessKit": {"pid": 10, "arguments": ["rootlesskit", "--net=slirp4netns", "--port-driver=builtin", "dockerd-rootless.sh"]}}}"#, expect: .warn),
+        RuleExample(snapshot: #"{"info": {"SecurityOptions": ["name=seccomp,profile=builtin", "name=rootless"]}}"#, expect: .skipped),
+        RuleExample(expect: .skipped),
+    ]
+
+    func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
+        guard context.snapshot.identity.kind == .dockerRootless else {
+            return daemonFinding(host, .skipped("not applicable: the daemon is not rootless", "不适用：守护进程不是 rootless 模式"))
+        }
+        guard let kit = host.rootlessKit else {
+            return daemonFinding(host, .skipped("not checked: rootlesskit was not found above the daemon's process", "未检查：未在守护进程的父进程中找到 rootlesskit"))
+        }
+        let driver = kit.portDriver ?? "none"
+        let evidence = ["rootlesskit": "pid \(kit.pid)", "port driver": driver, "network": kit.network ?? "unknown"]
+        switch driver {
+        case "slirp4netns", "none":
+            return daemonFinding(host, .pass(driver == "none" ? "no ports are forwarded by rootlesskit" : "the slirp4netns port driver keeps the clients' addresses",
+                                             driver == "none" ? "rootlesskit 不转发端口" : "slirp4netns 端口驱动保留客户端地址", evidence: evidence))
+        default:
+            return daemonFinding(host, .warn("the \(driver) port driver shows every client to containers as rootlesskit's address",
+                                             "\(driver) 端口驱动使容器看到的所有客户端地址都是 rootlesskit 的地址", evidence: evidence))
+        }
+    }
+}
+
 struct LogLevelRule: HostRule {
     let metadata = daemonMetadata(
         .daemonLogLevel, "2.3", .low,
@@ -406,6 +443,7 @@ struct DaemonSeccompRule: HostRule {
 
 extension RuleID {
     public static let daemonRootless: RuleID = "daemon.rootless"
+    public static let daemonRootlessPortDriver: RuleID = "daemon.rootless-port-driver"
     public static let daemonLogLevel: RuleID = "daemon.log-level"
     public static let daemonInsecureRegistries: RuleID = "daemon.insecure-registries"
     public static let daemonAufs: RuleID = "daemon.aufs"

@@ -23,7 +23,23 @@ struct FileRule: HostRule {
             return [Finding(target: .file(matching.first?.path ?? role.rawValue), verdict: .skipped(
                 "not applicable: no \(role.rawValue) on this host\(looked)", "不适用：该主机上没有 \(role.rawValue)\(looked)"))]
         }
+        // A rootless dockerd's socket and daemon.json are its user's, not root's and the docker group's.
+        if context.snapshot.identity.kind == .dockerRootless, case .owner = check, [.dockerSocket, .daemonJSON].contains(role) {
+            return present.map { Finding(target: .file($0.path), verdict: judgeRootless($0, uid: host.engineProcess?.uid)) }
+        }
         return present.map { Finding(target: .file($0.path), verdict: judge($0)) }
+    }
+
+    /// Owned by the rootless daemon's user (any user but root when that user is unknown).
+    func judgeRootless(_ file: FileFacts, uid expected: Int?) -> Verdict {
+        if let error = file.error { return .error("could not examine \(file.path): \(error)", "无法检查 \(file.path)：\(error)") }
+        guard let uid = file.uid else { return .error("no owner for \(file.path)", "无法获取 \(file.path) 的属主") }
+        let owner = "\(file.owner ?? String(uid)):\(file.group ?? file.gid.map(String.init) ?? "?")"
+        let evidence = ["owner": owner, "mode": file.octalMode, "engine": "Docker rootless"]
+        let matches = expected.map { uid == $0 } ?? (uid != 0)
+        if matches { return .pass("owned by \(owner), the rootless daemon's user", "属主为 rootless 守护进程的用户 \(owner)", evidence: evidence) }
+        return .fail("owned by \(owner), not the rootless daemon's user\(expected.map { " (uid \($0))" } ?? "")",
+                     "属主为 \(owner)，不是 rootless 守护进程的用户\(expected.map { "（uid \($0)）" } ?? "")", evidence: evidence)
     }
 
     func judge(_ file: FileFacts) -> Verdict {

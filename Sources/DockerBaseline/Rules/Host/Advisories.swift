@@ -4,7 +4,7 @@ import Foundation
 /// The embedded table can be replaced offline with `--advisories FILE` (the same JSON shape as `embedded`).
 public struct Advisory: Codable, Sendable, Equatable {
     public var id: String
-    /// `docker-engine`, `containerd`, `runc` or `kernel`.
+    /// `docker-engine`, `containerd`, `runc`, `podman`, `conmon`, `crun` or `kernel`.
     public var component: String
     /// The first affected version; nil when every earlier version is affected.
     public var introduced: String?
@@ -93,6 +93,28 @@ public struct AdvisoryTable: Codable, Sendable, Equatable {
         Advisory(id: "CVE-2021-41091", component: "docker-engine", introduced: nil, fixed: ["20.10.9"],
                  summary: "directories under /var/lib/docker let unprivileged host users run setuid programs from containers",
                  requiresSetting: nil, references: ["https://github.com/advisories/GHSA-3fwx-pjgw-3558"]),
+        // Podman and what runs its containers (component names as `AdvisoryRule.engineComponents` gives them).
+        // Sources: Podman's release notes (v3.4.5, v4.0.3, v4.4.2, v4.9.4, v5.0.0, v5.2.4, v5.2.5) and its GitHub
+        // security advisories; crun's from NVD. No conmon or netavark advisory is listed: none that lets a container
+        // reach the host is known to this table.
+        Advisory(id: "CVE-2022-27649", component: "podman", introduced: nil, fixed: ["3.4.5", "4.0.3"],
+                 summary: "containers start with non-empty inheritable capabilities, letting programs with file capabilities gain them",
+                 requiresSetting: nil, references: ["https://github.com/containers/podman/security/advisories/GHSA-qvf8-p83w-v58j"]),
+        Advisory(id: "CVE-2023-0778", component: "podman", introduced: nil, fixed: ["4.4.2"],
+                 summary: "a file in a volume replaced by a symlink while `podman volume export` runs gives access to any file on the host",
+                 requiresSetting: nil, references: ["https://github.com/containers/podman/releases/tag/v4.4.2", "https://nvd.nist.gov/vuln/detail/CVE-2023-0778"]),
+        Advisory(id: "CVE-2024-1753", component: "podman", introduced: "4.0.0", fixed: ["4.9.4", "5.0.0"],
+                 summary: "a Containerfile's RUN --mount can bind the host's root filesystem read-write into a build container",
+                 requiresSetting: nil, references: ["https://github.com/containers/podman/security/advisories/GHSA-874v-pj72-92f3"]),
+        Advisory(id: "CVE-2024-9407", component: "podman", introduced: nil, fixed: ["5.2.4"],
+                 summary: "RUN --mount arguments of a Containerfile being built give access to arbitrary host paths",
+                 requiresSetting: nil, references: ["https://github.com/advisories/GHSA-fhqq-8f65-5xfc"]),
+        Advisory(id: "CVE-2024-9675", component: "podman", introduced: nil, fixed: ["5.2.5"],
+                 summary: "RUN --mount type=cache of a Containerfile being built gives access to the host filesystem",
+                 requiresSetting: nil, references: ["https://github.com/containers/podman/releases/tag/v5.2.5", "https://access.redhat.com/security/cve/cve-2024-9675"]),
+        Advisory(id: "CVE-2022-27650", component: "crun", introduced: nil, fixed: ["1.4.4"],
+                 summary: "containers start with non-empty inheritable capabilities, letting programs with file capabilities gain them",
+                 requiresSetting: nil, references: ["https://nvd.nist.gov/vuln/detail/CVE-2022-27650"]),
         Advisory(id: "CVE-2016-5195", component: "kernel", introduced: "2.6.22",
                  fixed: ["3.12.66", "3.16.38", "3.18.44", "4.1.35", "4.4.26", "4.7.9", "4.8.3", "4.9"],
                  summary: "Dirty COW: a copy-on-write race lets any process write to read-only memory mappings",

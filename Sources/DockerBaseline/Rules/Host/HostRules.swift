@@ -169,27 +169,63 @@ struct AdvisoryRule: HostRule {
     let metadata: RuleMetadata
     let examples: [RuleExample]
 
-    /// The versions the engine reports of itself, containerd and runc.
+    /// The versions the engine reports of itself and what runs its containers, by the advisory table's component
+    /// names: Docker's engine, containerd and runc; Podman's engine, conmon and its OCI runtime (runc or crun). A Podman
+    /// version is never looked up as `docker-engine`.
     static func engineVersions(_ snapshot: Snapshot) -> [(component: String, version: String)] {
-        var found: [(String, String)] = []
-        if let engine = snapshot.engine.version { found.append(("docker-engine", engine)) }
-        for component in snapshot.engine.components ?? [] {
+        engineComponents(snapshot).map { ($0.component, $0.version) }
+    }
+
+    /// As `engineVersions`, with whether each came from a distribution package (its version says so, or the engine
+    /// reports the package it was installed from, as Podman does for conmon and the runtime).
+    static func engineComponents(_ snapshot: Snapshot) -> [(component: String, version: String, distribution: Bool)] {
+        var found: [(String, String, Bool)] = []
+        let components = snapshot.engine.components ?? []
+        guard snapshot.identity.kind.isPodman else {
+            if let engine = snapshot.engine.version { found.append(("docker-engine", engine, false)) }
+            for component in components {
+                let name = component.name.lowercased()
+                if ["containerd", "runc"].contains(name), let version = component.version { found.append((name, version, false)) }
+            }
+            return found
+        }
+        // Podman names its parts `Podman Engine`, `Conmon`, `OCI Runtime (crun)` with versions such as
+        // `conmon version 2.1.6, commit: unknown`; a Debian or Fedora build lists the package beside them.
+        let packaged = components.contains { $0.package != nil }
+        for component in components {
             let name = component.name.lowercased()
-            if ["containerd", "runc"].contains(name), let version = component.version { found.append((name, version)) }
+            let product: String?
+            if name.hasPrefix("podman") { product = "podman" } else if name == "conmon" { product = "conmon" } else if name.hasPrefix("oci runtime") {
+                product = name.contains("crun") ? "crun" : name.contains("runc") ? "runc" : nil
+            } else { product = nil }
+            guard let product, let text = component.version.map(Self.componentVersion) else { continue }
+            found.append((product, text, component.package != nil || (product == "podman" && packaged)))
         }
         return found
     }
 
+    /// `runc version 1.1.5+ds1\ncommit: …` → `1.1.5+ds1`; a plain version is kept.
+    static func componentVersion(_ text: String) -> String {
+        let firstLine = text.split(separator: "\n").first.map(String.init) ?? text
+        let words = firstLine.split(separator: " ")
+        if let index = words.firstIndex(of: "version"), index + 1 < words.count {
+            return String(words[index + 1]).trimmingCharacters(in: CharacterSet(charactersIn: ","))
+        }
+        return firstLine.trimmingCharacters(in: .whitespaces)
+    }
+
     func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
-        let checked = Self.engineVersions(context.snapshot)
+        let checked = Self.engineComponents(context.snapshot)
         guard !checked.isEmpty else { return hostFinding(.error("no versions were reported to compare", "没有可比较的版本信息")) }
         var evidence = Dictionary(checked.map { ($0.component, $0.version) }, uniquingKeysWith: { a, _ in a })
         evidence["advisories"] = "table of \(context.advisories.updated)"
+        evidence["engine"] = context.snapshot.identity.kind.displayName
         var affecting: [String] = []
         var notExploitable: [String] = []
         var distributionBuilds: [String] = []
-        for (component, text) in checked {
-            guard let version = SoftwareVersion(text) else { continue }
+        for (component, text, packaged) in checked {
+            guard var version = SoftwareVersion(text) else { continue }
+            if packaged { version.distributionBuild = true }
             for advisory in context.advisories.affecting(component, version) {
                 if let required = advisory.requiresSetting, host.daemon.setting(required) == nil {
                     notExploitable.append("\(advisory.id) (\(component) \(text), needs \(required))")
@@ -229,6 +265,10 @@ struct AdvisoryRule: HostRule {
             RuleExample(snapshot: #"{"engine": {"Version": "26.1.4", "Components": []}, "host": {"daemon": {"settings": []}}}"#, expect: .pass),
             RuleExample(snapshot: #"{"engine": {"Version": "26.1.5", "Components": []}}"#, expect: .pass),
             RuleExample(snapshot: #"{"engine": {"Version": "26.1.4", "Components": []}, "host": {"daemon": {"settings": [{"key": "authorization-plugins", "values": ["authz"], "source": "x"}]}}}"#, expect: .fail),
+            // Podman is looked up as podman (never as docker-engine, where 4.3.1 would match nothing or the wrong thing).
+            RuleExample(snapshot: #"{"engine": {"Version": "5.4.2", "Components": [{"Name": "Podman Engine", "Version": "5.4.2"}, {"Name": "Conmon", "Version": "conmon version 2.1.12, commit: unknown"}, {"Name": "OCI Runtime (crun)", "Version": "crun version 1.20\ncommit: abc"}]}}"#, expect: .pass),
+            RuleExample(snapshot: #"{"engine": {"Version": "4.3.1", "Components": [{"Name": "Podman Engine", "Version": "4.3.1"}, {"Name": "OCI Runtime (crun)", "Version": "crun version 1.8.5"}]}}"#, expect: .fail),
+            RuleExample(snapshot: #"{"engine": {"Version": "4.3.1", "Components": [{"Name": "Podman Engine", "Version": "4.3.1"}, {"Name": "Conmon", "Version": "conmon version 2.1.6, commit: unknown", "Details": {"Package": "conmon_2.1.6+ds1-1_amd64"}}]}}"#, expect: .warn),
         ])
 }
 

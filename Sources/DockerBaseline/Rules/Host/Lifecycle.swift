@@ -94,18 +94,27 @@ struct EngineLifecycleRule: EngineRule {
         RuleExample(snapshot: #"{"engine": {"Version": "18.09.9", "Components": []}}"#, expect: .fail),
         RuleExample(snapshot: #"{"engine": {"Version": "20.10.24+dfsg1", "Components": [{"Name": "runc", "Version": "1.1.5+ds1"}]}, "info": {"OperatingSystem": "Debian GNU/Linux 12 (bookworm)"}}"#, expect: .warn),
         RuleExample(snapshot: #"{"engine": {"Version": null, "Components": []}}"#, expect: .error),
+        RuleExample(snapshot: #"{"engine": {"Version": "4.3.1", "Components": [{"Name": "Podman Engine", "Version": "4.3.1"}]}}"#, expect: .warn),
     ]
 
     func judge(_ context: AuditContext) -> Verdict {
-        let checked = AdvisoryRule.engineVersions(context.snapshot)
+        let checked = AdvisoryRule.engineComponents(context.snapshot)
         guard !checked.isEmpty else { return .error("no versions were reported to compare", "没有可比较的版本信息") }
         let lifecycle = context.advisories.lifecycle
         let today = String(context.snapshot.collectedAt.prefix(10))
         var evidence = ["lifecycle": "table of \(lifecycle.updated)", "collected": today]
         var ended: [String] = []
         var distributionPackages: [String] = []
-        for (component, text) in checked {
-            guard let version = SoftwareVersion(text) else { continue }
+        var untracked: [String] = []
+        for (component, text, packaged) in checked {
+            guard var version = SoftwareVersion(text) else { continue }
+            if packaged { version.distributionBuild = true }
+            guard lifecycle.lines.contains(where: { $0.component == component }) else {
+                // Podman, conmon and crun publish no dated release lines: upstream fixes only the newest release.
+                evidence[component] = "\(text): no release-line table (upstream maintains only its newest release)"
+                untracked.append("\(component) \(text)")
+                continue
+            }
             let line = lifecycle.line(of: component, version)
             let end: String?
             if let line, let day = line.endOfLife, today >= day {
@@ -131,6 +140,11 @@ struct EngineLifecycleRule: EngineRule {
             let list = distributionPackages.joined(separator: ", ")
             return .warn("upstream no longer maintains these lines, but \(list) are distribution packages: they are supported as long as \(distribution) supports them; check its security tracker",
                          "上游已停止维护这些版本线，但 \(list) 是发行版软件包：其支持期以 \(distribution) 为准，请查阅其安全公告", evidence: evidence)
+        }
+        if !untracked.isEmpty {
+            let list = untracked.joined(separator: ", ")
+            return .warn("\(list): upstream maintains only its newest release and publishes no end-of-life dates; check that this is the newest release or a distribution package still supported",
+                         "\(list)：上游只维护最新版本且不公布停止维护日期；请确认这是最新版本或仍受支持的发行版软件包", evidence: evidence)
         }
         return .pass("every release line is maintained upstream", "所有版本线均在上游维护期内", evidence: evidence)
     }

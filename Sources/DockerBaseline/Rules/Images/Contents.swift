@@ -2,7 +2,7 @@
 // sshd 4.3, empty shadow passwords, world-writable directories. Values of secrets never reach a finding.
 
 /// The verdict when the contents cannot be judged: skipped when they were not read, error when reading failed.
-private func contentsUnavailable(_ image: ImageRecord) -> Verdict? {
+func contentsUnavailable(_ image: ImageRecord) -> Verdict? {
     guard image.contents == nil else { return nil }
     if let reason = image.contentsError {
         return .error("the image's layers could not be read: \(reason)", "无法读取镜像层：\(reason)")

@@ -164,7 +164,10 @@ struct PublishedPortsRule: Rule {
         if context.snapshot.host?.daemon.bool("iptables") == false {
             evidence["dockerd"] = "--iptables=false: Docker writes no DNAT or filter rule; published ports are served by docker-proxy on the host, so INPUT decides who reaches them"
         }
-        let inputNote = inputOnlyNote(filter)
+        let forwarded = evidence.contains { $0.key.hasSuffix(" path") && $0.value.contains("DNAT") }
+        let inputNote = forwarded ? inputOnlyNote(filter)
+            : LocalizedText(en: "the port is served on the host (no DNAT), so INPUT decides, and nothing there restricts the sources",
+                            zh: "端口由宿主机上的进程提供（无 DNAT），由 INPUT 决定，而 INPUT 中没有限制来源的规则")
         if !open.isEmpty {
             return .fail("ports reachable from any address: \(open.joined(separator: ", ")); \(inputNote.en)",
                          "端口可从任意地址访问：\(open.joined(separator: ", "))；\(inputNote.zh)", evidence: evidence)
@@ -200,6 +203,11 @@ struct PublishedPortsRule: Rule {
             RuleExample(container: #"{"NetworkSettings": {"Ports": {"80/tcp": [{"HostIp": "127.0.0.1", "HostPort": "8080"}]}}}"#,
                         snapshot: FirewallExamples.host(iptables: FirewallExamples.dockerDefault), expect: .pass),
             RuleExample(container: published, snapshot: FirewallExamples.host(iptables: nil), expect: .error),
+            // Rootless: rootlesskit or rootlessport listens on the host port, no DNAT; INPUT decides, both ways.
+            RuleExample(container: published, snapshot: FirewallExamples.host(
+                iptables: "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n", rootless: true), expect: .fail),
+            RuleExample(container: published, snapshot: FirewallExamples.host(
+                iptables: "*filter\n:INPUT DROP [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -s 10.9.0.0/16 -j ACCEPT\nCOMMIT\n", rootless: true), expect: .pass),
         ]
     }
 }
@@ -224,6 +232,11 @@ struct DockerUserChainRule: HostRule {
             return [Finding(target: target, verdict: .skipped(
                 "not applicable: dockerd runs with --iptables=false and creates no chains; published ports are then protected only by INPUT rules (see network.published-ports)",
                 "不适用：dockerd 以 --iptables=false 运行，不创建任何链；已发布端口此时仅受 INPUT 规则保护（见 network.published-ports）", evidence: evidence))]
+        }
+        if context.snapshot.identity.kind.isRootless {
+            return [Finding(target: target, verdict: .skipped(
+                "not applicable: a rootless dockerd writes its chains inside rootlesskit's network namespace; its published ports arrive through rootlesskit on the host, where INPUT decides (see network.published-ports)",
+                "不适用：rootless dockerd 的链位于 rootlesskit 的网络命名空间内；其已发布端口经宿主机上的 rootlesskit 进入，由 INPUT 决定（见 network.published-ports）", evidence: evidence))]
         }
         if filter.rulesets[.ipv4]?.tables.contains(where: { $0.name == "nft ip docker-bridges" }) == true, filter.dockerUserChain == nil {
             return [Finding(target: target, verdict: .skipped(
@@ -252,6 +265,7 @@ struct DockerUserChainRule: HostRule {
                 of: "-A DOCKER-USER -j RETURN", with: "-A DOCKER-USER -i eth0 ! -s 10.9.0.0/16 -j DROP\n-A DOCKER-USER -j RETURN")), expect: .pass),
             RuleExample(snapshot: FirewallExamples.host(iptables: "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n"), expect: .fail),
             RuleExample(snapshot: FirewallExamples.host(iptables: nil), expect: .error),
+            RuleExample(snapshot: FirewallExamples.host(iptables: FirewallExamples.dockerDefault, rootless: true), expect: .skipped),
         ]
     }
 }
@@ -300,6 +314,7 @@ struct ContainerEgressRule: Rule {
             RuleExample(container: onBridge, snapshot: FirewallExamples.host(iptables: limited),
                         settings: RuleSettings(requireEgressFilter: true), expect: .pass),
             RuleExample(container: onBridge, snapshot: FirewallExamples.host(iptables: nil), expect: .error),
+            RuleExample(container: onBridge, snapshot: FirewallExamples.host(iptables: FirewallExamples.dockerDefault, rootless: true), expect: .skipped),
         ]
     }
 }
@@ -356,6 +371,11 @@ struct InterContainerRule: Rule {
 /// addresses, its Linux bridge, the filter); one for the host when the filter cannot be read or no bridge is in use.
 private func perBridge(_ context: AuditContext, _ judge: (NetworkSummary, IPAddress, String, HostFilter) -> Verdict) -> [Finding] {
     if let unavailable = filterUnavailable(context) { return [Finding(target: .host, verdict: unavailable)] }
+    if context.snapshot.identity.kind.isRootless {
+        return [Finding(target: .host, verdict: .skipped(
+            "not applicable: a rootless engine's bridges are inside its own network namespace; containers' traffic leaves the host as the user's own connections (slirp4netns, pasta or rootlesskit), which the host's OUTPUT chain filters",
+            "不适用：rootless 引擎的网桥位于其自身网络命名空间内；容器流量以该用户自身连接的形式离开宿主机（slirp4netns、pasta 或 rootlesskit），由宿主机 OUTPUT 链过滤"))]
+    }
     let networks = bridgesInUse(context)
     guard !networks.isEmpty, let filter = context.hostFilter else {
         return [Finding(target: .host, verdict: .pass("no running container is on a bridge network", "没有运行中的容器连接到网桥网络"))]
@@ -419,8 +439,9 @@ enum FirewallExamples {
 
         """
 
-    /// A `snapshot` patch: the example host with `iptables` as its live IPv4 rules (nil: nothing could be read).
-    static func host(listeners: [(String, Int)] = [], iptables: String?, bridgeNetfilter: String? = "1") -> String {
+    /// A `snapshot` patch: the example host with `iptables` as its live IPv4 rules (nil: nothing could be read);
+    /// `rootless`: the engine says it runs rootless (its bridges are then in a namespace of its own).
+    static func host(listeners: [(String, Int)] = [], iptables: String?, bridgeNetfilter: String? = "1", rootless: Bool = false) -> String {
         var facts = PacketFilterFacts(
             sources: [iptables.map { PacketFilterSource(kind: .iptablesSave, origin: "/usr/sbin/iptables-nft-save", live: true, text: $0) }
                 ?? PacketFilterSource(kind: .iptablesSave, origin: "/usr/sbin/iptables-nft-save", live: true, error: "Permission denied (you must be root)")],
@@ -434,7 +455,8 @@ enum FirewallExamples {
         let filter = String(decoding: try! encoder.encode(facts), as: UTF8.self)
         let listenerJSON = listeners.map { #"{"address": "\#($0.0)", "port": \#($0.1), "probe": "answered over HTTP", "unauthenticated": true}"# }
         let networks = #"[{"Id": "n1", "Name": "bridge", "Driver": "bridge", "Scope": "local", "Options": {"com.docker.network.bridge.name": "docker0"}, "IPAM": {"Config": [{"Subnet": "172.17.0.0/16", "Gateway": "172.17.0.1"}]}}]"#
-        return #"{"networks": \#(networks), "host": {"packetFilter": \#(filter), "listeners": [\#(listenerJSON.joined(separator: ", "))]}}"#
+        let info = rootless ? #""info": {"SecurityOptions": ["name=seccomp,profile=builtin", "name=rootless"]}, "# : ""
+        return #"{\#(info)"networks": \#(networks), "host": {"packetFilter": \#(filter), "listeners": [\#(listenerJSON.joined(separator: ", "))]}}"#
     }
 }
 
