@@ -74,12 +74,11 @@ final class PodmanService: @unchecked Sendable {
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
-        let deadline = Date().addingTimeInterval(120)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        DockerBaselineTests.stop(process)
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+        let end = process.end(within: 120)
+        if end == nil { DockerBaselineTests.stop(process) }
+        guard end == .exited(0) else {
             let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-            throw TestSetupError("podman \(arguments.joined(separator: " ")) failed (status \(process.terminationStatus)): \(text.suffix(500))")
+            throw TestSetupError("podman \(arguments.joined(separator: " ")) failed (\(end.map { "\($0)" } ?? "still running after 120 s")): \(text.suffix(500))")
         }
     }
 
@@ -118,13 +117,6 @@ final class PodmanService: @unchecked Sendable {
         var options = CollectOptions(host: "unix://\(socket)", environment: [:])
         options.imageContents = imageContents
         return try await Collector.snapshot(options)
-    }
-}
-
-/// Blocking work (the podman command line) away from the cooperative pool.
-func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Swift.Result { try work() }) }
     }
 }
 

@@ -93,21 +93,22 @@ func run(_ executable: String, _ arguments: [String], environment: [String: Stri
     DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
     group.enter()
     DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    var timedOut = false, peakMemory = 0
-    if let timeout {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < deadline {
-            peakMemory = max(peakMemory, highWaterMark(of: process.processIdentifier))
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        timedOut = process.isRunning
-        stop(process)
+    var peakMemory = 0
+    var end = process.end(within: timeout ?? .infinity) { peakMemory = max(peakMemory, highWaterMark(of: process.processIdentifier)) }
+    let timedOut = end == nil
+    if timedOut {
+        kill(process.processIdentifier, SIGKILL)
+        end = process.end(within: .infinity)
     }
-    process.waitUntilExit()
     group.wait()
-    return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self), timedOut: timedOut,
-                         signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil, peakMemory: peakMemory)
+    var status: Int32 = -1, signal: Int32?
+    switch end {
+    case .exited(let code): status = code
+    case .signalled(let number): status = number; signal = number
+    case nil: break
+    }
+    return CommandResult(status: status, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self),
+                         timedOut: timedOut, signal: signal, peakMemory: peakMemory)
 }
 
 /// A process's peak resident memory so far, in bytes (`VmHWM` in /proc/PID/status); 0 when it cannot be read.
@@ -125,7 +126,8 @@ func stop(_ process: Process, grace: TimeInterval = 5) {
     let deadline = Date().addingTimeInterval(grace)
     while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
     if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    process.waitUntilExit()
+    // Not waitUntilExit, which waits forever on a zombie whose exit Foundation missed (Process.end).
+    _ = process.end(within: 10)
 }
 
 /// The same for a daemon that forked away from the test (sshd), known only by its pid.
@@ -144,14 +146,17 @@ func runTool(_ arguments: [String], environment extra: [String: String] = [:], t
     return try run(TestEnvironment.binary, arguments, environment: environment, timeout: timeout)
 }
 
-/// `runTool` from async code: the wait happens on a dispatch thread, so the cooperative pool (two threads on this
-/// machine) stays free for the fake engines in this process that answer the command.
-func runToolAsync(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval? = nil) async throws -> CommandResult {
+/// Blocking work (a command line, minutes of real packets) on a dispatch thread: the cooperative pool has two threads
+/// on this machine, and a test that holds one starves every async test beside it (their timeouts then fire).
+func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(with: Swift.Result { try runTool(arguments, environment: environment, timeout: timeout) })
-        }
+        DispatchQueue.global().async { continuation.resume(with: Swift.Result { try work() }) }
     }
+}
+
+/// `runTool` from async code, off the pool, so the fake engines in this process that answer the command can run.
+func runToolAsync(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval? = nil) async throws -> CommandResult {
+    try await offPool { try runTool(arguments, environment: environment, timeout: timeout) }
 }
 
 extension AuditReport {

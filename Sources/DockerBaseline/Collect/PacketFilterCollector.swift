@@ -137,17 +137,24 @@ func runProgram(_ program: String, _ arguments: [String], limit: Int = 256 << 20
             break
         }
     }
-    process.waitUntilExit()
+    // Its output is closed: it has ended or is about to (the deadline kills it, the bound is a backstop).
+    let end = process.end(within: timeout + 10)
     deadline.cancel()
-    let errorData = errors.wait()
     let name = ([program] + arguments).joined(separator: " ")
-    if data.count > limit { return .failure(ProgramFailure(reason: "\(name) printed more than \(limit >> 20) MiB")) }
-    if process.terminationReason == .uncaughtSignal {
-        return .failure(ProgramFailure(reason: "\(name) was stopped (signal \(process.terminationStatus)) after \(Int(timeout)) s or by the system"))
+    guard let end else {
+        kill(pid, SIGKILL)
+        return .failure(ProgramFailure(reason: "\(name) did not end \(Int(timeout)) s after closing its output"))
     }
-    guard process.terminationStatus == 0 else {
+    let errorData = errors.wait()
+    if data.count > limit { return .failure(ProgramFailure(reason: "\(name) printed more than \(limit >> 20) MiB")) }
+    switch end {
+    case .signalled(let signal):
+        return .failure(ProgramFailure(reason: "\(name) was stopped (signal \(signal)) after \(Int(timeout)) s or by the system"))
+    case .exited(let status) where status != 0:
         let message = String(decoding: errorData.prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return .failure(ProgramFailure(reason: "\(name) failed (exit \(process.terminationStatus))\(message.isEmpty ? "" : ": \(message)")"))
+        return .failure(ProgramFailure(reason: "\(name) failed (exit \(status))\(message.isEmpty ? "" : ": \(message)")"))
+    case .exited:
+        break
     }
     return .success(String(decoding: data, as: UTF8.self))
 }

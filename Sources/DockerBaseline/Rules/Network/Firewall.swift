@@ -381,7 +381,10 @@ private func perBridge(_ context: AuditContext, _ judge: (NetworkSummary, IPAddr
         return [Finding(target: .host, verdict: .pass("no running container is on a bridge network", "没有运行中的容器连接到网桥网络"))]
     }
     return networks.map { network, address in
-        Finding(target: Target(kind: .network, id: network.id, name: network.name), verdict: judge(network, address, network.bridgeName ?? "?", filter))
+        // The host's interface that holds the container's prefix is its bridge, whatever the engine named it
+        // (Podman's podman0, a custom bridge name); the name Docker would give it when the interfaces were not read.
+        let bridge = filter.interface(routing: address) ?? network.bridgeName ?? "?"
+        return Finding(target: Target(kind: .network, id: network.id, name: network.name), verdict: judge(network, address, bridge, filter))
     }
 }
 
