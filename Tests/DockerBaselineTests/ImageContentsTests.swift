@@ -431,14 +431,17 @@ struct ImageContentsLiveTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Exports made once per test run: `docker save` of each image, converted to OCI layouts.
-    static let exports: Swift.Result<URL, TestSetupError> = {
+    static let exports = export(["contents", "contents-clean"])
+
+    /// `docker save` of each image `PREFIX+NAME:1` and its OCI layout (directory, and packed in a tar), in one folder.
+    static func export(_ images: [String], prefix: String = "dbt/") -> Swift.Result<URL, TestSetupError> {
         do {
             let directory = try TestEnvironment.temporaryDirectory()
             let env = ["PATH": "/usr/local/bin:/usr/bin:/bin:/root/.pyenv/shims"]
-            for image in ["contents", "contents-clean"] {
+            for image in images {
                 let tar = directory.appendingPathComponent("\(image).tar").path
-                let save = try run("/usr/bin/env", ["docker", "save", "-o", tar, "dbt/\(image):1"], environment: env)
-                guard save.status == 0 else { return .failure(TestSetupError("docker save dbt/\(image):1: \(save.stderr)")) }
+                let save = try run("/usr/bin/env", ["docker", "save", "-o", tar, "\(prefix)\(image):1"], environment: env)
+                guard save.status == 0 else { return .failure(TestSetupError("docker save \(prefix)\(image):1: \(save.stderr)")) }
                 let layout = directory.appendingPathComponent("\(image)-oci").path
                 let convert = try run("/usr/bin/env", ["python3", repository.appendingPathComponent("scripts/save-to-oci.py").path, tar, layout], environment: env)
                 guard convert.status == 0 else { return .failure(TestSetupError("save-to-oci.py: \(convert.stderr)")) }
@@ -449,18 +452,21 @@ struct ImageContentsLiveTests {
         } catch {
             return .failure(TestSetupError("\(error)"))
         }
-    }()
+    }
 
-    func reference(_ image: String, _ form: Form) throws -> String {
+    /// Where the tool finds `image` in `form`: its tag for the engine, else a path among `exports`.
+    static func reference(_ image: String, _ form: Form, prefix: String = "dbt/", exports: Swift.Result<URL, TestSetupError>) throws -> String {
         try TestEnvironment.requireFixtures()
-        let directory = try Self.exports.get()
+        let directory = try exports.get()
         switch form {
-        case .engine: return "dbt/\(image):1"
+        case .engine: return "\(prefix)\(image):1"
         case .saveTar: return directory.appendingPathComponent("\(image).tar").path
         case .ociLayout: return directory.appendingPathComponent("\(image)-oci").path
         case .ociTar: return directory.appendingPathComponent("\(image)-oci.tar").path
         }
     }
+
+    func reference(_ image: String, _ form: Form) throws -> String { try Self.reference(image, form, exports: Self.exports) }
 
     struct JSONResult {
         let rule: String

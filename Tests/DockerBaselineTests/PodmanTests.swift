@@ -114,7 +114,8 @@ final class PodmanService: @unchecked Sendable {
     }
 
     func snapshot(imageContents: ImageContentsScope = .all) async throws -> Snapshot {
-        var options = CollectOptions(host: "unix://\(socket)", environment: [:])
+        // Podman exports an image in seconds alone, but beside the rest of the suite it took over the 30 s default.
+        var options = CollectOptions(host: "unix://\(socket)", environment: [:], timeoutSeconds: 120)
         options.imageContents = imageContents
         return try await Collector.snapshot(options)
     }
@@ -519,18 +520,7 @@ final class RootlessDocker: @unchecked Sendable {
     }
 
     /// Stops rootlesskit (which dockerd-rootless.sh execs) and anything of ours still running, then cleans up.
-    func stop() {
-        DockerBaselineTests.stop(process)
-        // dockerd and containerd run in rootlesskit's namespaces; any left are ours by their data root or environment.
-        let mine = directory.path
-        for pid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap(Int32.init) ?? [] {
-            let texts = ["cmdline", "environ"].compactMap { FileManager.default.contents(atPath: "/proc/\(pid)/\($0)") }
-            guard texts.contains(where: { String(decoding: $0, as: UTF8.self).contains(mine) }) else { continue }
-            DockerBaselineTests.stop(pid: pid)
-        }
-        ids.restore()
-        try? FileManager.default.removeItem(at: directory)
-    }
+    func stop() { stopRootless(process, directory: directory, ids: ids) }
 }
 
 /// A subordinate id range for `nobody` in /etc/subuid and /etc/subgid, for a rootless engine a test starts; `restore`
@@ -607,19 +597,23 @@ final class RootlessPodman: @unchecked Sendable {
         }
     }
 
-    func stop() {
-        DockerBaselineTests.stop(process)
-        // Rootless Podman leaves a pause process holding its user namespace; it names our folder only in its
-        // environment (XDG_RUNTIME_DIR).
-        let mine = directory.path
-        for pid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap(Int32.init) ?? [] {
-            let texts = ["cmdline", "environ"].compactMap { FileManager.default.contents(atPath: "/proc/\(pid)/\($0)") }
-            guard texts.contains(where: { String(decoding: $0, as: UTF8.self).contains(mine) }) else { continue }
-            DockerBaselineTests.stop(pid: pid)
-        }
-        ids.restore()
-        try? FileManager.default.removeItem(at: directory)
+    func stop() { stopRootless(process, directory: directory, ids: ids) }
+}
+
+/// Stops a rootless engine's first process, then every process that names `directory` in its command line or
+/// environment (rootless dockerd and containerd run in rootlesskit's namespaces; rootless Podman leaves a pause process
+/// holding its user namespace, which names the folder only in XDG_RUNTIME_DIR); restores the subordinate ids and
+/// removes the folder.
+private func stopRootless(_ process: Process, directory: URL, ids: SubordinateIDs) {
+    stop(process)
+    let mine = directory.path
+    for pid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap(Int32.init) ?? [] {
+        let texts = ["cmdline", "environ"].compactMap { FileManager.default.contents(atPath: "/proc/\(pid)/\($0)") }
+        guard texts.contains(where: { String(decoding: $0, as: UTF8.self).contains(mine) }) else { continue }
+        stop(pid: pid)
     }
+    ids.restore()
+    try? FileManager.default.removeItem(at: directory)
 }
 
 /// `run` where a local `run` folder hides it.
