@@ -94,7 +94,7 @@ for name in ("small", "big"):
         statuses[result["rule"], result["status"]] = statuses.get((result["rule"], result["status"]), 0) + 1
     print(name, sorted(statuses.items()))
 PY
-hyperfine -N --warmup 2 --runs 15 --export-markdown "$WORK/table.md" \
+hyperfine -N --warmup 3 --runs 30 --export-markdown "$WORK/table.md" \
     -n "empty filter" "$BIN audit --snapshot $WORK/small.json --include network.* --format json --fail-on none" \
     -n "$N-rule filter" "$BIN audit --snapshot $WORK/big.json --include network.* --format json --fail-on none" >&2
 cat "$WORK/table.md"

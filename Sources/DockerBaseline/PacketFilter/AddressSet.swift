@@ -60,7 +60,10 @@ public struct AddressSet: Equatable, Sendable, CustomStringConvertible {
         self.ranges = Self.normalized(ranges)
     }
 
-    public static func all(_ family: AddressFamily) -> AddressSet { AddressSet(family: family, ranges: [0...family.maximum]) }
+    /// Made once per family: walking a long chain starts from it at every rule, and a copy is then only a retain.
+    public static func all(_ family: AddressFamily) -> AddressSet { family == .ipv4 ? allIPv4 : allIPv6 }
+    private static let allIPv4 = AddressSet(family: .ipv4, ranges: [0...AddressFamily.ipv4.maximum])
+    private static let allIPv6 = AddressSet(family: .ipv6, ranges: [0...AddressFamily.ipv6.maximum])
     public static func none(_ family: AddressFamily) -> AddressSet { AddressSet(family: family) }
 
     /// `10.0.0.0/8`, `10.1.2.3` (a /32), `fe80::/10`, `0.0.0.0/0`, or an iptables range `10.0.0.1-10.0.0.9`;

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The host's packet filter as one model, whichever tool wrote it: iptables (nft or legacy backend) and native
 /// nftables (firewalld's tables among them). Parsed from the raw text the snapshot keeps, never from the live kernel.
 
@@ -113,6 +115,8 @@ public enum FilterAction: Sendable, Equatable {
 public struct FilterRuleset: Sendable {
     public var family: AddressFamily
     public var tables: [FilterTable]
+    /// Shared by every walk of this ruleset (see ChainWalker.candidates).
+    let candidates = CandidateCache()
 
     public init(family: AddressFamily, tables: [FilterTable]) {
         self.family = family
@@ -131,4 +135,26 @@ public struct FilterRuleset: Sendable {
     }
 
     public var ruleCount: Int { tables.reduce(0) { $0 + $1.chains.values.reduce(0) { $0 + $1.rules.count } } }
+}
+
+/// Per chain and address, the indices of the rules a packet with that fixed address may match. A kube-proxy host's nat
+/// chains hold thousands of rules, one per service address, and are walked once per published port: each walk then
+/// looks only at the few rules left, not at all of them again.
+final class CandidateCache: @unchecked Sendable {
+    private var entries: [String: [Int]] = [:]
+    private let lock = NSLock()
+
+    func indices(_ key: String, _ make: () -> [Int]) -> [Int] {
+        lock.lock()
+        if let found = entries[key] {
+            lock.unlock()
+            return found
+        }
+        lock.unlock()
+        let made = make()
+        lock.lock()
+        entries[key] = made
+        lock.unlock()
+        return made
+    }
 }

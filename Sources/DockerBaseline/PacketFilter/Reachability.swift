@@ -207,7 +207,8 @@ struct ChainWalker {
     }
 
     private func firstDNAT(_ chain: FilterChain, in table: FilterTable, depth: Int) -> (address: String?, port: Int?, rule: String)? {
-        for rule in chain.rules {
+        for index in candidates(chain, in: table) {
+            let rule = chain.rules[index]
             var matched = AddressSet.all(probe.family)
             let applies = rule.conditions.allSatisfy { condition in
                 if case .no = decide(condition, within: &matched) { return false }
@@ -229,6 +230,26 @@ struct ChainWalker {
             }
         }
         return nil
+    }
+}
+
+extension ChainWalker {
+    /// The indices of `chain`'s rules whose conditions on the probe's fixed address do not rule it out, in order;
+    /// every index when the probe has no fixed address.
+    func candidates(_ chain: FilterChain, in table: FilterTable) -> [Int] {
+        guard let fixed = probe.fixed else { return Array(chain.rules.indices) }
+        let fixedIsDestination = probe.open == .source
+        return ruleset.candidates.indices("\(table.name)\u{0}\(chain.name)\u{0}\(fixedIsDestination ? "d" : "s")\(fixed)") {
+            chain.rules.indices.filter { index in
+                chain.rules[index].conditions.allSatisfy { condition in
+                    switch condition {
+                    case let .destination(.set(set), negated) where fixedIsDestination: set.contains(fixed) != negated
+                    case let .source(.set(set), negated) where !fixedIsDestination: set.contains(fixed) != negated
+                    default: true
+                    }
+                }
+            }
+        }
     }
 }
 
