@@ -57,7 +57,12 @@ struct APIAccessControlRule: HostRule {
 
     func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
         let target = Target.daemon(host)
-        guard host.daemon.running else { return [Finding(target: target, verdict: .skipped("not checked: dockerd is not running", "未检查：dockerd 未运行"))] }
+        // Podman has no dockerd (and no TLS): its API listeners are those of `podman system service`.
+        let podman = context.snapshot.identity.kind.isPodman
+        guard host.daemon.running || podman else {
+            return [Finding(target: target, verdict: .skipped("not checked: dockerd is not running", "未检查：dockerd 未运行"))]
+        }
+        let server = podman ? "podman" : "dockerd"
         let remote = host.listeners.filter { !isLoopback(IPAddress($0.address)) }
         guard !remote.isEmpty else {
             return [Finding(target: target, verdict: .pass("the daemon listens on no TCP address outside loopback", "守护进程未在回环地址以外监听 TCP",
@@ -67,7 +72,7 @@ struct APIAccessControlRule: HostRule {
         let filter = context.hostFilter!
         let tls = host.daemon.bool("tlsverify") == true || host.daemon.bool("tls") == true
         return remote.map { listener in
-            let listenerTarget = Target(kind: .daemon, id: "dockerd \(listener.endpoint)", name: "dockerd API \(listener.endpoint)")
+            let listenerTarget = Target(kind: .daemon, id: "\(server) \(listener.endpoint)", name: "\(server) API \(listener.endpoint)")
             guard let bound = boundAddress(listener.address) else {
                 return Finding(target: listenerTarget, verdict: .error("unreadable listener address \(listener.address)", "无法解析监听地址 \(listener.address)"))
             }
@@ -112,6 +117,10 @@ struct APIAccessControlRule: HostRule {
                         expect: .warn),
             RuleExample(snapshot: FirewallExamples.host(listeners: [("127.0.0.1", 2375)], iptables: FirewallExamples.dockerDefault), expect: .pass),
             RuleExample(snapshot: FirewallExamples.host(listeners: [("0.0.0.0", 2375)], iptables: nil), expect: .error),
+            // Podman: no dockerd, its own service's listener judged the same way.
+            RuleExample(snapshot: FirewallExamples.host(listeners: [("0.0.0.0", 8888)], iptables: FirewallExamples.dockerDefault, podman: true), expect: .fail),
+            RuleExample(snapshot: FirewallExamples.host(listeners: [("0.0.0.0", 8888)], iptables: FirewallExamples.dockerDefault
+                .replacingOccurrences(of: ":INPUT ACCEPT [0:0]", with: ":INPUT DROP [0:0]"), podman: true), expect: .pass),
         ]
     }
 }
@@ -443,8 +452,10 @@ enum FirewallExamples {
         """
 
     /// A `snapshot` patch: the example host with `iptables` as its live IPv4 rules (nil: nothing could be read);
-    /// `rootless`: the engine says it runs rootless (its bridges are then in a namespace of its own).
-    static func host(listeners: [(String, Int)] = [], iptables: String?, bridgeNetfilter: String? = "1", rootless: Bool = false) -> String {
+    /// `rootless`: the engine says it runs rootless (its bridges are then in a namespace of its own); `podman`: the
+    /// engine is Podman, and no dockerd runs.
+    static func host(listeners: [(String, Int)] = [], iptables: String?, bridgeNetfilter: String? = "1", rootless: Bool = false,
+                     podman: Bool = false) -> String {
         var facts = PacketFilterFacts(
             sources: [iptables.map { PacketFilterSource(kind: .iptablesSave, origin: "/usr/sbin/iptables-nft-save", live: true, text: $0) }
                 ?? PacketFilterSource(kind: .iptablesSave, origin: "/usr/sbin/iptables-nft-save", live: true, error: "Permission denied (you must be root)")],
@@ -459,7 +470,9 @@ enum FirewallExamples {
         let listenerJSON = listeners.map { #"{"address": "\#($0.0)", "port": \#($0.1), "probe": "answered over HTTP", "unauthenticated": true}"# }
         let networks = #"[{"Id": "n1", "Name": "bridge", "Driver": "bridge", "Scope": "local", "Options": {"com.docker.network.bridge.name": "docker0"}, "IPAM": {"Config": [{"Subnet": "172.17.0.0/16", "Gateway": "172.17.0.1"}]}}]"#
         let info = rootless ? #""info": {"SecurityOptions": ["name=seccomp,profile=builtin", "name=rootless"]}, "# : ""
-        return #"{\#(info)"networks": \#(networks), "host": {"packetFilter": \#(filter), "listeners": [\#(listenerJSON.joined(separator: ", "))]}}"#
+        let engine = podman ? #""engine": {"Version": "4.3.1", "Components": [{"Name": "Podman Engine", "Version": "4.3.1"}]}, "# : ""
+        let daemon = podman ? #""daemon": {"running": false}, "# : ""
+        return #"{\#(info)\#(engine)"networks": \#(networks), "host": {\#(daemon)"packetFilter": \#(filter), "listeners": [\#(listenerJSON.joined(separator: ", "))]}}"#
     }
 }
 
