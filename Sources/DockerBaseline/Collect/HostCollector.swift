@@ -127,7 +127,8 @@ public struct HostCollector: Sendable {
     /// → /proc/PID/fd). Nil when neither finds one (a remote engine, a socket in another network namespace).
     func socketOwner() -> EngineProcess? {
         guard let socket = engineSocket else { return nil }
-        if let pid = peerProcess(files.real(socket)), pid > 1, let process = process(pid) { return process }
+        // The peer is systemd itself (pid 1) or a user's `systemd --user` when the socket is activated by it.
+        if let pid = peerProcess(files.real(socket)), pid > 1, let process = process(pid), process.command != "systemd" { return process }
         guard let inode = unixSocketInode(socket) else { return nil }
         let holders = (files.list("/proc") ?? []).compactMap(Int.init).filter { $0 > 1 }.sorted()
             .filter { socketInodes(pid: $0).contains(inode) }.compactMap(process)
@@ -313,23 +314,11 @@ public struct HostCollector: Sendable {
         return AuditRules(source: sources.joined(separator: ", "), watchedPaths: Self.watchedPaths(in: text), problems: problems)
     }
 
-    private struct AuditctlFailure: Error { let reason: String }
-
-    private func runAuditctl() -> Swift.Result<String, AuditctlFailure> {
+    private func runAuditctl() -> Swift.Result<String, ProgramFailure> {
         guard let auditctl = ["/sbin/auditctl", "/usr/sbin/auditctl"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            return .failure(AuditctlFailure(reason: "auditctl is not installed"))
+            return .failure(ProgramFailure(reason: "auditctl is not installed"))
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: auditctl)
-        process.arguments = ["-l"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = Pipe()
-        do { try process.run() } catch { return .failure(AuditctlFailure(reason: "auditctl -l could not run: \(error)")) }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return .failure(AuditctlFailure(reason: "auditctl -l failed (exit \(process.terminationStatus))")) }
-        return .success(String(decoding: data, as: UTF8.self))
+        return runProgram(auditctl, ["-l"])
     }
 
     /// Paths of `-w PATH` rules and of `-F path=PATH` / `-F dir=PATH` syscall rules.

@@ -91,35 +91,27 @@ public struct FirewallPlan: Sendable, Equatable {
         return out
     }
 
-    /// Replaces the chain's IPv4 (and, with IPv6 sources, IPv6) rules with the plan's through `iptables-restore
-    /// --noflush` run in this host's network namespace. Returns what was done and the input that restores the chain
-    /// as it was (`previous`: its rules as `iptables-save` prints them).
-    public func apply(previous: [String], restore: String = "iptables-restore", restore6: String = "ip6tables-restore") throws -> (done: [String], rollback: String) {
+    /// The families whose chain `apply` replaces: IPv4, and IPv6 when IPv6 sources are allowed.
+    public var families: [AddressFamily] { ipv6.isEmpty ? [.ipv4] : [.ipv4, .ipv6] }
+
+    /// Replaces the chain's rules in each of `families` with the plan's through `iptables-restore --noflush` (or
+    /// ip6tables-restore) run in this host's network namespace. `previous` holds, per family, the chain's rules as
+    /// `iptables-save` prints them. Returns what was done and, per family, the input that restores the chain.
+    public func apply(previous: [AddressFamily: [String]]) throws -> (done: [String], rollback: [AddressFamily: String]) {
         var done: [String] = []
-        for (family, program) in [(AddressFamily.ipv4, restore), (.ipv6, restore6)] where family == .ipv4 || !ipv6.isEmpty {
-            let input = iptablesRestore(family)
-            let process = Process()
-            guard let path = ["/usr/sbin/\(program)", "/sbin/\(program)", "/usr/bin/\(program)"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-                throw InvalidSource(description: "\(program) is not installed: nothing was changed")
+        var rollback: [AddressFamily: String] = [:]
+        for family in families {
+            let program = family == .ipv4 ? "iptables-restore" : "ip6tables-restore"
+            guard let path = HostFiles().which(program) else {
+                throw InvalidSource(description: "\(program) is not installed" + (done.isEmpty ? ": nothing was changed" : "; already done: \(done.joined(separator: ", "))"))
             }
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = ["--noflush"]
-            let stdin = Pipe(), errors = Pipe()
-            process.standardInput = stdin
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            stdin.fileHandleForWriting.write(Data(input.utf8))
-            try stdin.fileHandleForWriting.close()
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                throw InvalidSource(description: "\(program) --noflush refused the rules (exit \(process.terminationStatus)): \(message.trimmingCharacters(in: .whitespacesAndNewlines))"
+            if case let .failure(failure) = runProgram(path, ["--noflush"], input: iptablesRestore(family)) {
+                throw InvalidSource(description: "the rules were refused: \(failure.reason)"
                                     + (done.isEmpty ? "; nothing was changed" : "; already done: \(done.joined(separator: ", "))"))
             }
             done.append("\(program) --noflush: \(chain) replaced (\(rules(family == .ipv4 ? ipv4 : ipv6).count) rules)")
+            rollback[family] = (["*filter", ":\(chain) - [0:0]", "-F \(chain)"] + (previous[family] ?? []) + ["COMMIT"]).joined(separator: "\n") + "\n"
         }
-        let rollback = (["*filter", ":\(chain) - [0:0]", "-F \(chain)"] + previous + ["COMMIT"]).joined(separator: "\n") + "\n"
         return (done, rollback)
     }
 }

@@ -241,3 +241,21 @@ public struct RootlessKitFacts: Codable, Sendable, Equatable {
         return nil
     }
 }
+
+extension HostFacts {
+    /// The daemon's `tcp://` hosts (`hosts` in daemon.json or -H).
+    public var tcpHosts: [String] { (daemon.setting("hosts")?.values ?? []).filter { $0.hasPrefix("tcp://") } }
+
+    /// The listeners that are the remote API. The daemon also listens for swarm (2377, 7946): only configured API
+    /// hosts' ports (dockerd's defaults, 2375 or 2376 with TLS, for a host written without one), or listeners that
+    /// answered as the Docker API, are the API.
+    public var apiListeners: [Listener] {
+        let usesTLS = daemon.bool("tls") == true || daemon.bool("tlsverify") == true
+        let apiPorts = Set(tcpHosts.compactMap { host -> Int? in
+            let settings = usesTLS ? EngineEndpoint.TLSSettings(verify: false) : nil
+            guard case let .tcp(_, port, _)? = (try? EngineEndpoint.parse(host, tls: settings, context: nil))?.transport else { return nil }
+            return port
+        })
+        return listeners.filter { apiPorts.contains($0.port) || $0.unauthenticated == true }
+    }
+}

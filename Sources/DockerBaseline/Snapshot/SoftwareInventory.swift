@@ -78,6 +78,9 @@ public struct VulnerabilityScan: Codable, Sendable, Equatable {
     public var ecosystems: [String]
     /// Packages that could not be looked up, with why (an rpm distribution OSV has no ecosystem for).
     public var notMatched: [String]
+    /// Packages looked up in an ecosystem the database holds no record of (`12 npm package(s): the database has no
+    /// npm records`): not checked, though nothing was missing from the image. Nil in snapshots before it was kept.
+    public var uncovered: [String]?
     public var findings: [VulnerabilityFinding]
     public init(database: VulnerabilityDatabaseInfo, ecosystems: [String] = [], notMatched: [String] = [], findings: [VulnerabilityFinding] = []) {
         self.database = database

@@ -80,10 +80,12 @@ struct HardenCommand: AsyncParsableCommand {
         }
     }
 
-    /// The chain's rules as the snapshot's live packet filter shows them; nil when it was not read.
-    private func currentRules(_ chain: String, in snapshot: Snapshot) -> [String]? {
-        guard let facts = snapshot.host?.packetFilter, facts.sources.contains(where: { $0.live && $0.text != nil }) else { return nil }
-        return HostFilter(facts).rulesets[.ipv4]?.iptablesChain(chain)?.rules.map(\.text) ?? []
+    /// The chain's rules in `family` as the snapshot's live packet filter shows them; nil when it was not read.
+    private func currentRules(_ chain: String, in snapshot: Snapshot, family: AddressFamily = .ipv4) -> [String]? {
+        guard let facts = snapshot.host?.packetFilter,
+              facts.sources.contains(where: { $0.live && $0.text != nil && [family == .ipv4 ? .iptablesSave : .ip6tablesSave, .nftJSON].contains($0.kind) })
+        else { return nil }
+        return HostFilter(facts).rulesets[family]?.iptablesChain(chain)?.rules.map(\.text) ?? []
     }
 
     /// Replaces the chain's rules on this host, after saving the current ones where `harden` keeps its backups.
@@ -91,17 +93,25 @@ struct HardenCommand: AsyncParsableCommand {
         guard source.engine.root == "/", source.snapshot == nil else {
             throw CouldNotAudit(description: "the packet filter is changed only on the host this runs on (not under --root or from a saved snapshot): nothing was changed")
         }
-        guard let previous = currentRules(plan.chain, in: snapshot) else {
-            throw CouldNotAudit(description: "the live packet filter could not be read, so \(plan.chain) cannot be saved before it is replaced: nothing was changed")
+        var previous: [AddressFamily: [String]] = [:]
+        for family in plan.families {
+            guard let rules = currentRules(plan.chain, in: snapshot, family: family) else {
+                throw CouldNotAudit(description: "the live \(family == .ipv4 ? "IPv4" : "IPv6") packet filter could not be read, so \(plan.chain) cannot be saved before it is replaced: nothing was changed")
+            }
+            previous[family] = rules
         }
-        let outcome: (done: [String], rollback: String)
+        let outcome: (done: [String], rollback: [AddressFamily: String])
         do { outcome = try plan.apply(previous: previous) } catch { throw CouldNotAudit(description: String(describing: error)) }
         let directory = stateDirectory() + "/backups"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
-        let backup = "\(directory)/\(plan.chain)-\(stamp).rules"
-        try outcome.rollback.write(toFile: backup, atomically: true, encoding: .utf8)
-        try writeStandardOutput("\nApplied:\n" + outcome.done.map { "  \($0)" }.joined(separator: "\n")
-                                + "\nTo roll back \(plan.chain) (IPv4): iptables-restore --noflush < \(backup)\n")
+        var restore: [String] = []
+        for family in plan.families {
+            guard let rollback = outcome.rollback[family] else { continue }
+            let backup = "\(directory)/\(plan.chain)-\(stamp)\(family == .ipv4 ? "" : "-ipv6").rules"
+            try rollback.write(toFile: backup, atomically: true, encoding: .utf8)
+            restore.append("To roll back \(plan.chain) (\(family == .ipv4 ? "IPv4" : "IPv6")): \(family == .ipv4 ? "iptables-restore" : "ip6tables-restore") --noflush < \(backup)")
+        }
+        try writeStandardOutput("\nApplied:\n" + outcome.done.map { "  \($0)" }.joined(separator: "\n") + "\n" + restore.joined(separator: "\n") + "\n")
     }
 }

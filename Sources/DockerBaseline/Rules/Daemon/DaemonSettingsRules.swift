@@ -238,17 +238,9 @@ struct RemoteAPIRule: HostRule {
 
     func judge(_ host: HostFacts, in context: AuditContext) -> [Finding] {
         let daemon = host.daemon
-        let tcpHosts = (daemon.setting("hosts")?.values ?? []).filter { $0.hasPrefix("tcp://") }
-        // The daemon also listens for swarm (2377, 7946): only configured API hosts, or listeners that answered as the
-        // Docker API, are the remote API.
-        // The endpoint parser knows dockerd's default ports (2375, or 2376 with TLS) for a host written without one.
+        let tcpHosts = host.tcpHosts
         let usesTLS = daemon.bool("tls") == true || daemon.bool("tlsverify") == true
-        let apiPorts = Set(tcpHosts.compactMap { host -> Int? in
-            let settings = usesTLS ? EngineEndpoint.TLSSettings(verify: false) : nil
-            guard case let .tcp(_, port, _)? = (try? EngineEndpoint.parse(host, tls: settings, context: nil))?.transport else { return nil }
-            return port
-        })
-        let apiListeners = host.listeners.filter { apiPorts.contains($0.port) || $0.unauthenticated == true }
+        let apiListeners = host.apiListeners
         var evidence = ["hosts": settingText(daemon, "hosts", default: "not set (unix socket only)"),
                         "listening": listEvidence(host.listeners.map { "\($0.endpoint): \($0.probe)" })]
         let open = apiListeners.filter { $0.unauthenticated == true }

@@ -24,6 +24,8 @@ struct VulnerabilitiesRule: ImageRule {
         RuleExample(contents: contents, vulnerabilities: #"{\#(database), "findings": [\#(finding), "fixedVersion": "2.36-9+deb12u3"}]}"#, expect: .fail),
         RuleExample(contents: contents, vulnerabilities: #"{\#(database), "findings": [\#(finding)}]}"#, expect: .warn),
         RuleExample(contents: contents, vulnerabilities: #"{\#(database), "findings": []}"#, expect: .pass),
+        // The database holds no record of an ecosystem the image's packages are in: those were not checked.
+        RuleExample(contents: contents, vulnerabilities: #"{\#(database), "uncovered": ["1 deb package(s): the database has no Debian records"], "findings": []}"#, expect: .warn),
         // The database is more than 7 days older than the audit (2026-01-01).
         RuleExample(contents: contents, vulnerabilities: #"{\#(database), "findings": []}"#.replacingOccurrences(of: "2025-12-31", with: "2025-11-01"), expect: .warn),
         // No database given: never a pass.
@@ -47,6 +49,8 @@ struct VulnerabilitiesRule: ImageRule {
         var evidence = databaseEvidence(scan, contents: contents)
         let incomplete = contents.problems.map(\.description) + inventory.unread + scan.notMatched
         if !incomplete.isEmpty { evidence["incomplete"] = incomplete.prefix(3).joined(separator: "; ") }
+        let uncovered = scan.uncovered ?? []
+        if !uncovered.isEmpty { evidence["not checked"] = uncovered.joined(separator: "; ") }
         // A severity the record does not give counts as reaching the threshold: what cannot be graded is not let pass.
         let fixable = scan.findings.filter { $0.fixedVersion != nil }
         let failing = fixable.filter { ($0.severity ?? .critical) >= settings.vulnSeverity }
@@ -72,6 +76,11 @@ struct VulnerabilitiesRule: ImageRule {
         }
         if let stale = staleness(scan.database, collectedAt: context.snapshot.collectedAt, maxDays: settings.vulnDatabaseMaxAgeDays) {
             return .warn("the vulnerability database is stale: \(stale) (\(counts))", "漏洞数据库已过期：\(stale)（可修复 \(fixable.count) 个，尚无修复 \(unfixed.count) 个）", evidence: evidence)
+        }
+        if !uncovered.isEmpty {
+            return .warn("not every package could be checked: \(uncovered.joined(separator: "; ")); give --vuln-db the OSV export of that ecosystem too (\(counts))",
+                         "并非所有软件包都已检查：\(uncovered.joined(separator: "；"))；请为 --vuln-db 同时提供该生态的 OSV 导出（可修复 \(fixable.count) 个，尚无修复 \(unfixed.count) 个）",
+                         evidence: evidence)
         }
         if !ordered.isEmpty {
             return .warn("\(ordered.count) vulnerabilit\(ordered.count == 1 ? "y" : "ies") to review, none fixable at or above \(settings.vulnSeverity.rawValue) (\(counts))",

@@ -63,7 +63,13 @@ struct APIAccessControlRule: HostRule {
             return [Finding(target: target, verdict: .skipped("not checked: dockerd is not running", "未检查：dockerd 未运行"))]
         }
         let server = podman ? "podman" : "dockerd"
-        let remote = host.listeners.filter { !isLoopback(IPAddress($0.address)) }
+        let remote = host.apiListeners.filter { !isLoopback(IPAddress($0.address)) }
+        if remote.isEmpty, !podman, let configured = host.tcpHosts.first(where: { !$0.contains("127.0.0.1") && !$0.contains("localhost") && !$0.contains("[::1]") }),
+           host.listeners.isEmpty {
+            return [Finding(target: target, verdict: .error(
+                "dockerd is configured to listen on \(configured), but no listener of its could be read (/proc/\(host.daemon.pid.map(String.init) ?? "PID")/fd needs root)",
+                "dockerd 配置为监听 \(configured)，但无法读取其监听（/proc/\(host.daemon.pid.map(String.init) ?? "PID")/fd 需要 root 权限）"))]
+        }
         guard !remote.isEmpty else {
             return [Finding(target: target, verdict: .pass("the daemon listens on no TCP address outside loopback", "守护进程未在回环地址以外监听 TCP",
                                                              evidence: ["listeners": host.listeners.map(\.endpoint).joined(separator: ", ").ifEmpty("none")]))]
@@ -160,10 +166,22 @@ struct PublishedPortsRule: Rule {
         let filter = context.hostFilter!
         var open: [String] = [], undecided: [String] = [], restricted: [String] = []
         var evidence = filterEvidence(filter)
+        // Docker (rootful, managing iptables) and netavark DNAT every published port; without the rule in what was
+        // read (boot files under --root hold no Docker chains), the path the packet takes is not known.
+        let dnatExpected = !context.snapshot.identity.kind.isRootless && context.snapshot.host?.daemon.bool("iptables") != false
         for item in bindings {
-            guard let bound = boundAddress(item.binding.hostIP), let hostPort = Int(item.binding.hostPort ?? "") else { continue }
+            let name = "\(item.binding.hostIP.map { $0.isEmpty ? "0.0.0.0" : $0 } ?? "0.0.0.0"):\(item.binding.hostPort ?? "?")->\(item.containerPort)"
+            guard let bound = boundAddress(item.binding.hostIP), let hostPort = Int(item.binding.hostPort ?? "") else {
+                evidence["\(name) not modelled"] = "the binding's address or port could not be read"
+                undecided.append(name)
+                continue
+            }
             let exposure = filter.reachability(ofPublished: bound.address, family: bound.family, hostPort: hostPort)
-            let name = "\(item.binding.hostIP.map { $0.isEmpty ? "0.0.0.0" : $0 } ?? "0.0.0.0"):\(hostPort)->\(item.containerPort)"
+            if dnatExpected, !exposure.path.contains("DNAT to") {
+                evidence["\(name) not modelled"] = "Docker's DNAT rule for port \(hostPort) is not in the rules read (\(filter.origins.joined(separator: ", ")))"
+                undecided.append(name)
+                continue
+            }
             evidence["\(name) reachable from"] = exposure.description
             if !exposure.path.isEmpty { evidence["\(name) path"] = exposure.path }
             if !exposure.stoppedBy.isEmpty { evidence["\(name) filtered by"] = exposure.stoppedBy.prefix(4).joined(separator: " | ") }
@@ -386,7 +404,8 @@ private func perBridge(_ context: AuditContext, _ judge: (NetworkSummary, IPAddr
             "不适用：rootless 引擎的网桥位于其自身网络命名空间内；容器流量以该用户自身连接的形式离开宿主机（slirp4netns、pasta 或 rootlesskit），由宿主机 OUTPUT 链过滤"))]
     }
     let networks = bridgesInUse(context)
-    guard !networks.isEmpty, let filter = context.hostFilter else {
+    guard let filter = context.hostFilter else { return [] }  // filterUnavailable said why
+    guard !networks.isEmpty else {
         return [Finding(target: .host, verdict: .pass("no running container is on a bridge network", "没有运行中的容器连接到网桥网络"))]
     }
     return networks.map { network, address in
@@ -404,7 +423,7 @@ private func bridgesInUse(_ context: AuditContext) -> [(NetworkSummary, IPAddres
     for record in context.snapshot.containers where record.inspect.state?.running == true {
         for (_, endpoint) in record.inspect.networkSettings?.networks ?? [:] {
             guard let id = endpoint.networkID, found[id] == nil, let network = byID[id], network.driver == "bridge",
-                  let address = endpoint.ipAddress.flatMap(IPAddress.init) else { continue }
+                  let address = endpoint.ipAddress.flatMap(IPAddress.init) ?? endpoint.globalIPv6Address.flatMap(IPAddress.init) else { continue }
             found[id] = (network, address)
         }
     }

@@ -137,16 +137,18 @@ struct PodmanShortNamesRule: PodmanRule {
             podmanExample(#"{"registriesConf": [{"key": "unqualified-search-registries", "values": ["docker.io"], "source": "x:1"}, {"key": "short-name-mode", "values": ["permissive"], "source": "x:2"}]}"#, expect: .pass),
             podmanExample(#"{"registriesConf": [\#(two), {"key": "short-name-mode", "values": ["permissive"], "source": "/etc/containers/registries.conf:6"}]}"#, expect: .fail),
             podmanExample(#"{"registriesConf": [\#(two), {"key": "short-name-mode", "values": ["disabled"], "source": "/etc/containers/registries.conf:6"}]}"#, expect: .fail),
+            // Unset: containers/image's default, permissive.
+            podmanExample(#"{"registriesConf": [\#(two)]}"#, expect: .fail),
         ]
     }
 
     func judge(_ podman: PodmanFacts, host: HostFacts, in context: AuditContext) -> Verdict {
         let search = podman.registriesSetting("unqualified-search-registries")
         let mode = podman.registriesSetting("short-name-mode")
-        // containers/image's default is enforcing.
-        let modeValue = mode?.values.last ?? "enforcing"
+        // containers/image's default is permissive (defaultShortNameMode).
+        let modeValue = mode?.values.last ?? "permissive"
         let registries = search?.values ?? []
-        var evidence = ["short-name-mode": mode?.description ?? "enforcing (default)",
+        var evidence = ["short-name-mode": mode?.description ?? "permissive (default)",
                         "unqualified-search-registries": search?.description ?? "none"]
         if registries.count <= 1 {
             evidence["why"] = "at most one registry to look a short name up in"
@@ -177,6 +179,7 @@ struct PodmanImageTrustRule: PodmanRule {
          podmanExample(#"{"policy": {"defaultTypes": ["insecureAcceptAnything"], "dockerScopes": {}}}"#, expect: .fail),
          podmanExample(#"{"policy": {"defaultTypes": ["insecureAcceptAnything"], "dockerScopes": {"registry.example.com": ["signedBy"]}}}"#, expect: .fail),
          podmanExample(#"{"policy": {"defaultTypes": ["reject"], "dockerScopes": {"docker.io": ["insecureAcceptAnything"]}}}"#, expect: .fail),
+         podmanExample(#"{"policy": {"defaultTypes": ["signedBy"], "dockerScopes": {"docker.io": ["insecureAcceptAnything"]}}}"#, expect: .fail),
          podmanExample(#"{"policy": null, "problems": ["/etc/containers/policy.json does not exist"]}"#, expect: .error)]
     }
 
@@ -193,13 +196,13 @@ struct PodmanImageTrustRule: PodmanRule {
             return .fail("policy.json's default is insecureAcceptAnything: images from any registry are accepted unsigned",
                          "policy.json 的默认要求是 insecureAcceptAnything：任何仓库的镜像都会在未签名时被接受", evidence: evidence)
         }
-        if !SignaturePolicy.signatureTypes.isDisjoint(with: policy.defaultTypes) {
-            return .pass("every image must be signed (default \(policy.defaultTypes.joined(separator: ",")))",
-                         "所有镜像都必须签名（默认 \(policy.defaultTypes.joined(separator: ","))）", evidence: evidence)
-        }
         guard open.isEmpty else {
             return .fail("images from \(open.joined(separator: ", ")) are accepted unsigned (insecureAcceptAnything)",
                          "来自 \(open.joined(separator: ", ")) 的镜像在未签名时也会被接受（insecureAcceptAnything）", evidence: evidence)
+        }
+        if !SignaturePolicy.signatureTypes.isDisjoint(with: policy.defaultTypes) {
+            return .pass("every image must be signed (default \(policy.defaultTypes.joined(separator: ",")))",
+                         "所有镜像都必须签名（默认 \(policy.defaultTypes.joined(separator: ","))）", evidence: evidence)
         }
         guard !signed.isEmpty else {
             return .warn("images are rejected by default, but no registry has a signature requirement: only what other transports allow can be used",
